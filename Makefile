@@ -1,0 +1,37 @@
+# 一个入口：make demo / make test / make golden / make sample / make lint
+# Everything installs into a local .venv; nothing depends on machine paths.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+export PYTHONUTF8 := 1
+
+SAMPLE := samples/湘西州政府办_2022_基础数据表.xlsx
+
+.PHONY: demo test golden sample lint clean
+
+$(BIN)/perfxlsx: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+demo: $(BIN)/perfxlsx
+	$(BIN)/perfxlsx fill $(SAMPLE) -o out
+	$(BIN)/perfxlsx check $(SAMPLE)
+
+test: $(BIN)/perfxlsx
+	$(BIN)/python -m pytest
+
+# Regenerate the golden snapshots after an intended change; review the diff before committing.
+golden: $(BIN)/perfxlsx
+	$(BIN)/python -m tests.golden
+
+# Rebuild the bundled sample from the seed report's figures.
+sample: $(BIN)/perfxlsx
+	$(BIN)/python samples/build_sample.py
+
+lint: $(BIN)/perfxlsx
+	$(BIN)/python -m compileall -q perf_xlsx tests samples
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .hypothesis
