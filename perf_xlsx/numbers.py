@@ -1,0 +1,140 @@
+"""Cell content -> number (数字识别). The only place where cell values become numbers."""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from decimal import Decimal
+
+__all__ = ["NumberError", "NULL_TOKENS", "to_decimal", "to_percent", "to_int", "decimals_of"]
+
+
+class NumberError(ValueError):
+    """无法识别的数字 — text that should be a number but is not; carries .raw and a Chinese .message."""
+
+    def __init__(self, message: str, raw: object = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.raw = raw
+
+
+NULL_TOKENS: tuple[str, ...] = (
+    "", "-", "--", "---", "—", "——", "–", "―", "－", "－－", "−", "/", "//", "／", "\\",
+    "无", "空", "不适用", "N/A", "n/a", "NA", "…", "……", "...",
+)
+
+_INVISIBLE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
+_UNITS = ("万元", "元", "人", "个")
+_NUMBER = re.compile(
+    r"(?P<open>\()?(?P<sign>[-+\u2212])?"
+    r"(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.(?P<frac>[0-9]*))?"
+    r"(?P<unit1>万元|元|人|个|%)?(?P<close>\))?(?P<unit2>万元|元|人|个|%)?"
+)
+
+
+def _norm(text: str) -> str:
+    """NFKC, then drop all whitespace (全角转半角、去空白)."""
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+
+
+_NULL_KEYS = frozenset(_norm(t).casefold() for t in NULL_TOKENS)
+_DASHES = re.compile(r"[-—–―−]+")
+
+
+def _shown(raw: object) -> str:
+    return (float.__repr__(raw) if isinstance(raw, float) else str(raw)).strip()
+
+
+def _bad(raw: object, what: str = "数字") -> NumberError:
+    return NumberError(f"无法识别为{what}：“{_shown(raw)}”", raw)
+
+
+def _parse_str(raw: str) -> tuple[Decimal, str | None] | None:
+    """Parse clerk-typed text; returns (number, unit or None), or None for an empty token."""
+    s = _norm(raw)
+    if s.casefold() in _NULL_KEYS or _DASHES.fullmatch(s):
+        return None
+    # NFKC would silently turn '²', '①' into plain digits: refuse them.
+    if any(unicodedata.digit(c, None) is not None and not ("0" <= c <= "9" or "０" <= c <= "９") for c in raw):
+        raise _bad(raw)
+    m = _NUMBER.fullmatch(s)
+    if not m or (m["int"] == "" and not m["frac"]) or bool(m["open"]) != bool(m["close"]) \
+            or (m["open"] and m["sign"]) or (m["unit1"] and m["unit2"]):
+        raise _bad(raw)
+    text = (m["int"].replace(",", "") or "0") + ("." + m["frac"] if m["frac"] is not None else "")
+    negative = bool(m["open"]) or m["sign"] in ("-", "\u2212")
+    return Decimal(("-" if negative else "") + text), m["unit1"] or m["unit2"]
+
+
+def _from_value(value: object) -> tuple[Decimal, str | None] | None:
+    """Any cell value -> (number, unit or None) or None; raises NumberError."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise NumberError(f"此处应为数字，却是逻辑值：“{value}”", value)
+    if isinstance(value, (_dt.date, _dt.time, _dt.timedelta)):
+        raise NumberError(f"此处应为数字，却是日期/时间：“{value}”", value)
+    if isinstance(value, str):
+        return _parse_str(value)
+    if isinstance(value, int):
+        return Decimal(int(value)), None
+    if isinstance(value, float):
+        d = Decimal(float.__repr__(value))  # never Decimal(float): keep the shortest repr
+    elif isinstance(value, Decimal):
+        d = value
+    elif hasattr(value, "item") and not hasattr(value, "__len__"):  # numpy scalar
+        return _from_value(value.item())
+    else:
+        raise _bad(value)
+    if not d.is_finite():
+        raise _bad(value)
+    return d, None
+
+
+def to_decimal(value: object) -> Decimal | None:
+    """Cell value -> Decimal (数字); None for empty; NumberError otherwise. Percentages are refused."""
+    parsed = _from_value(value)
+    if parsed is None:
+        return None
+    number, unit = parsed
+    if unit == "%":
+        raise NumberError(f"“{_shown(value)}”是百分数，此处应为普通数字（百分数请按百分比读取）", value)
+    return number
+
+
+def to_percent(value: object) -> Decimal | None:
+    """Cell value -> fraction (百分比): '86.99%' -> 0.8699.
+
+    A number stored in a cell is already a fraction (a percent-formatted 0.8699). Text without a %
+    sign in a rate field is read as percentage points, as a clerk means it: '86.99' -> 0.8699.
+    """
+    parsed = _from_value(value)
+    if parsed is None:
+        return None
+    number, unit = parsed
+    if unit is not None and unit != "%":
+        raise _bad(value, "百分数")
+    if unit == "%" or isinstance(value, str):
+        return number.scaleb(-2)
+    return number
+
+
+def to_int(value: object) -> int | None:
+    """Cell value -> int (整数, e.g. 人数): '146人' -> 146; 146.5 -> NumberError."""
+    number = to_decimal(value)
+    if number is None:
+        return None
+    if number != number.to_integral_value():
+        raise NumberError(f"人数应为整数：“{_shown(value)}”", value)
+    return int(number)
+
+
+def decimals_of(value: object) -> int | None:
+    """Digits after the decimal point as typed/stored (小数位数); None for empty. '86.99%' -> 2."""
+    parsed = _from_value(value)
+    if parsed is None:
+        return None
+    number = parsed[0]
+    if not isinstance(value, (str, int, Decimal)):
+        number = number.normalize()  # a float's trailing '.0' is not typed precision
+    return max(0, -int(number.as_tuple().exponent))
