@@ -1,0 +1,151 @@
+"""Prescribed layouts (表样): the four sheet kinds, loaded from workbook_templates/*.toml.
+
+The TOML files are the single description of each form: labels and their variants, which cells
+are inputs (填报) and which are derived (计算), field types and decimals. The reader finds fields by
+these labels; the template writer draws the blank forms from them. Nothing here knows a cell address.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+
+#: The sheet kinds in the order a workbook holds them.
+KINDS = ("basic", "income_expenditure", "department_form", "project_form")
+_FILES = {
+    "basic": "basic_data.toml",
+    "income_expenditure": "income_expenditure.toml",
+    "department_form": "department_form.toml",
+    "project_form": "project_form.toml",
+}
+
+#: Decimals a field of each type is shown with (rates: in percent).
+DECIMALS = {"amount": 2, "area": 2, "rate": 2, "score": 2, "count": 0}
+#: Number formats the writer gives a filled cell.
+NUMBER_FORMATS = {"amount": "#,##0.00", "area": "#,##0.00", "rate": "0.00%", "score": "0.00", "count": "0"}
+#: One 元 is this many 万元.
+YUAN = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One labelled field (字段): a cell the clerk types (input) or perfxlsx computes (derived)."""
+
+    id: str
+    labels: tuple[str, ...]
+    kind: str = "input"
+    type: str = "amount"
+    sum: tuple[str, ...] = ()
+    ratio: tuple[str, ...] = ()
+    budget_score: tuple[str, ...] = ()
+    sum_of_group: str = ""
+    figure: str = ""
+    template: str = ""
+    group: str = ""
+    subgroup: str = ""
+    span: int = 1
+    spans: tuple[int, ...] = ()
+    same_row: bool = False
+    weight: str = ""
+    blank_cells: tuple[str, ...] = ()
+    cells: dict = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def label(self) -> str:
+        """The label the template prints (第一个标签)."""
+        return self.labels[0]
+
+    @property
+    def derived(self) -> bool:
+        return self.kind == "derived"
+
+    @classmethod
+    def from_data(cls, data: dict, **defaults) -> "Field":
+        merged = {**defaults, **data}
+        for name in ("labels", "sum", "ratio", "budget_score", "spans", "blank_cells"):
+            if name in merged:
+                merged[name] = tuple(merged[name])
+        return cls(**merged)
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    """One sheet kind (表样): its title, print setup and sections, as the TOML file gives them."""
+
+    kind: str
+    sheet_name: str
+    title: str
+    title_keys: tuple[str, ...]
+    orientation: str
+    column_widths: tuple[int, ...]
+    sections: tuple[dict, ...]
+    raw: dict = field(hash=False, compare=False, repr=False)
+
+    @property
+    def columns(self) -> int:
+        return len(self.column_widths)
+
+    def section(self, section_id: str) -> dict:
+        for section in self.sections:
+            if section["id"] == section_id:
+                return section
+        raise KeyError(section_id)
+
+    def get(self, key: str, default=None):
+        return self.raw.get(key, default)
+
+
+def _fields(items, **defaults) -> tuple[Field, ...]:
+    return tuple(Field.from_data(item, **defaults) for item in items)
+
+
+def _prepare_section(section: dict) -> dict:
+    """Turn a section's field dicts into Field objects (sections keep their other keys as given)."""
+    out = dict(section)
+    if "fields" in out:
+        out["fields"] = _fields(out["fields"])
+    if "rows" in out:
+        out["rows"] = _fields(out["rows"])
+    if "columns" in out:
+        out["columns"] = _fields(out["columns"])
+    if "lists" in out:
+        out["lists"] = tuple(
+            {"id": lst["id"], "total": Field.from_data(lst["total"]), "items": _fields(lst["items"])}
+            for lst in out["lists"]
+        )
+    for key in ("total", "grade"):
+        if key in out:
+            out[key] = Field.from_data(out[key])
+    return out
+
+
+@cache
+def load_layout(kind: str) -> SheetLayout:
+    """Load one sheet kind's layout from workbook_templates/."""
+    text = resources.files("perf_xlsx.workbook_templates").joinpath(_FILES[kind]).read_text("utf-8")
+    data = tomllib.loads(text)
+    if "tables" in data:  # 收支情况: its four tables are its sections
+        data["sections"] = [{**table, "type": "institution_table"} for table in data["tables"]]
+    return SheetLayout(
+        kind=data["kind"],
+        sheet_name=data["sheet_name"],
+        title=data["title"],
+        title_keys=tuple(data["title_keys"]),
+        orientation=data.get("orientation", "portrait"),
+        column_widths=tuple(data["column_widths"]),
+        sections=tuple(_prepare_section(s) for s in data["sections"]),
+        raw=data,
+    )
+
+
+def all_layouts() -> dict[str, SheetLayout]:
+    return {kind: load_layout(kind) for kind in KINDS}
+
+
+def expand(label: str, year: int | None) -> str:
+    """Fill {year}/{prev_year} placeholders of a label; without a year they match any year (“{year}” kept)."""
+    if year is None:
+        return label
+    return label.replace("{prev_year}", str(year - 1)).replace("{year}", str(year))
