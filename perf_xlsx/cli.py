@@ -1,0 +1,148 @@
+"""Command line (命令行): parses options, calls the library, prints Chinese, picks the exit code.
+
+Exit codes: 0 no 错误 findings; 1 at least one 错误 or an unreadable input; 2 wrong usage.
+Heavy libraries are imported inside the commands so that `perfxlsx --help` starts at once.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _echo_err(text: str) -> None:
+    click.echo(text, err=True)
+
+
+def _inputs(target: Path) -> list[Path]:
+    """A file, or the workbooks directly inside a folder (lock files ~$*, hidden files and outputs skipped)."""
+    if target.is_dir():
+        return sorted(p for p in target.iterdir()
+                      if p.suffix.lower() in (".xlsx", ".xlsm") and not p.name.startswith(("~$", "."))
+                      and not p.stem.endswith("_已填") and p.is_file())
+    return [target]
+
+
+def _summary_lines(report) -> list[str]:
+    lines = [f"{report.file.name}：{report.unit or '（未识别单位名称）'}，{report.year or '（未识别年度）'}年度"]
+    if report.output is not None:
+        lines.append(f"  已生成：{report.output}（填入 {len(report.filled)} 个单元格）")
+    shown = [f"{name} {fig.percent:.2f}%" for name, fig in report.figures.items() if fig.value is not None]
+    for i in range(0, len(shown), 4):
+        lines.append("  " + "；".join(shown[i:i + 4]))
+    if report.scores.get("总分") is not None:
+        lines.append(f"  总分 {report.scores['总分']}，评价等次 {report.scores.get('等次') or '—'}")
+    c = report.counts
+    lines.append(f"  错误 {c['error']}，提示 {c['warning']}，尾差 {c['rounding']}")
+    for finding in report.findings:
+        if finding.severity == "error":
+            where = f"{finding.sheet}!{finding.cell}" if finding.cell else (finding.sheet or "")
+            lines.append(f"  错误：{where} {finding.message}")
+    return lines
+
+
+def _run(action, target: Path, as_json: bool, debug: bool) -> int:
+    from .errors import PerfXlsxError
+    from .report import Report
+
+    code = EXIT_OK
+    paths = _inputs(target)
+    if not paths:
+        _echo_err(f"提示：文件夹“{target}”中没有 .xlsx/.xlsm 工作簿。")
+        return EXIT_OK
+    for path in paths:
+        try:
+            report = action(path)
+        except PerfXlsxError as exc:
+            report = Report(file=path, error=exc.describe())
+        except Exception as exc:  # a bug must not stop the batch nor show a traceback
+            if debug:
+                raise
+            report = Report(file=path, error=f"文件“{path.name}”：处理时发生内部错误（{type(exc).__name__}），"
+                                               "请加 --debug 重试并把输出反馈给开发者。")
+        if not report.ok:
+            code = EXIT_FINDINGS
+        if as_json:
+            click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+        elif report.error:
+            _echo_err(f"错误：{report.error}")
+        else:
+            click.echo("\n".join(_summary_lines(report)))
+    return code
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="perfxlsx", message="perfxlsx %(version)s")
+def cli() -> None:
+    """perfxlsx：部门整体支出绩效自评——读取基础数据表，复算全部派生数，生成填好的自评表。"""
+
+
+@cli.command()
+@click.argument("target", type=click.Path(path_type=Path))
+@click.option("-o", "--output-dir", type=click.Path(path_type=Path), default=None,
+              help="输出文件夹（默认：输入文件旁的“已生成”文件夹）。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果。")
+@click.option("--debug", is_flag=True, help="出错时显示技术细节（供开发者排查）。")
+def fill(target: Path, output_dir: Path | None, as_json: bool, debug: bool) -> int:
+    """读取 TARGET（工作簿或文件夹），复算并生成“<文件名>_已填.xlsx”。输入文件不会被修改。"""
+    from . import api
+
+    return _run(lambda p: api.fill(p, output_dir), target, as_json, debug)
+
+
+@cli.command()
+@click.argument("target", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果（rules.md §5 格式）。")
+@click.option("--debug", is_flag=True, help="出错时显示技术细节（供开发者排查）。")
+def check(target: Path, as_json: bool, debug: bool) -> int:
+    """只审核、不写文件：复算 TARGET 的全部派生数并报告。"""
+    from . import api
+
+    return _run(api.check, target, as_json, debug)
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="输出文件（默认：当前文件夹下“{年度}年度基础数据表.xlsx”）。")
+@click.option("--year", type=click.IntRange(2000, 2100), default=None, help="年度（默认：上一年）。")
+@click.option("--unit", default="", help="填报单位名称。")
+@click.option("--projects", type=click.IntRange(0, 200), default=1, show_default=True, help="项目支出绩效自评表的张数。")
+def template(output: Path | None, year: int | None, unit: str, projects: int) -> int:
+    """生成空白的基础数据表工作簿（四类表样，A4 打印就绪）。"""
+    import datetime as dt
+
+    from . import api
+    from .errors import PerfXlsxError
+
+    year = year or dt.date.today().year - 1
+    output = output or Path(f"{year}年度基础数据表.xlsx")
+    try:
+        api.write_template(output, year, unit, projects)
+    except PerfXlsxError as exc:
+        _echo_err(f"错误：{exc.describe()}")
+        return EXIT_FINDINGS
+    click.echo(f"已生成空白表样：{output}")
+    return EXIT_OK
+
+
+def main() -> None:
+    """Entry point: click's English usage errors become Chinese, exit code 2."""
+    try:
+        code = cli.main(standalone_mode=False)
+    except click.UsageError as exc:
+        _echo_err(f"错误：命令用法不正确（{exc.format_message()}）。运行 perfxlsx --help 查看用法。")
+        sys.exit(EXIT_USAGE)
+    except click.Abort:
+        _echo_err("已中止。")
+        sys.exit(130)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""Completing the workbook (复算派生数): every derivation of the Filing evaluated in Decimal.
+
+A derived cell the clerk left blank gets the computed value; one the clerk typed is kept (its
+computed twin stays available for the checks). Everything downstream uses the value as the form
+shows it: the stated one where there is one, else the computed one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from .model import Derivation, Filing
+from .scoring import grade_of
+
+#: Rates are stored as fractions rounded to 2 decimals in percent; scores to 2 decimals.
+QUANTUM = {"rate": Decimal("0.0001"), "score": Decimal("0.01")}
+
+
+def rounded(value, type_: str):
+    """Half-up rounding to the decimals a type is shown with (四舍五入)."""
+    if isinstance(value, Decimal) and type_ in QUANTUM:
+        return value.quantize(QUANTUM[type_], rounding=ROUND_HALF_UP)
+    return value
+
+
+@dataclass
+class Result:
+    """One derived cell, computed (计算结果): exact value, inputs as used, and why it is blank if it is."""
+
+    derivation: Derivation
+    value: object = None
+    inputs: list[tuple[str, object]] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.derivation.target
+
+
+class Completion:
+    """The computed values of one Filing, and the values the completed form shows."""
+
+    def __init__(self, filing: Filing):
+        self.filing = filing
+        self.results: dict[str, Result] = {}
+        pending = {d.target: d for d in filing.derivations}
+        self._pending = pending
+        for target in list(pending):
+            self._evaluate(target, set())
+
+    # ---- values --------------------------------------------------------------------------------
+    def shown(self, key: str):
+        """The value the completed form shows: stated if typed, else computed (rounded as printed)."""
+        slot = self.filing.slots.get(key)
+        if slot is not None and slot.stated:
+            return slot.value
+        if key in self._pending:
+            self._evaluate(key, set())
+        result = self.results.get(key)
+        if result is None or result.value is None:
+            return None
+        return rounded(result.value, slot.type if slot else "") if slot and slot.type == "score" else result.value
+
+    def computed(self, key: str):
+        result = self.results.get(key)
+        return result.value if result else None
+
+    def to_fill(self) -> list[Result]:
+        """Derived cells left blank that now have a value (待填单元格)."""
+        out = []
+        for key, result in self.results.items():
+            slot = self.filing.slots.get(key)
+            if slot is not None and slot.found and not slot.stated and slot.error is None and result.value is not None:
+                out.append(result)
+        return out
+
+    # ---- evaluation ----------------------------------------------------------------------------
+    def _evaluate(self, target: str, busy: set) -> None:
+        derivation = self._pending.pop(target, None)
+        if derivation is None:
+            return
+        if target in busy:  # a cycle cannot come from the layouts; guard anyway
+            self.results[target] = Result(derivation, note="循环引用")
+            return
+        busy.add(target)
+        for key, _ in derivation.inputs:
+            if key in self._pending:
+                self._evaluate(key, busy)
+        self.results[target] = KINDS[derivation.kind](self, derivation)
+        busy.discard(target)
+
+
+def _inputs(c: Completion, d: Derivation) -> list[tuple[str, object]]:
+    return [(key, c.shown(key)) for key, _ in d.inputs]
+
+
+def _sum(c: Completion, d: Derivation) -> Result:
+    """Σ wᵢ·xᵢ; blank parts count as 0, but all parts blank leaves the total blank (合计)."""
+    inputs = _inputs(c, d)
+    missing = [k for k, _ in d.inputs if k not in c.filing.slots or not c.filing.slots[k].found]
+    values = [v for _, v in inputs]
+    if not d.inputs or all(v is None for v in values):
+        return Result(d, None, inputs, "各组成项均为空" if not missing else "组成项未找到")
+    total = sum((Decimal(w) * v for (_, w), v in zip(d.inputs, values) if isinstance(v, (Decimal, int))), Decimal(0))
+    return Result(d, total, inputs, "")
+
+
+def _column_sum(c: Completion, d: Derivation) -> Result:
+    """汇总行 = Σ 各机构 (the institutions × columns table, summed with pandas over exact Decimals)."""
+    import pandas as pd
+
+    inputs = _inputs(c, d)
+    column = pd.Series([v for _, v in inputs], dtype=object)
+    if column.isna().all():
+        return Result(d, None, inputs, "各机构均为空")
+    return Result(d, Decimal(column.sum(min_count=1)), inputs)
+
+
+def _ratio(c: Completion, d: Derivation) -> Result:
+    """inputs[0] / inputs[1], a fraction (比率); blank when either is blank or the denominator is 0."""
+    inputs = _inputs(c, d)
+    (_, num), (_, den) = inputs
+    if num is None or den is None:
+        return Result(d, None, inputs, "分子或分母为空")
+    if den == 0:
+        return Result(d, None, inputs, "分母为0")
+    return Result(d, Decimal(num) / Decimal(den), inputs)
+
+
+def _budget_score(c: Completion, d: Derivation) -> Result:
+    """预算执行得分 = 分值 × min(执行率, 100%)."""
+    inputs = _inputs(c, d)
+    (_, weight), (_, rate) = inputs
+    if weight is None or rate is None:
+        return Result(d, None, inputs, "分值或执行率为空")
+    return Result(d, Decimal(weight) * min(Decimal(rate), Decimal(1)), inputs)
+
+
+def _total_score(c: Completion, d: Derivation) -> Result:
+    """总分 = 预算执行得分 + Σ 指标得分 (as the form shows them, 2 decimals)."""
+    inputs = _inputs(c, d)
+    scores = [rounded(Decimal(v), "score") for _, v in inputs if v is not None]
+    if not scores:
+        return Result(d, None, inputs, "各项得分均为空")
+    return Result(d, sum(scores, Decimal(0)), inputs)
+
+
+def _grade(c: Completion, d: Derivation) -> Result:
+    """评价等次 from 总分 by the scoring scheme's bands (优/良/中/差)."""
+    inputs = _inputs(c, d)
+    total = inputs[0][1]
+    return Result(d, grade_of(Decimal(total)) if total is not None else None, inputs,
+                  "" if total is not None else "总分为空")
+
+
+KINDS = {
+    "sum": _sum,
+    "column_sum": _column_sum,
+    "ratio": _ratio,
+    "budget_score": _budget_score,
+    "total_score": _total_score,
+    "grade": _grade,
+}

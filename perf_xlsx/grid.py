@@ -1,0 +1,134 @@
+"""A sheet as a grid of values (单元格网格), merge-aware, searchable by label.
+
+Built from an openpyxl worksheet; the reader only ever talks to this, so another source of cell
+values (e.g. a legacy .xls reader) only has to build one.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from openpyxl.utils import get_column_letter
+
+from .labels import clean, label_key, split_inline
+
+
+def ref(row: int, col: int) -> str:
+    """A1-style address of (row, col), both 1-based."""
+    return f"{get_column_letter(col)}{row}"
+
+
+@dataclass
+class Grid:
+    title: str
+    values: dict[tuple[int, int], object]
+    formats: dict[tuple[int, int], str] = field(default_factory=dict)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    max_row: int = 0
+    max_col: int = 0
+
+    def __post_init__(self) -> None:
+        self._merge_of: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+        for bounds in self.merges:
+            r1, c1, r2, c2 = bounds
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    self._merge_of[(r, c)] = bounds
+        self._keys: dict[tuple[int, int], str] = {}
+        self._inline: dict[tuple[int, int], tuple[str, str]] = {}
+        for pos, value in self.values.items():
+            if isinstance(value, str) and value.strip():
+                self._keys[pos] = label_key(value)
+                inline = split_inline(value)
+                if inline is not None:
+                    self._inline[pos] = inline
+
+    @classmethod
+    def from_openpyxl(cls, ws) -> "Grid":
+        values, formats = {}, {}
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is None:
+                    continue
+                values[(cell.row, cell.column)] = cell.value
+                formats[(cell.row, cell.column)] = cell.number_format
+        merges = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
+        return cls(ws.title, values, formats, merges, ws.max_row, ws.max_column)
+
+    # ---- cells -------------------------------------------------------------------------------
+    def bounds(self, row: int, col: int) -> tuple[int, int, int, int]:
+        """The merged range holding (row, col), or the cell itself."""
+        return self._merge_of.get((row, col), (row, col, row, col))
+
+    def value(self, row: int, col: int):
+        """The value shown at (row, col): a merged range shows its top-left value."""
+        r1, c1, _, _ = self.bounds(row, col)
+        return self.values.get((r1, c1))
+
+    def text(self, row: int, col: int) -> str:
+        return clean(self.value(row, col))
+
+    def key(self, row: int, col: int) -> str:
+        r1, c1, _, _ = self.bounds(row, col)
+        return self._keys.get((r1, c1), "")
+
+    def right_of(self, row: int, col: int) -> tuple[int, int]:
+        """The cell just right of the (merged) cell at (row, col)."""
+        r1, _, _, c2 = self.bounds(row, col)
+        return r1, c2 + 1
+
+    def below(self, row: int, col: int) -> tuple[int, int]:
+        """The cell just below the (merged) cell at (row, col)."""
+        _, c1, r2, _ = self.bounds(row, col)
+        return r2 + 1, c1
+
+    def inline(self, row: int, col: int) -> tuple[str, str] | None:
+        """`标签：值` typed in one cell, as (label key, value text)."""
+        return self._inline.get((row, col))
+
+    # ---- search ------------------------------------------------------------------------------
+    def find(self, matcher: "LabelMatcher", rows: range | None = None, cols: range | None = None,
+             inline: bool = False) -> tuple[int, int] | None:
+        """First cell (top to bottom, left to right) whose label matches; with `inline`, a
+        `标签：值` cell whose label part matches counts too."""
+        hits = []
+        for (r, c), key in self._keys.items():
+            if rows is not None and r not in rows:
+                continue
+            if cols is not None and c not in cols:
+                continue
+            if matcher.match(key) or (inline and (r, c) in self._inline and matcher.match(self._inline[(r, c)][0])):
+                hits.append((r, c))
+        return min(hits) if hits else None
+
+    def find_all(self, matcher: "LabelMatcher") -> list[tuple[int, int]]:
+        return sorted(pos for pos, key in self._keys.items() if matcher.match(key))
+
+    def contains(self, fragment: str, rows: range | None = None) -> tuple[int, int] | None:
+        """First cell whose label contains `fragment` (used for titles)."""
+        hits = [pos for pos, key in self._keys.items() if fragment in key and (rows is None or pos[0] in rows)]
+        return min(hits) if hits else None
+
+
+class LabelMatcher:
+    """Matches a label key against a field's label variants (标签及其变体).
+
+    `{year}` and `{prev_year}` in a variant are filled with the workbook's year, or match any year
+    when it is not known.
+    """
+
+    def __init__(self, labels, year: int | None = None):
+        self.exact: set[str] = set()
+        self.patterns: list[re.Pattern] = []
+        for label in labels:
+            if "{" in label:
+                if year is not None:
+                    self.exact.add(label_key(label.replace("{prev_year}", str(year - 1)).replace("{year}", str(year))))
+                else:
+                    parts = re.split(r"\{(?:year|prev_year)\}", label_key(label))
+                    self.patterns.append(re.compile(r"\d{4}".join(re.escape(p) for p in parts) + r"$"))
+            else:
+                self.exact.add(label_key(label))
+
+    def match(self, key: str) -> bool:
+        return key in self.exact or any(p.match(key) for p in self.patterns)

@@ -1,0 +1,110 @@
+"""The workbook as read (填报数据): every field a Slot with its cell, and how derived ones are computed."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Union
+
+Number = Union[Decimal, int]
+
+
+@dataclass
+class Slot:
+    """One field on one sheet (单元格字段), with its provenance.
+
+    `value` is canonical: amounts in 万元 (a 单位：元 sheet is converted), rates as fractions,
+    head counts as int, text as str. `scale` converts the sheet's unit to 万元 (1, or 0.0001 on
+    元 sheets). `stated` means the clerk typed something.
+    """
+
+    key: str
+    label: str
+    type: str
+    kind: str
+    sheet: str | None = None
+    cell: str | None = None
+    raw: object = None
+    value: object = None
+    decimals: int | None = None
+    scale: Decimal = Decimal(1)
+    inline_label: str | None = None
+    error: str | None = None
+
+    @property
+    def stated(self) -> bool:
+        return self.value is not None
+
+    @property
+    def found(self) -> bool:
+        return self.cell is not None
+
+    @property
+    def where(self) -> str:
+        """`表!单元格`, or `表` when the field was not found."""
+        if self.cell is None:
+            return self.sheet or ""
+        return f"{self.sheet}!{self.cell}"
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """How one derived slot is computed (计算关系).
+
+    kind: `sum` (Σ weight·input), `ratio` (inputs[0] / inputs[1]), `budget_score`
+    (分值 × min(执行率, 100%)), `total_score` (Σ 得分), `grade` (评价等次 from 总分).
+    """
+
+    target: str
+    kind: str
+    inputs: tuple[tuple[str, int], ...]
+    figure: str = ""
+
+
+@dataclass
+class Institution:
+    """One row of a 收支情况 table (机构): its name and the row's slot keys by column id."""
+
+    name: str
+    is_summary: bool
+    slots: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Indicator:
+    """One 三级指标 row of an indicator table (绩效指标)."""
+
+    level1: str
+    level2: str
+    level3: str
+    target: str
+    actual: str
+    weight_key: str
+    score_key: str
+    row: int
+
+
+@dataclass
+class Filing:
+    """One department's workbook as read (一个部门的基础数据表)."""
+
+    path: Path
+    year: int | None = None
+    unit: str | None = None
+    sheets: dict[str, str] = field(default_factory=dict)  # kind or "project_form:N" -> sheet title
+    slots: dict[str, Slot] = field(default_factory=dict)
+    derivations: list[Derivation] = field(default_factory=list)
+    tables: dict[str, list[Institution]] = field(default_factory=dict)
+    indicators: dict[str, list[Indicator]] = field(default_factory=dict)  # form prefix -> rows
+    projects: list[str] = field(default_factory=list)  # slot prefixes of project sheets
+    problems: list[dict] = field(default_factory=list)  # fields not found, values not readable
+
+    def add(self, slot: Slot) -> Slot:
+        self.slots[slot.key] = slot
+        return slot
+
+    def derive(self, target: str, kind: str, inputs, figure: str = "") -> None:
+        self.derivations.append(Derivation(target, kind, tuple(inputs), figure))
+
+    def problem(self, kind: str, message: str, sheet: str | None = None, cell: str | None = None) -> None:
+        self.problems.append({"kind": kind, "message": message, "sheet": sheet, "cell": cell})

@@ -1,0 +1,438 @@
+"""Reading a workbook into a Filing (读取基础数据表): sheets by title, fields by label.
+
+Every section type of workbook_templates/ has one reader here. A field that cannot be found is
+recorded as a problem by name (never an exception); a value that cannot be read keeps its cell and
+the reason.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from .grid import Grid, LabelMatcher, ref
+from .labels import clean, label_key
+from .layout import YUAN, Field, SheetLayout, all_layouts, expand
+from .model import Filing, Indicator, Institution, Slot
+from .numbers import NumberError, decimals_of, to_decimal, to_int, to_percent
+
+PREFIX = {"basic": "basic", "income_expenditure": "ie", "department_form": "dept"}
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_TITLE_ROWS = 6
+
+
+# ---- sheets ------------------------------------------------------------------------------------
+def identify(grid: Grid, layouts: dict[str, SheetLayout]) -> str | None:
+    """Which form a sheet holds (表样识别), from its title in the first rows; None if none."""
+    rows = range(1, _TITLE_ROWS + 1)
+    for kind in ("project_form", "department_form", "basic", "income_expenditure"):
+        for fragment in layouts[kind].title_keys:
+            if grid.contains(label_key(fragment), rows):
+                return kind
+    ie = layouts["income_expenditure"]
+    if grid.find(LabelMatcher(ie.section("income")["columns"][0].labels)) and grid.find(LabelMatcher(ie.get("name_labels"))):
+        return "income_expenditure"
+    return None
+
+
+def find_year(grids: list[Grid]) -> int | None:
+    """The evaluation year (年度) from the first title that names one."""
+    for grid in grids:
+        for (r, c), value in sorted(grid.values.items()):
+            if r > _TITLE_ROWS:
+                continue
+            match = _YEAR.search(clean(value)) if isinstance(value, str) else None
+            if match:
+                return int(match.group(1))
+    return None
+
+
+def sheet_scale(grid: Grid) -> Decimal:
+    """Unit of a sheet's amounts, in 万元: a `单位：元` note makes it 0.0001 (元 sheet)."""
+    for (r, c), value in grid.values.items():
+        if r > _TITLE_ROWS + 2 or not isinstance(value, str):
+            continue
+        inline = grid.inline(r, c)
+        if inline and inline[0] in ("单位", "金额单位", "计量单位"):
+            unit = clean(inline[1])
+            if unit.startswith("元"):
+                return YUAN
+            if unit.startswith("万元"):
+                return Decimal(1)
+    return Decimal(1)
+
+
+# ---- values ------------------------------------------------------------------------------------
+def parse(raw, type_: str, scale: Decimal):
+    """Cell content to a canonical value for a field type (money → 万元, rate → fraction)."""
+    if type_ in ("text", "grade"):
+        text = str(raw).strip() if raw is not None else ""
+        return text or None
+    if type_ == "count":
+        return to_int(raw)
+    if type_ == "rate":
+        return to_percent(raw)
+    value = to_decimal(raw)
+    if value is not None and type_ == "amount":
+        value = value * scale
+    return value
+
+
+class SheetReader:
+    """Reads one sheet's sections into the Filing."""
+
+    def __init__(self, filing: Filing, grid: Grid, layout: SheetLayout, prefix: str):
+        self.filing, self.grid, self.layout, self.prefix = filing, grid, layout, prefix
+        self.year = filing.year
+        self.scale = sheet_scale(grid)
+
+    def matcher(self, labels) -> LabelMatcher:
+        return LabelMatcher(labels, self.year)
+
+    def slot(self, key: str, label: str, field: Field, pos: tuple[int, int] | None, type_: str | None = None,
+             kind: str | None = None, inline_label: str | None = None, raw=None) -> Slot:
+        """Make the slot of one field at `pos` (None: not found), parsing its value."""
+        type_ = type_ or field.type
+        slot = Slot(key=key, label=label, type=type_, kind=kind or field.kind, sheet=self.grid.title,
+                    scale=self.scale if type_ == "amount" else Decimal(1))
+        if pos is None:
+            self.filing.problem("not-found", f"未找到“{label}”", self.grid.title)
+            return self.filing.add(slot)
+        slot.cell = ref(*pos)
+        slot.inline_label = inline_label
+        slot.raw = self.grid.value(*pos) if raw is None and inline_label is None else raw
+        try:
+            slot.value = parse(slot.raw, type_, slot.scale)
+            slot.decimals = decimals_of(slot.raw) if type_ not in ("text", "grade") else None
+        except NumberError as exc:
+            slot.error = exc.message
+            self.filing.problem("unreadable", f"“{label}”{exc.message}", self.grid.title, slot.cell)
+        return self.filing.add(slot)
+
+    def labelled(self, key: str, field: Field, rows: range | None = None, label: str | None = None) -> Slot:
+        """A value next to its label, or typed into the label's cell (`其中：一般公共预算：1873.66`)."""
+        label = label or label_key(expand(field.label, self.year))
+        pos = self.grid.find(self.matcher(field.labels), rows=rows, inline=True)
+        if pos is None:
+            return self.slot(key, label, field, None)
+        inline = self.grid.inline(*pos)
+        if inline and inline[1].strip() and self.matcher(field.labels).match(inline[0]):
+            return self.slot(key, label, field, pos, inline_label=_label_part(self.grid.value(*pos)), raw=inline[1])
+        return self.slot(key, label, field, self.grid.right_of(*pos))
+
+    # ---- section regions ------------------------------------------------------------------------
+    def anchors(self) -> dict[str, int]:
+        """Row of each titled section, so a section's fields are searched between it and the next."""
+        rows = {}
+        for section in self.layout.sections:
+            labels = section.get("title_labels") or ([section["title"]] if "title" in section else None)
+            if section["type"] == "institution_table":
+                labels = section["columns"][0].labels
+            if labels:
+                pos = self.grid.find(self.matcher(labels))
+                if pos:
+                    rows[section["id"]] = pos[0]
+        return rows
+
+    def read(self) -> None:
+        anchors = self.anchors()
+        ordered = sorted(anchors.values())
+        for section in self.layout.sections:
+            start = anchors.get(section["id"])
+            following = [r for r in ordered if start is not None and r > start]
+            end = (following[0] - 1) if following else max(self.grid.max_row, 1)
+            reader = getattr(self, "read_" + section["type"])
+            reader(section, start, end)
+
+    # ---- section types --------------------------------------------------------------------------
+    def read_key_values(self, section, start, end) -> None:
+        for field in section["fields"]:
+            self.labelled(f"{self.prefix}.{section['id']}.{field.id}", field)
+
+    def read_text(self, section, start, end) -> None:
+        key = f"{self.prefix}.{section['id']}"
+        field = Field(id=section["id"], labels=(section["title"],), type="text")
+        self.labelled(key, field)
+
+    def read_header_values(self, section, start, end) -> None:
+        rows = range(start, end + 1) if start is not None else None
+        for field in section["fields"]:
+            key = f"{self.prefix}.{section['id']}.{field.id}"
+            label = field.figure or label_key(expand(field.label, self.year))
+            pos = self.grid.find(self.matcher(field.labels), rows=rows)
+            self.slot(key, label, field, self.grid.below(*pos) if pos else None)
+            if field.ratio:
+                self.filing.derive(key, "ratio", [(f"{self.prefix}.{section['id']}.{x}", 1) for x in field.ratio],
+                                   field.figure)
+
+    read_goals = read_header_values
+
+    def _columns(self, columns, band: range, after_col: int) -> dict[str, int]:
+        found = {}
+        for column in columns:
+            pos = self.grid.find(self.matcher(column.labels), rows=band, cols=range(after_col + 1, self.grid.max_col + 1))
+            if pos:
+                found[column.id] = pos[1]
+            else:
+                self.filing.problem("not-found", f"未找到列“{label_key(expand(column.label, self.year))}”", self.grid.title)
+        return found
+
+    def read_matrix(self, section, start, end) -> None:
+        sid = f"{self.prefix}.{section['id']}"
+        labels = section.get("title_labels") or [section["title"]]
+        if start is None:
+            self.filing.problem("not-found", f"未找到“{label_key(expand(section['title'], self.year))}”", self.grid.title)
+            return
+        anchor = self.grid.find(self.matcher(labels), rows=range(start, start + 1))
+        cols = self._columns(section["columns"], range(start, start + 3), anchor[1])
+        if not cols:
+            return
+        first_value_col = min(cols.values())
+        label_cols = range(1, first_value_col)
+        rows_found: dict[str, int] = {}
+        for row in section["rows"]:
+            pos = self.grid.find(self.matcher(row.labels), rows=range(start + 1, end + 1), cols=label_cols)
+            if pos:
+                rows_found[row.id] = pos[0]
+        groups = {g["id"]: g for g in section.get("groups", [])}
+        group_rows: dict[str, list[str]] = {}
+        for gid, group in groups.items():
+            group_rows[gid] = self._group_rows(sid, section, group, rows_found, cols, label_cols)
+        columns = {c.id: c for c in section["columns"]}
+        for row in section["rows"]:
+            r = rows_found.get(row.id)
+            row_label = label_key(row.label)
+            if r is None:
+                self.filing.problem("not-found", f"未找到“{row_label}”行", self.grid.title)
+            for column in section["columns"]:
+                cell_spec = row.cells.get(column.id)
+                if column.id in row.blank_cells or (column.type != "amount" and cell_spec is None):
+                    continue
+                kind = (cell_spec or {}).get("kind", row.kind)
+                key = f"{sid}.{row.id}.{column.id}"
+                label = f"{row_label}（{label_key(expand(column.label, self.year))}）"
+                pos = (r, cols[column.id]) if r is not None and column.id in cols else None
+                if pos is None:
+                    self.filing.add(Slot(key, label, column.type, kind, sheet=self.grid.title))
+                    continue
+                self.slot(key, label, row, pos, type_=column.type, kind=kind)
+                if cell_spec is None and row.sum:
+                    self.filing.derive(key, "sum", [(f"{sid}.{t.lstrip('-')}.{column.id}", -1 if t.startswith("-") else 1)
+                                                    for t in row.sum])
+                elif cell_spec is None and row.sum_of_group and group_rows.get(row.sum_of_group):
+                    self.filing.derive(key, "sum", [(f"{k}.{column.id}", 1) for k in group_rows[row.sum_of_group]])
+                elif cell_spec and "ratio" in cell_spec:
+                    self.filing.derive(key, "ratio", [(f"{sid}.{row.id}.{x}", 1) for x in cell_spec["ratio"]],
+                                       cell_spec.get("figure", ""))
+                elif cell_spec and "budget_score" in cell_spec:
+                    self.filing.derive(key, "budget_score", [(f"{sid}.{row.id}.{x}", 1) for x in cell_spec["budget_score"]])
+
+    def _group_rows(self, sid, section, group, rows_found, cols, label_cols) -> list[str]:
+        """Rows of a variable group (e.g. one row per named 专项资金) between two known rows."""
+        after, before = rows_found.get(group["after"]), rows_found.get(group["before"])
+        if after is None or before is None:
+            return []
+        keys = []
+        for r in range(self.grid.below(after, label_cols[0])[0], before):
+            name = " ".join(clean(self.grid.value(r, c)) for c in label_cols if self.grid.bounds(r, c)[:2] == (r, c)).strip()
+            values = [self.grid.value(r, c) for c in cols.values()]
+            if not label_key(name) and all(v is None for v in values):
+                continue
+            prefix = f"{sid}.{group['id']}[{len(keys) + 1}]"
+            for cid, c in cols.items():
+                field = Field(id=cid, labels=(name,))
+                self.slot(f"{prefix}.{cid}", f"{label_key(name) or '专项资金'}（{cid}）", field, (r, c), type_="amount")
+            keys.append(prefix)
+        return keys
+
+    def read_breakdown(self, section, start, end) -> None:
+        for lst in section["lists"]:
+            base = f"{self.prefix}.{section['id']}.{lst['id']}"
+            total = lst["total"]
+            self.labelled(f"{base}.total", total)
+            for item in lst["items"]:
+                self.labelled(f"{base}.{item.id}", item)
+            if total.sum:
+                self.filing.derive(f"{base}.total", "sum", [(f"{base}.{x}", 1) for x in total.sum])
+
+    def read_indicators(self, section, start, end) -> None:
+        columns = {c.id: c for c in section["columns"]}
+        head = self.grid.find(self.matcher(columns["level1"].labels)) or self.grid.find(self.matcher(columns["level3"].labels))
+        rows: list[Indicator] = []
+        self.filing.indicators[self.prefix] = rows
+        if head is None:
+            self.filing.problem("not-found", "未找到绩效指标表（一级指标、二级指标、三级指标……）", self.grid.title)
+            return
+        cols = self._columns(section["columns"], range(head[0], head[0] + 2), 0)
+        closing = self.layout.section("closing")
+        total_pos = self.grid.find(self.matcher(closing["total"].labels), rows=range(head[0] + 1, self.grid.max_row + 1))
+        last = (total_pos[0] - 1) if total_pos else self.grid.max_row
+        header_bottom = max(self.grid.bounds(head[0], c)[2] for c in cols.values())
+        level1 = level2 = ""
+        for r in range(header_bottom + 1, last + 1):
+            text = {cid: clean(self.grid.value(r, c)) for cid, c in cols.items()}
+            level1 = text.get("level1") or level1
+            level2 = text.get("level2") or level2
+            if not any(text.get(k) for k in ("level3", "target", "actual", "weight", "score")):
+                continue
+            n = len(rows) + 1
+            base = f"{self.prefix}.indicators[{n}]"
+            keys = {}
+            for cid in ("weight", "score"):
+                c = cols.get(cid)
+                r1, c1, _, _ = self.grid.bounds(r, c) if c else (r, 0, r, 0)
+                if c is None or (r1, c1) != (r, c):  # part of a score merged over several rows
+                    keys[cid] = ""
+                    continue
+                label = f"{label_key(text.get('level3') or level2)}（{columns[cid].label}）"
+                keys[cid] = self.slot(f"{base}.{cid}", label, columns[cid], (r, c), type_="score").key
+            rows.append(Indicator(level1=label_key(level1), level2=label_key(level2), level3=text.get("level3", ""),
+                                  target=str(self.grid.value(r, cols["target"]) or "") if "target" in cols else "",
+                                  actual=str(self.grid.value(r, cols["actual"]) or "") if "actual" in cols else "",
+                                  weight_key=keys["weight"], score_key=keys["score"], row=r))
+        self._closing(closing, cols, total_pos)
+
+    def _closing(self, closing, cols, total_pos) -> None:
+        total = closing["total"]
+        key = f"{self.prefix}.closing.total"
+        pos = (total_pos[0], cols["score"]) if total_pos and "score" in cols else (
+            self.grid.right_of(*total_pos) if total_pos else None)
+        self.slot(key, label_key(total.label), total, pos, type_="score")
+        scores = [(i.score_key, 1) for i in self.filing.indicators[self.prefix] if i.score_key]
+        self.filing.derive(key, "total_score", [(f"{self.prefix}.money.total.score", 1)] + scores, total.figure)
+        grade = closing.get("grade")
+        if grade:
+            self.labelled(f"{self.prefix}.closing.grade", grade)
+            self.filing.derive(f"{self.prefix}.closing.grade", "grade", [(key, 1)], grade.figure)
+
+    def read_closing(self, section, start, end) -> None:
+        """Read together with the indicator table, whose 分值/得分 columns it shares."""
+
+    def read_institution_table(self, section, start, end) -> None:
+        tid = section["id"]
+        base = f"{self.prefix}.{tid}"
+        table: list[Institution] = []
+        self.filing.tables[tid] = table
+        if start is None:
+            self.filing.problem("not-found", f"未找到“{label_key(section['title'])}”表（列“{section['columns'][0].label}”）",
+                                self.grid.title)
+            return
+        anchor = self.grid.find(self.matcher(section["columns"][0].labels), rows=range(start, start + 1))
+        name = self.grid.find(self.matcher(self.layout.get("name_labels")), rows=range(start - 1, start + 1),
+                              cols=range(1, anchor[1]))
+        name_col = name[1] if name else anchor[1] - 1
+        cols = self._columns(section["columns"], range(start, start + 4), name_col)
+        header_bottom = max(self.grid.bounds(start, c)[2] for c in cols.values())
+        header_bottom = max([header_bottom] + [self.grid.bounds(r, c)[2] for r in range(start, start + 4)
+                                               for c in cols.values()
+                                               if any(self.matcher(col.labels).match(self.grid.key(r, c))
+                                                      for col in section["columns"])])
+        stop = LabelMatcher([t["title"] for t in self.layout.raw["tables"]] + list(self.layout.get("name_labels")))
+        for r in range(header_bottom + 1, end + 1):
+            label = self.grid.value(r, name_col)
+            key = label_key(label) if label is not None else ""
+            values = {cid: self.grid.value(r, c) for cid, c in cols.items()}
+            if stop.match(key) or key.startswith(("说明", "注", "填表说明")):
+                break
+            if not key and all(v is None for v in values.values()):
+                continue  # blank row
+            summary = any(k in key for k in self.layout.get("summary_keys")) and not any(i.is_summary for i in table)
+            row_id = "summary" if summary else str(sum(1 for i in table if not i.is_summary) + 1)
+            inst = Institution(name=clean(label) or f"第{r}行", is_summary=summary)
+            for column in section["columns"]:
+                skey = f"{base}.{row_id}.{column.id}"
+                label_text = f"{inst.name}（{column.label}）"
+                kind = "derived" if summary or column.derived else "input"
+                pos = (r, cols[column.id]) if column.id in cols else None
+                if pos is None:
+                    self.filing.add(Slot(skey, label_text, "amount", kind, sheet=self.grid.title))
+                else:
+                    self.slot(skey, label_text, column, pos, type_="amount", kind=kind)
+                inst.slots[column.id] = skey
+            table.append(inst)
+        if not any(i.is_summary for i in table):
+            self.filing.problem("not-found", f"“{label_key(section['title'])}”表中未找到汇总行（机构名称含“汇总”）", self.grid.title)
+
+
+def link_tables(filing: Filing, layout: SheetLayout) -> None:
+    """Derivations of 收支情况: row identities (possibly across tables), then summary = Σ institutions."""
+    tables = filing.tables
+    for section in layout.sections:
+        rows = tables.get(section["id"], [])
+        institutions = [i for i in rows if not i.is_summary]
+        for n, inst in enumerate(institutions):
+            for column in section["columns"]:
+                if not column.sum:
+                    continue
+                terms = []
+                for term in column.sum:
+                    weight = -1 if term.startswith("-") else 1
+                    name = term.lstrip("-")
+                    if "." in name:
+                        other_table, other_col = name.split(".")
+                        twin = _same_institution(inst, n, tables.get(other_table, []))
+                        if twin is None:
+                            continue
+                        terms.append((twin.slots[other_col], weight))
+                    else:
+                        terms.append((inst.slots[name], weight))
+                filing.derive(inst.slots[column.id], "sum", terms)
+        for summary in (i for i in rows if i.is_summary):
+            for column in section["columns"]:
+                filing.derive(summary.slots[column.id], "column_sum", [(i.slots[column.id], 1) for i in institutions])
+
+
+def _same_institution(inst: Institution, n: int, rows: list[Institution]) -> Institution | None:
+    """The same 机构 in another table: by name, else by position."""
+    others = [i for i in rows if not i.is_summary]
+    for other in others:
+        if label_key(other.name) == label_key(inst.name):
+            return other
+    return others[n] if n < len(others) else None
+
+
+def _label_part(text) -> str:
+    """The label part of a `标签：值` cell, as typed (kept when the value is rewritten)."""
+    text = str(text)
+    cut = max(text.rfind("："), text.rfind(":"))
+    return text[:cut + 1] if cut >= 0 else text
+
+
+def read_grids(path: Path, grids: list[Grid]) -> Filing:
+    """Build the Filing from a workbook's sheets (each sheet identified by its title)."""
+    layouts = all_layouts()
+    filing = Filing(path=Path(path))
+    filing.year = find_year(grids)
+    kinds = [(grid, identify(grid, layouts)) for grid in grids]
+    for grid, kind in kinds:
+        if kind is None:
+            continue
+        if kind == "project_form":
+            prefix = f"proj{len(filing.projects) + 1}"
+            filing.projects.append(prefix)
+            filing.sheets[prefix] = grid.title
+        elif kind in filing.sheets:
+            filing.problem("duplicate-sheet", f"工作表“{grid.title}”与“{filing.sheets[kind]}”是同一种表，只读取了后者", grid.title)
+            continue
+        else:
+            prefix = PREFIX[kind]
+            filing.sheets[kind] = grid.title
+        reader = SheetReader(filing, grid, layouts[kind], prefix)
+        reader.read()
+        if kind == "income_expenditure":
+            link_tables(filing, layouts[kind])
+    filing.unit = _unit_name(filing, grids, layouts)
+    return filing
+
+
+def _unit_name(filing: Filing, grids: list[Grid], layouts) -> str | None:
+    """填报单位: from the 自评表's 部门名称, else the `填报单位：` line of the other sheets."""
+    slot = filing.slots.get("dept.head.unit")
+    if slot is not None and slot.value:
+        return str(slot.value)
+    for grid in grids:
+        for (r, c), value in sorted(grid.values.items()):
+            inline = grid.inline(r, c)
+            if inline and inline[0] in ("填报单位", "单位名称", "预算部门名称") and inline[1].strip():
+                return inline[1].strip()
+    return None

@@ -1,0 +1,383 @@
+"""The blank workbook a finance bureau issues (空白基础数据表), drawn from workbook_templates/.
+
+Every label, span, width and section order comes from the layout files; this module only knows how
+to draw each section type. Optional content (institution names, indicator rows, project names) lets
+the same drawing produce a pre-filled workbook, as the sample builder does.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from .layout import NUMBER_FORMATS, Field, SheetLayout, expand, load_layout
+
+FONT = "宋体"  # SimSun: in Excel and WPS; LibreOffice substitutes a CJK font of the same metrics
+_THIN = Side(style="thin", color="000000")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
+DERIVED_FILL = PatternFill("solid", fgColor="EAF1DD")
+#: Pinned document times, so the same content gives the same bytes.
+PINNED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
+
+
+@dataclass
+class Content:
+    """What to pre-fill (预填内容): all optional; a blank template leaves them empty."""
+
+    year: int = 2022
+    unit: str = ""
+    institutions: list[str] = field(default_factory=list)
+    department_indicators: list[dict] = field(default_factory=list)
+    projects: list[dict] = field(default_factory=list)
+    special_funds: list[str] = field(default_factory=list)
+
+
+class Painter:
+    """Draws cells row by row on one worksheet; `row` is the next free row."""
+
+    def __init__(self, ws, layout: SheetLayout, content: Content):
+        self.ws, self.layout, self.content = ws, layout, content
+        self.row = 1
+        for i, width in enumerate(layout.column_widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+
+    def fmt(self, text: str) -> str:
+        return expand(text, self.content.year).replace("{unit}", self.content.unit)
+
+    def put(self, col: int, text, span: int = 1, style: str = "cell", rows: int = 1, number_format: str | None = None):
+        """Write one (merged) cell at the current row and return its column after the span."""
+        ws = self.ws
+        cell = ws.cell(row=self.row, column=col, value=self.fmt(text) if isinstance(text, str) else text)
+        if span > 1 or rows > 1:
+            ws.merge_cells(start_row=self.row, start_column=col, end_row=self.row + rows - 1, end_column=col + span - 1)
+        bold = style in ("title", "header", "section")
+        size = {"title": 16, "subtitle": 11}.get(style, 10)
+        cell.font = Font(name=FONT, size=size, bold=bold)
+        horizontal = {"title": "center", "subtitle": "center", "header": "center", "section": "left",
+                      "note": "left", "note_right": "right", "value": "right", "text": "left"}.get(style, "center")
+        vertical = "top" if style == "text" else "center"
+        cell.alignment = Alignment(horizontal=horizontal, vertical=vertical, wrap_text=True)
+        if style in ("header", "section", "cell", "value", "derived", "text", "label"):
+            for r in range(self.row, self.row + rows):
+                for c in range(col, col + span):
+                    ws.cell(row=r, column=c).border = BORDER
+        if style in ("header", "section"):
+            cell.fill = HEADER_FILL
+        if style == "derived":
+            cell.fill = DERIVED_FILL
+            cell.alignment = Alignment(horizontal="right", vertical="center")
+        if number_format:
+            cell.number_format = number_format
+        return col + span
+
+    def value_cell(self, col: int, field: Field, span: int = 1, type_: str | None = None, rows: int = 1, value=None):
+        type_ = type_ or field.type
+        style = "derived" if field.derived else ("text" if type_ in ("text", "grade") else "value")
+        if value is None and field.template:
+            value = self.fmt(field.template)
+            value = int(value) if value.isdigit() else value
+        return self.put(col, value, span, style, rows, NUMBER_FORMATS.get(type_))
+
+    def next(self, height: float | None = None, rows: int = 1) -> None:
+        if height:
+            for r in range(self.row, self.row + rows):
+                self.ws.row_dimensions[r].height = height
+        self.row += rows
+
+    # ---- frame ---------------------------------------------------------------------------------
+    def heading(self) -> None:
+        width = self.layout.columns
+        self.put(1, self.layout.title, width, "title")
+        self.next(30)
+        if self.layout.get("subtitle"):
+            self.put(1, self.layout.get("subtitle"), width, "subtitle")
+            self.next(20)
+        if self.layout.get("unit_line"):
+            self.put(1, self.layout.get("unit_line"), width - 2, "note")
+            self.put(width - 1, "单位：万元", 2, "note_right")
+            self.next(20)
+
+    def finish(self) -> None:
+        """Footer, print area and A4 page setup (one page wide, title rows repeated)."""
+        if self.layout.get("footer"):
+            self.put(1, self.layout.get("footer"), self.layout.columns, "note")
+            self.next(45)
+        ws = self.ws
+        last = get_column_letter(self.layout.columns)
+        ws.print_area = f"A1:{last}{self.row - 1}"
+        ws.print_title_rows = "1:2"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = self.layout.orientation
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_options.horizontalCentered = True
+        ws.page_margins.left = ws.page_margins.right = 0.5
+        ws.page_margins.top = ws.page_margins.bottom = 0.6
+
+    # ---- section types -------------------------------------------------------------------------
+    def section_title(self, section: dict) -> None:
+        self.put(1, section["title"], self.layout.columns, "section")
+        self.next(22)
+
+    def draw_header_values(self, section: dict) -> None:
+        self.section_title(section)
+        spans = section["spans"]
+        col = 1
+        for field, span in zip(section["fields"], spans):
+            col = self.put(col, field.label, span, "header")
+        self.next(30)
+        col = 1
+        for field, span in zip(section["fields"], spans):
+            col = self.value_cell(col, field, span)
+        self.next(22)
+
+    def draw_text(self, section: dict) -> None:
+        span = section.get("label_span", 1)
+        self.put(1, section["title"], span, "header")
+        self.put(1 + span, None, self.layout.columns - span, "text")
+        self.next(60)
+
+    def draw_key_values(self, section: dict) -> None:
+        col = 1
+        for field in section["fields"]:
+            spans = field.spans or tuple(section["spans"])
+            if not field.same_row and col > 1:
+                self.next(24)
+                col = 1
+            col = self.put(col, field.label, spans[0], "header")
+            value = self.content_value(field)
+            col = self.value_cell(col, field, spans[1], value=value)
+        self.next(24)
+
+    def content_value(self, field: Field):
+        return None
+
+    def draw_matrix(self, section: dict) -> None:
+        label_span = section.get("label_span", 1)
+        col = self.put(1, section["title"], label_span, "header")
+        for column in section["columns"]:
+            col = self.put(col, column.label, column.span, "header")
+        self.next(30)
+        groups = {g["after"]: g for g in section.get("groups", [])}
+        for row in section["rows"]:
+            self.matrix_row(section, row, label_span)
+            group = groups.get(row.id)
+            if group:
+                names = self.content.special_funds or [""] * len(group["template_rows"])
+                for i, name in enumerate(names):
+                    fund = Field(id=f"fund{i}", labels=(f"（{i + 1}）{name}",))
+                    self.matrix_row(section, fund, label_span, indent=True)
+
+    def matrix_row(self, section: dict, row: Field, label_span: int, indent: bool = False) -> None:
+        label = ("    " if indent else "") + row.label
+        col = self.put(1, label, label_span, "label")
+        self.ws.cell(row=self.row, column=1).alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+        for column in section["columns"]:
+            spec = row.cells.get(column.id)
+            if column.id in row.blank_cells:
+                col = self.put(col, "—", column.span, "cell")
+            elif spec is not None:
+                cell_field = Field(id=column.id, labels=(column.label,), kind=spec.get("kind", "input"),
+                                   type=column.type, template=spec.get("template", ""))
+                col = self.value_cell(col, cell_field, column.span)
+            elif column.type != "amount":
+                col = self.put(col, None, column.span, "cell")
+            else:
+                col = self.value_cell(col, row, column.span, type_="amount")
+        self.next(22)
+
+    def draw_institution_table(self, section: dict) -> None:
+        layout = self.layout
+        self.put(1, section["title"], layout.columns, "section")
+        self.next(22)
+        columns = section["columns"]
+        depth = 3 if any(c.subgroup for c in columns) else 2
+        top = self.row
+        self.put(1, layout.get("name_labels")[0], 1, "header", rows=depth)
+        col = 2
+        for i, column in enumerate(columns):
+            c = col + i
+            if not column.group:
+                self.ws.cell(row=top, column=c)
+                self.row = top
+                self.put(c, column.label, 1, "header", rows=depth)
+        # group headers (其中： / 结余) merged over their columns, subgroups one row lower
+        for level, attr in ((0, "group"), (1, "subgroup")):
+            runs = _runs([getattr(c, attr) for c in columns])
+            for name, first, last in runs:
+                if not name:
+                    continue
+                self.row = top + level
+                self.put(col + first, name, last - first + 1, "header")
+        for i, column in enumerate(columns):
+            if column.group:
+                level = 2 if column.subgroup else 1
+                self.row = top + level
+                self.put(col + i, column.label, 1, "header", rows=depth - level)
+        self.row = top
+        self.next(20, rows=depth)
+        names = self.content.institutions or [self.fmt(n) for n in layout.get("template_rows")]
+        for name in names:
+            self.put(1, self.fmt(name), 1, "label")
+            self.ws.cell(row=self.row, column=1).alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+            summary = any(k in name for k in layout.get("summary_keys"))
+            for i, column in enumerate(columns):
+                derived = summary or column.derived
+                field = Field(id=column.id, labels=column.labels, kind="derived" if derived else "input")
+                self.value_cell(col + i, field)
+            self.next(22)
+        self.next(8)
+
+    def draw_breakdown(self, section: dict) -> None:
+        spans = section["spans"]
+        lists = section["lists"]
+        length = max(len(lst["items"]) + 1 for lst in lists)
+        for i in range(length):
+            col = 1
+            for lst in lists:
+                fields = [lst["total"], *lst["items"]]
+                if i < len(fields):
+                    label = fields[i].label if i == 0 else fields[i].label
+                    col = self.put(col, label + "：", spans[0 if col == 1 else 2], "label")
+                    col = self.value_cell(col, fields[i], spans[1 if col <= spans[0] + 1 else 3], type_="amount")
+                else:
+                    col = self.put(col, None, spans[0 if col == 1 else 2], "label")
+                    col = self.put(col, None, spans[1 if col <= spans[0] + 1 else 3], "cell")
+            self.next(22)
+
+    def draw_goals(self, section: dict) -> None:
+        spans = section["spans"]
+        self.put(1, section["title"], spans[0], "header", rows=2)
+        col = 1 + spans[0]
+        for field, span in zip(section["fields"], spans[1:]):
+            col = self.put(col, field.label, span, "header")
+        self.next(22)
+        col = 1 + spans[0]
+        for field, span in zip(section["fields"], spans[1:]):
+            col = self.put(col, self.goal_text(field), span, "text")
+        self.next(90)
+
+    def goal_text(self, field: Field):
+        return None
+
+    def draw_indicators(self, section: dict) -> None:
+        columns = section["columns"]
+        first = 2 if section.get("side_label") else 1
+        blocks = self.indicator_blocks(section)
+        body = sum(len(b["rows"]) for b in blocks)
+        top = self.row
+        if first == 2:
+            self.put(1, section["side_label"], 1, "header", rows=body + 1)
+            self.row = top
+        col = first
+        for column in columns:
+            col = self.put(col, column.label, column.span, "header")
+        self.next(30)
+        cols = {}
+        col = first
+        for column in columns:
+            cols[column.id] = col
+            col += column.span
+        for block in blocks:
+            start = self.row
+            self.put(cols["level1"], block["level1"], 1, "label", rows=len(block["rows"]))
+            for r, row in enumerate(block["rows"]):
+                self.row = start + r
+                same_above = r > 0 and block["rows"][r - 1].get("level2") == row.get("level2")
+                if not same_above:
+                    run = 1
+                    while r + run < len(block["rows"]) and block["rows"][r + run].get("level2") == row.get("level2"):
+                        run += 1
+                    self.put(cols["level2"], row.get("level2", ""), 1, "label", rows=run)
+                for cid in ("level3", "target", "actual", "reason"):
+                    span = next(c.span for c in columns if c.id == cid)
+                    self.put(cols[cid], row.get(cid), span, "text")
+                if "weight" in block:  # one 分值/得分 for the whole block
+                    if r == 0:
+                        for cid in ("weight", "score"):
+                            self.put(cols[cid], block.get(cid), 1, "value", rows=len(block["rows"]),
+                                     number_format=NUMBER_FORMATS["score"])
+                else:
+                    for cid in ("weight", "score"):
+                        self.put(cols[cid], row.get(cid), 1, "value", number_format=NUMBER_FORMATS["score"])
+                self.ws.row_dimensions[self.row].height = 36
+            self.row = start + len(block["rows"])
+        self._indicator_cols = cols
+
+    def indicator_blocks(self, section: dict) -> list[dict]:
+        return [{"level1": b["level1"], "rows": [{"level2": l2} for l2 in b["level2"]]} for b in section["blocks"]]
+
+    def draw_closing(self, section: dict) -> None:
+        cols = self._indicator_cols
+        total = section["total"]
+        col = self.put(1, total.label, cols["weight"] - 1, "header")
+        col = self.put(col, int(total.weight), 1, "value", number_format=NUMBER_FORMATS["score"])
+        col = self.value_cell(col, total, 1, type_="score")
+        self.put(col, None, self.layout.columns - col + 1, "cell")
+        self.next(24)
+        grade = section.get("grade")
+        if grade:
+            col = self.put(1, grade.label, cols["weight"] - 1, "header")
+            self.value_cell(col, grade, self.layout.columns - col + 1, type_="grade")
+            self.next(24)
+
+
+def _runs(names: list[str]) -> list[tuple[str, int, int]]:
+    """Consecutive equal names as (name, first index, last index)."""
+    runs = []
+    for i, name in enumerate(names):
+        if runs and runs[-1][0] == name:
+            runs[-1] = (name, runs[-1][1], i)
+        else:
+            runs.append((name, i, i))
+    return runs
+
+
+class FormPainter(Painter):
+    """Painter for the two evaluation forms, pre-filling content where it is given."""
+
+    def __init__(self, ws, layout, content, form: dict):
+        super().__init__(ws, layout, content)
+        self.form = form
+
+    def content_value(self, field: Field):
+        return self.form.get(field.id)
+
+    def goal_text(self, field: Field):
+        return self.form.get(field.id)
+
+    def indicator_blocks(self, section: dict) -> list[dict]:
+        return self.form.get("indicators") or super().indicator_blocks(section)
+
+
+def draw(ws, layout: SheetLayout, content: Content, form: dict | None = None) -> None:
+    """Draw one sheet of `layout` on `ws`."""
+    painter = FormPainter(ws, layout, content, form or {}) if layout.kind.endswith("_form") else Painter(ws, layout, content)
+    painter.heading()
+    for section in layout.sections:
+        getattr(painter, "draw_" + section["type"])(section)
+    painter.finish()
+
+
+def build(content: Content, project_count: int = 1) -> Workbook:
+    """The whole workbook: 基础数据表, 收支情况, 整体支出绩效自评表 and one 项目支出绩效自评表 per project."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for kind in ("basic", "income_expenditure", "department_form"):
+        layout = load_layout(kind)
+        form = {"unit": content.unit, "indicators": content.department_indicators} if kind == "department_form" else None
+        draw(wb.create_sheet(layout.sheet_name), layout, content, form)
+    projects = content.projects or [{} for _ in range(project_count)]
+    project_layout = load_layout("project_form")
+    for n, project in enumerate(projects, start=1):
+        form = {"department": content.unit, **project}
+        draw(wb.create_sheet(project_layout.sheet_name.format(n=n)), project_layout, content, form)
+    wb.properties.creator = "perfxlsx"
+    wb.properties.created = PINNED_TIME
+    wb.properties.modified = PINNED_TIME
+    return wb

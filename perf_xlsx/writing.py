@@ -1,0 +1,197 @@
+"""Writing the completed workbook (生成已填工作簿): blank derived cells filled, 计算过程 added.
+
+The input's own layout, merges, fonts and print setup stay as they are: the workbook loaded from the
+input is completed in memory and saved under a new name. The file is written to a temporary name
+and renamed, so a crash never leaves half a workbook; zip entries and document times are pinned so
+the same input always gives the same bytes.
+"""
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+from .derive import Completion, Result, rounded
+from .errors import OutputNotWritable
+from .figures import Figure
+from .layout import NUMBER_FORMATS
+from .model import Slot
+from .template import FONT, PINNED_TIME
+
+WORK_SHEET = "计算过程"
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_FILLED = PatternFill("solid", fgColor="EAF1DD")
+
+
+def display(value, type_: str = "amount") -> str:
+    """A value as a clerk reads it: 万元 with 2 decimals (more when stored), rates in %, counts whole."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if type_ == "rate":
+        return f"{rounded(Decimal(value), 'rate') * 100:.2f}%"
+    if type_ == "count":
+        return str(value)
+    value = Decimal(value)
+    if type_ == "score":
+        return f"{rounded(value, 'score'):.2f}"
+    places = max(2, -value.normalize().as_tuple().exponent) if value != 0 else 2
+    return f"{value:.{min(places, 8)}f}"
+
+
+def cell_value(slot: Slot, value):
+    """The computed value in the sheet's own unit, as stored in the cell (元 sheets: ×10000)."""
+    if slot.type == "amount":
+        return float(Decimal(value) / slot.scale)
+    if slot.type in ("rate", "score"):
+        return float(rounded(Decimal(value), slot.type))
+    if slot.type == "count":
+        return int(value)
+    return value
+
+
+def fill_cells(workbook, completion: Completion) -> list[Result]:
+    """Write every blank derived cell that has a computed value; formula cells are left alone."""
+    filled = []
+    for result in completion.to_fill():
+        slot = completion.filing.slots[result.key]
+        cell = workbook[slot.sheet][slot.cell]
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            continue
+        if slot.inline_label is not None:
+            cell.value = f"{slot.inline_label}{display(result.value, slot.type)}"
+        else:
+            cell.value = cell_value(slot, result.value)
+            if cell.number_format == "General" and slot.type in NUMBER_FORMATS:
+                cell.number_format = NUMBER_FORMATS[slot.type]
+        filled.append(result)
+    return filled
+
+
+def _formula_text(completion: Completion, result: Result) -> str:
+    d = result.derivation
+    slots = completion.filing.slots
+    names = [(slots[k].label if k in slots else k, w) for k, w in d.inputs]
+    if d.kind in ("sum", "column_sum"):
+        return " ".join(("− " if w < 0 else ("+ " if i else "")) + n for i, (n, w) in enumerate(names))
+    if d.kind == "ratio":
+        return f"{names[0][0]} / {names[1][0]}"
+    if d.kind == "budget_score":
+        return f"{names[0][0]} × min({names[1][0]}, 100%)"
+    if d.kind == "total_score":
+        return "Σ 得分（" + "、".join(n for n, _ in names) + "）"
+    if d.kind == "grade":
+        return "按总分定等次：≥90 优，≥80 良，≥60 中，其余 差"
+    return d.kind
+
+
+def _inputs_text(completion: Completion, pairs) -> str:
+    slots = completion.filing.slots
+    parts = []
+    for key, value in pairs:
+        slot = slots.get(key)
+        where = f"[{slot.where}]" if slot is not None and slot.found else "[未找到]"
+        parts.append(f"{slot.label if slot else key}{where}={display(value, slot.type if slot else 'amount') or '空'}")
+    return "；".join(parts)
+
+
+def work_rows(completion: Completion, figures: dict[str, Figure]) -> list[list]:
+    """Rows of the 计算过程 sheet: every figure of rules.md §1, then every derived cell."""
+    rows = []
+    for fig in figures.values():
+        inputs = "；".join(f"{i['label']}[{i['cell'] or '未找到'}]={display(i['value'], i['type']) if i['value'] is not None else '空'}"
+                          for i in fig.inputs)
+        rows.append([fig.name, fig.cell or "", fig.formula, inputs, display(fig.value, "rate") if fig.value is not None else "",
+                     "", "已计算" if fig.value is not None else f"无法计算（{fig.note}）"])
+    for result in completion.results.values():
+        slot = completion.filing.slots.get(result.key)
+        if slot is None:
+            continue
+        if slot.stated:
+            status = "保留填报值"
+        elif not slot.found:
+            status = "表中未找到该单元格"
+        elif result.value is None:
+            status = f"未计算（{result.note}）"
+        else:
+            status = "已填入"
+        rows.append([slot.label, slot.where if slot.found else "", _formula_text(completion, result),
+                     _inputs_text(completion, result.inputs), display(result.value, slot.type),
+                     display(slot.value, slot.type) if slot.stated else "", status])
+    return rows
+
+
+def add_work_sheet(workbook, completion: Completion, figures: dict[str, Figure]) -> None:
+    """The 计算过程 sheet: figure, where it stands, formula, inputs with their cells, value."""
+    if WORK_SHEET in workbook.sheetnames:
+        del workbook[WORK_SHEET]
+    ws = workbook.create_sheet(WORK_SHEET)
+    header = ["序号", "项目", "位置", "公式", "代入数值（含单元格）", "计算值", "表中填报值", "处理"]
+    widths = [6, 30, 22, 40, 70, 16, 14, 20]
+    ws.append(["计算过程（金额单位：万元）"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+    ws["A1"].font = Font(name=FONT, size=14, bold=True)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    ws.append(header)
+    for n, row in enumerate(work_rows(completion, figures), start=1):
+        ws.append([n, *row])
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[chr(64 + i)].width = width
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
+                cell.data_type = "s"  # text from the input is never a formula
+            cell.font = Font(name=FONT, size=9, bold=cell.row == 2)
+            cell.border = _BORDER
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            if cell.row == 2:
+                cell.alignment = Alignment(horizontal="center", vertical="center")
+    ws.print_title_rows = "1:2"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.freeze_panes = "A3"
+
+
+def save_deterministic(workbook, path: Path) -> None:
+    """Save atomically (temp file + rename) with pinned zip times and document times (same input, same bytes)."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    props = workbook.properties
+    props.created = props.created or PINNED_TIME
+    props.modified = props.modified or props.created
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(workbook, archive).save()
+    pinned = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(pinned, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            target.writestr(entry, source.read(info.filename))
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".~perfxlsx-", suffix=".xlsx", dir=path.parent)
+    except OSError as exc:
+        raise OutputNotWritable(f"无法在文件夹“{path.parent}”中写入（{exc.strerror or exc}），请换一个输出文件夹（-o）。", path) from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pinned.getvalue())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputNotWritable(f"无法写出（{exc.strerror or exc}）；如文件正在 Excel/WPS 中打开，请先关闭再试。", path) from exc
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
