@@ -102,11 +102,12 @@ class Painter:
             self.next(20)
 
     def finish(self) -> None:
-        """Footer, print area and A4 page setup (one page wide, title rows repeated)."""
+        """Footer, row heights, print area and A4 page setup (one page wide, title rows repeated)."""
         if self.layout.get("footer"):
             self.put(1, self.layout.get("footer"), self.layout.columns, "note")
-            self.next(45)
+            self.next(30)
         ws = self.ws
+        fit_row_heights(ws)
         last = get_column_letter(self.layout.columns)
         ws.print_area = f"A1:{last}{self.row - 1}"
         ws.print_title_rows = "1:2"
@@ -325,6 +326,36 @@ class Painter:
             col = self.put(1, grade.label, cols["weight"] - 1, "header")
             self.value_cell(col, grade, self.layout.columns - col + 1, type_="grade")
             self.next(24)
+
+
+def _text_width(text: str) -> int:
+    """Width in Excel column units: a CJK character takes two, other characters one."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def fit_row_heights(ws, points_per_line: float = 13.5) -> None:
+    """Make rows tall enough that wrapped text is not cut off when printed (自动行高).
+
+    Excel and WPS do not grow a merged cell's rows by themselves, so the lines a text needs in its
+    (merged) width are counted and its rows given at least that height.
+    """
+    widths = {c: (ws.column_dimensions[get_column_letter(c)].width or 8.43) for c in range(1, ws.max_column + 1)}
+    merged = {(m.min_row, m.min_col): m for m in ws.merged_cells.ranges}
+    for row in ws.iter_rows():
+        for cell in row:
+            if not isinstance(cell.value, str) or not (cell.alignment and cell.alignment.wrap_text):
+                continue
+            rng = merged.get((cell.row, cell.column))
+            first_col, last_col = (rng.min_col, rng.max_col) if rng else (cell.column, cell.column)
+            rows = (rng.max_row - rng.min_row + 1) if rng else 1
+            width = sum(widths.get(c, 8.43) for c in range(first_col, last_col + 1)) - 1
+            size = (cell.font.sz or 10) / 10
+            lines = sum(max(1, -(-int(_text_width(part) * size) // max(int(width), 1))) for part in cell.value.split("\n"))
+            needed = (lines * points_per_line * size + 6) / rows
+            for r in range(cell.row, cell.row + rows):
+                current = ws.row_dimensions[r].height or 15
+                if needed > current:
+                    ws.row_dimensions[r].height = round(needed, 1)
 
 
 def _runs(names: list[str]) -> list[tuple[str, int, int]]:
