@@ -75,13 +75,29 @@ def _run(action, target: Path, as_json: bool, debug: bool) -> int:
     return code
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="perfxlsx", message="perfxlsx %(version)s")
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+#: click's usage messages, in Chinese (the rest of click's text is only seen with --help).
+_USAGE_ZH = [("Missing argument", "缺少参数"), ("No such option", "没有这个选项"), ("No such command", "没有这个命令"),
+             ("Invalid value for", "取值无效："), ("Option", "选项"), ("requires an argument", "需要一个值"),
+             ("Got unexpected extra argument", "多余的参数"), ("does not exist", "不存在"),
+             ("is not in the range", "不在允许范围内"), ("is not a valid integer", "不是有效的整数")]
+
+
+def _usage_zh(message: str) -> str:
+    for english, chinese in _USAGE_ZH:
+        message = message.replace(english, chinese)
+    return message
+
+
+@click.group(context_settings=CONTEXT)
+@click.help_option("-h", "--help", help="显示帮助并退出。")
+@click.version_option(package_name="perfxlsx", message="perfxlsx %(version)s", help="显示版本并退出。")
 def cli() -> None:
     """perfxlsx：部门整体支出绩效自评——读取基础数据表，复算全部派生数，生成填好的自评表。"""
 
 
-@cli.command()
+@cli.command(context_settings=CONTEXT)
+@click.help_option("-h", "--help", help="显示帮助并退出。")
 @click.argument("target", type=click.Path(path_type=Path))
 @click.option("-o", "--output-dir", type=click.Path(path_type=Path), default=None,
               help="输出文件夹（默认：输入文件旁的“已生成”文件夹）。")
@@ -94,7 +110,8 @@ def fill(target: Path, output_dir: Path | None, as_json: bool, debug: bool) -> i
     return _run(lambda p: api.fill(p, output_dir), target, as_json, debug)
 
 
-@cli.command()
+@cli.command(context_settings=CONTEXT)
+@click.help_option("-h", "--help", help="显示帮助并退出。")
 @click.argument("target", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果（rules.md §5 格式）。")
 @click.option("--debug", is_flag=True, help="出错时显示技术细节（供开发者排查）。")
@@ -105,7 +122,8 @@ def check(target: Path, as_json: bool, debug: bool) -> int:
     return _run(api.check, target, as_json, debug)
 
 
-@cli.command()
+@cli.command(context_settings=CONTEXT)
+@click.help_option("-h", "--help", help="显示帮助并退出。")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="输出文件（默认：当前文件夹下“{年度}年度基础数据表.xlsx”）。")
 @click.option("--year", type=click.IntRange(2000, 2100), default=None, help="年度（默认：上一年）。")
@@ -134,7 +152,7 @@ def main() -> None:
     try:
         code = cli.main(standalone_mode=False)
     except click.UsageError as exc:
-        _echo_err(f"错误：命令用法不正确（{exc.format_message()}）。运行 perfxlsx --help 查看用法。")
+        _echo_err(f"错误：命令用法不正确（{_usage_zh(exc.format_message())}）。运行 perfxlsx --help 查看用法。")
         sys.exit(EXIT_USAGE)
     except click.Abort:
         _echo_err("已中止。")

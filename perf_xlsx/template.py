@@ -94,7 +94,10 @@ class Painter:
         self.put(1, self.layout.title, width, "title")
         self.next(30)
         if self.layout.get("subtitle"):
-            self.put(1, self.layout.get("subtitle"), width, "subtitle")
+            note = self.layout.get("unit_note") and not self.layout.get("unit_line")
+            self.put(1, self.layout.get("subtitle"), width - 2 if note else width, "subtitle")
+            if note:  # the sheet's unit, which a clerk may change to 单位：元
+                self.put(width - 1, "单位：万元", 2, "note_right")
             self.next(20)
         if self.layout.get("unit_line"):
             self.put(1, self.layout.get("unit_line"), width - 2, "note")
