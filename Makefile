@@ -7,7 +7,7 @@ export PYTHONUTF8 := 1
 
 SAMPLE := samples/湘西州政府办_2022_基础数据表.xlsx
 
-.PHONY: demo test golden sample lint clean
+.PHONY: demo test golden sample lint clean docs
 
 $(BIN)/perfxlsx: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,3 +35,7 @@ lint: $(BIN)/perfxlsx
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis
+
+# Regenerate docs/rules.md from the rule catalogue.
+docs: $(BIN)/perfxlsx
+	$(BIN)/python -m perf_xlsx.rules.docs > docs/rules.md

@@ -8,9 +8,13 @@ from .derive import Completion
 from .errors import PerfXlsxError
 from .figures import compute
 from .loading import grids_of, open_workbook
+from . import rules
 from .model import Filing
 from .reading import read_grids
-from .report import Report, problem_findings, scores_of
+from .report import Finding, Report, problem_findings, scores_of
+from .writing import display
+
+
 
 OUTPUT_DIR = "已生成"
 OUTPUT_SUFFIX = "_已填"
@@ -44,8 +48,9 @@ def evaluate(path: Path) -> Evaluation:
         raise NotABasicDataWorkbook("未找到任何一张表样（基础数据表、收支情况、整体支出绩效自评表、项目支出绩效自评表），"
                                     "请确认各表标题未被删除。", path)
     completion = Completion(filing)
-    report = Report(file=path, unit=filing.unit, year=filing.year, figures=compute(completion),
-                    scores=scores_of(completion), findings=problem_findings(completion))
+    figures = compute(completion)
+    report = Report(file=path, unit=filing.unit, year=filing.year, figures=figures, scores=scores_of(completion),
+                    findings=problem_findings(completion) + rules.run(completion, figures))
     return Evaluation(workbook, filing, completion, report)
 
 
@@ -54,21 +59,42 @@ def check(path: Path) -> Report:
     return evaluate(path).report
 
 
-def fill(path: Path, out_dir: Path | None = None) -> Report:
-    """Write the completed workbook (生成已填工作簿) and return the report. The input is never modified."""
-    from .writing import add_work_sheet, fill_cells, save_deterministic
+def fill(path: Path, out_dir: Path | None = None, recompute: bool = False) -> Report:
+    """Write the completed workbook (生成已填工作簿) and return the report. The input is never modified.
+
+    Blank derived cells are filled; stated ones are kept and flagged, or with `recompute` replaced
+    by the computed value (the old one kept in the cell comment and listed in 审核结果). The
+    sheets 审核结果 and 计算过程 are added; 说明 typed into an earlier output is carried over.
+    """
+    from .findings_sheet import add_findings_sheet, carried_notes, mark_cells
+    from .writing import add_work_sheet, fill_cells, recompute_cells, save_deterministic
 
     path = Path(path)
     target = output_path(path, out_dir)
     if target.resolve() == path.resolve():
         raise PerfXlsxError("输出文件与输入文件相同，为保护原文件已停止；请换一个输出文件夹。", path)
     ev = evaluate(path)
+    report = ev.report
     filled = fill_cells(ev.workbook, ev.completion)
-    add_work_sheet(ev.workbook, ev.completion, ev.report.figures)
+    if recompute:
+        identities = {r.id for r in rules.load_rules() if r.kind == "identity"}  # stated derived vs formula
+        flagged = {f"{f.sheet}!{f.cell}" for f in report.findings if f.rule in identities}
+        keys = {k for k, s in ev.filing.slots.items() if s.found and s.where in flagged}
+        for slot, old, new in recompute_cells(ev.workbook, ev.completion, keys):
+            report.findings.append(Finding(
+                rule="recomputed", severity="warning", sheet=slot.sheet, cell=slot.cell, labels=[slot.label],
+                stated=old, computed=new, title="已按公式重算（--recompute）",
+                message=f"{slot.label} 原填报 {display(old, slot.type)}，已按公式重算为 {display(new, slot.type)}"))
+    notes = carried_notes(target)
+    for finding in report.findings:
+        finding.note = notes.get((finding.rule, finding.sheet or "", finding.cell or ""), "")
+    mark_cells(ev.workbook, report.findings)
+    add_findings_sheet(ev.workbook, report.findings)
+    add_work_sheet(ev.workbook, ev.completion, report.figures)
     save_deterministic(ev.workbook, target)
-    ev.report.filled = [ev.filing.slots[r.key].where for r in filled]
-    ev.report.output = target
-    return ev.report
+    report.filled = [ev.filing.slots[r.key].where for r in filled]
+    report.output = target
+    return report
 
 
 def write_template(path: Path, year: int, unit: str = "", projects: int = 1) -> Path:

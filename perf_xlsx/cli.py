@@ -45,7 +45,7 @@ def _summary_lines(report) -> list[str]:
     return lines
 
 
-def _run(action, target: Path, as_json: bool, debug: bool) -> int:
+def _run(action, target: Path, as_json: bool, debug: bool) -> None:
     from .errors import PerfXlsxError
     from .report import Report
 
@@ -101,13 +101,15 @@ def cli() -> None:
 @click.argument("target", type=click.Path(path_type=Path))
 @click.option("-o", "--output-dir", type=click.Path(path_type=Path), default=None,
               help="输出文件夹（默认：输入文件旁的“已生成”文件夹）。")
+@click.option("--recompute", is_flag=True,
+              help="用计算值替换与公式不符的填报计算项（原值保留在单元格批注中，并列入审核结果）。默认保留填报值、只提示。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果。")
 @click.option("--debug", is_flag=True, help="出错时显示技术细节（供开发者排查）。")
-def fill(target: Path, output_dir: Path | None, as_json: bool, debug: bool) -> int:
+def fill(target: Path, output_dir: Path | None, recompute: bool, as_json: bool, debug: bool) -> None:
     """读取 TARGET（工作簿或文件夹），复算并生成“<文件名>_已填.xlsx”。输入文件不会被修改。"""
     from . import api
 
-    return _run(lambda p: api.fill(p, output_dir), target, as_json, debug)
+    sys.exit(_run(lambda p: api.fill(p, output_dir, recompute), target, as_json, debug))
 
 
 @cli.command(context_settings=CONTEXT)
@@ -115,11 +117,11 @@ def fill(target: Path, output_dir: Path | None, as_json: bool, debug: bool) -> i
 @click.argument("target", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果（rules.md §5 格式）。")
 @click.option("--debug", is_flag=True, help="出错时显示技术细节（供开发者排查）。")
-def check(target: Path, as_json: bool, debug: bool) -> int:
+def check(target: Path, as_json: bool, debug: bool) -> None:
     """只审核、不写文件：复算 TARGET 的全部派生数并报告。"""
     from . import api
 
-    return _run(api.check, target, as_json, debug)
+    sys.exit(_run(api.check, target, as_json, debug))
 
 
 @cli.command(context_settings=CONTEXT)
@@ -129,7 +131,7 @@ def check(target: Path, as_json: bool, debug: bool) -> int:
 @click.option("--year", type=click.IntRange(2000, 2100), default=None, help="年度（默认：上一年）。")
 @click.option("--unit", default="", help="填报单位名称。")
 @click.option("--projects", type=click.IntRange(0, 200), default=1, show_default=True, help="项目支出绩效自评表的张数。")
-def template(output: Path | None, year: int | None, unit: str, projects: int) -> int:
+def template(output: Path | None, year: int | None, unit: str, projects: int) -> None:
     """生成空白的基础数据表工作簿（四类表样，A4 打印就绪）。"""
     import datetime as dt
 
@@ -142,15 +144,14 @@ def template(output: Path | None, year: int | None, unit: str, projects: int) ->
         api.write_template(output, year, unit, projects)
     except PerfXlsxError as exc:
         _echo_err(f"错误：{exc.describe()}")
-        return EXIT_FINDINGS
+        sys.exit(EXIT_FINDINGS)
     click.echo(f"已生成空白表样：{output}")
-    return EXIT_OK
 
 
 def main() -> None:
     """Entry point: click's English usage errors become Chinese, exit code 2."""
     try:
-        code = cli.main(standalone_mode=False)
+        cli.main(standalone_mode=False)
     except click.UsageError as exc:
         _echo_err(f"错误：命令用法不正确（{_usage_zh(exc.format_message())}）。运行 perfxlsx --help 查看用法。")
         sys.exit(EXIT_USAGE)
@@ -159,7 +160,7 @@ def main() -> None:
         sys.exit(130)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    sys.exit(code if isinstance(code, int) else EXIT_OK)
+    sys.exit(EXIT_OK)
 
 
 if __name__ == "__main__":

@@ -61,6 +61,10 @@ class Completion:
             return None
         return rounded(result.value, slot.type if slot else "") if slot and slot.type == "score" else result.value
 
+    def check(self, derivation: Derivation) -> Result:
+        """Evaluate an identity that is audited but not used to fill (e.g. 当年结余 of a summary row)."""
+        return KINDS[derivation.kind](self, derivation)
+
     def computed(self, key: str):
         result = self.results.get(key)
         return result.value if result else None

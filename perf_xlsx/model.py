@@ -27,9 +27,22 @@ class Slot:
     raw: object = None
     value: object = None
     decimals: int | None = None
+    format_decimals: int | None = None
     scale: Decimal = Decimal(1)
     inline_label: str | None = None
     error: str | None = None
+    row_label: str = ""  # for a cell of a table: its row (e.g. 州政府办本级) and column (e.g. 收入合计)
+    col_label: str = ""
+
+    def name_beside(self, other: "Slot | None") -> str:
+        """This field's label in a formula about `other`: just the column when both stand in one row,
+        just the row when both stand in one column, else the full label."""
+        if other is not None and self.sheet == other.sheet and self.row_label and self.col_label:
+            if self.row_label == other.row_label:
+                return self.col_label
+            if self.col_label == other.col_label:
+                return self.row_label
+        return self.label
 
     @property
     def stated(self) -> bool:
@@ -82,6 +95,7 @@ class Indicator:
     weight_key: str
     score_key: str
     row: int
+    reason: str = ""
 
 
 @dataclass
@@ -94,6 +108,7 @@ class Filing:
     sheets: dict[str, str] = field(default_factory=dict)  # kind or "project_form:N" -> sheet title
     slots: dict[str, Slot] = field(default_factory=dict)
     derivations: list[Derivation] = field(default_factory=list)
+    checks: list[Derivation] = field(default_factory=list)  # identities audited but not used to fill
     tables: dict[str, list[Institution]] = field(default_factory=dict)
     indicators: dict[str, list[Indicator]] = field(default_factory=dict)  # form prefix -> rows
     projects: list[str] = field(default_factory=list)  # slot prefixes of project sheets
@@ -105,6 +120,9 @@ class Filing:
 
     def derive(self, target: str, kind: str, inputs, figure: str = "") -> None:
         self.derivations.append(Derivation(target, kind, tuple(inputs), figure))
+
+    def check(self, target: str, kind: str, inputs, figure: str = "") -> None:
+        self.checks.append(Derivation(target, kind, tuple(inputs), figure))
 
     def problem(self, kind: str, message: str, sheet: str | None = None, cell: str | None = None) -> None:
         self.problems.append({"kind": kind, "message": message, "sheet": sheet, "cell": cell})

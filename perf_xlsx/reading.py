@@ -62,6 +62,15 @@ def sheet_scale(grid: Grid) -> Decimal:
     return Decimal(1)
 
 
+def format_decimals(number_format: str) -> int | None:
+    """Decimals a number format shows (`#,##0.00` → 2, `0` → 0); None for General (shows what is stored)."""
+    section = number_format.split(";")[0]
+    if not re.search(r"[0#]", section) or section.lower() == "general":
+        return None
+    match = re.search(r"\.([0#]+)", section)
+    return len(match.group(1)) if match else 0
+
+
 # ---- values ------------------------------------------------------------------------------------
 def parse(raw, type_: str, scale: Decimal):
     """Cell content to a canonical value for a field type (money → 万元, rate → fraction)."""
@@ -101,6 +110,8 @@ class SheetReader:
         slot.cell = ref(*pos)
         slot.inline_label = inline_label
         slot.raw = self.grid.value(*pos) if raw is None and inline_label is None else raw
+        if inline_label is None and not isinstance(slot.raw, str):
+            slot.format_decimals = format_decimals(self.grid.formats.get(self.grid.bounds(*pos)[:2], "General"))
         try:
             slot.value = parse(slot.raw, type_, slot.scale)
             slot.decimals = decimals_of(slot.raw) if type_ not in ("text", "grade") else None
@@ -215,7 +226,8 @@ class SheetReader:
                 if pos is None:
                     self.filing.add(Slot(key, label, column.type, kind, sheet=self.grid.title))
                     continue
-                self.slot(key, label, row, pos, type_=column.type, kind=kind)
+                made = self.slot(key, label, row, pos, type_=column.type, kind=kind)
+                made.row_label, made.col_label = row_label, label_key(expand(column.label, self.year))
                 if cell_spec is None and row.sum:
                     self.filing.derive(key, "sum", [(f"{sid}.{t.lstrip('-')}.{column.id}", -1 if t.startswith("-") else 1)
                                                     for t in row.sum])
@@ -289,7 +301,8 @@ class SheetReader:
             rows.append(Indicator(level1=label_key(level1), level2=label_key(level2), level3=text.get("level3", ""),
                                   target=str(self.grid.value(r, cols["target"]) or "") if "target" in cols else "",
                                   actual=str(self.grid.value(r, cols["actual"]) or "") if "actual" in cols else "",
-                                  weight_key=keys["weight"], score_key=keys["score"], row=r))
+                                  weight_key=keys["weight"], score_key=keys["score"], row=r,
+                                  reason=str(self.grid.value(r, cols["reason"]) or "") if "reason" in cols else ""))
         self._closing(closing, cols, total_pos)
 
     def _closing(self, closing, cols, total_pos) -> None:
@@ -338,7 +351,7 @@ class SheetReader:
                 continue  # blank row
             summary = any(k in key for k in self.layout.get("summary_keys")) and not any(i.is_summary for i in table)
             row_id = "summary" if summary else str(sum(1 for i in table if not i.is_summary) + 1)
-            inst = Institution(name=clean(label) or f"第{r}行", is_summary=summary)
+            inst = Institution(name=_institution_name(label) or f"第{r}行", is_summary=summary)
             for column in section["columns"]:
                 skey = f"{base}.{row_id}.{column.id}"
                 label_text = f"{inst.name}（{column.label}）"
@@ -347,7 +360,8 @@ class SheetReader:
                 if pos is None:
                     self.filing.add(Slot(skey, label_text, "amount", kind, sheet=self.grid.title))
                 else:
-                    self.slot(skey, label_text, column, pos, type_="amount", kind=kind)
+                    made = self.slot(skey, label_text, column, pos, type_="amount", kind=kind)
+                    made.row_label, made.col_label = inst.name, column.label
                 inst.slots[column.id] = skey
             table.append(inst)
         if not any(i.is_summary for i in table):
@@ -355,12 +369,16 @@ class SheetReader:
 
 
 def link_tables(filing: Filing, layout: SheetLayout) -> None:
-    """Derivations of 收支情况: row identities (possibly across tables), then summary = Σ institutions."""
+    """Derivations of 收支情况: each row's identities (possibly across tables), summary = Σ institutions.
+
+    The summary row is filled from the institutions; its own row identities (e.g. 当年结余 of 汇总)
+    are kept as checks, so the audit tests them too.
+    """
     tables = filing.tables
     for section in layout.sections:
         rows = tables.get(section["id"], [])
         institutions = [i for i in rows if not i.is_summary]
-        for n, inst in enumerate(institutions):
+        for inst in rows:
             for column in section["columns"]:
                 if not column.sum:
                     continue
@@ -370,25 +388,35 @@ def link_tables(filing: Filing, layout: SheetLayout) -> None:
                     name = term.lstrip("-")
                     if "." in name:
                         other_table, other_col = name.split(".")
-                        twin = _same_institution(inst, n, tables.get(other_table, []))
+                        twin = _same_institution(inst, institutions, tables.get(other_table, []))
                         if twin is None:
                             continue
                         terms.append((twin.slots[other_col], weight))
                     else:
                         terms.append((inst.slots[name], weight))
-                filing.derive(inst.slots[column.id], "sum", terms)
+                record = filing.check if inst.is_summary else filing.derive
+                record(inst.slots[column.id], "sum", terms)
         for summary in (i for i in rows if i.is_summary):
             for column in section["columns"]:
                 filing.derive(summary.slots[column.id], "column_sum", [(i.slots[column.id], 1) for i in institutions])
 
 
-def _same_institution(inst: Institution, n: int, rows: list[Institution]) -> Institution | None:
-    """The same 机构 in another table: by name, else by position."""
+def _same_institution(inst: Institution, institutions: list[Institution], rows: list[Institution]) -> Institution | None:
+    """The same 机构 in another table: the summary row for the summary, else by name, else by position."""
+    if inst.is_summary:
+        return next((i for i in rows if i.is_summary), None)
     others = [i for i in rows if not i.is_summary]
     for other in others:
         if label_key(other.name) == label_key(inst.name):
             return other
+    n = institutions.index(inst)
     return others[n] if n < len(others) else None
+
+
+def _institution_name(label) -> str:
+    """A 机构名称 as printed, without line breaks and its leading number (`3、二级机构2：…` → `二级机构2：…`)."""
+    text = re.sub(r"\s+", "", str(label)) if label is not None else ""
+    return re.sub(r"^(\d+|[一二三四五六七八九十]+)[、.．]", "", text)
 
 
 def _label_part(text) -> str:

@@ -21,10 +21,17 @@ class Finding:
     cell: str | None
     message: str
     labels: list[str] = field(default_factory=list)
-    stated: Decimal | None = None
-    computed: Decimal | None = None
+    stated: Decimal | str | None = None
+    computed: Decimal | str | None = None
     difference: Decimal | None = None
     tolerance: Decimal | None = None
+    title: str = ""
+    formula: str = ""
+    note: str = ""  # the clerk's 出错说明, carried over from an earlier output
+
+    @property
+    def where(self) -> str:
+        return f"{self.sheet}!{self.cell}" if self.cell else (self.sheet or "")
 
     def as_json(self) -> dict:
         return {"rule": self.rule, "severity": self.severity, "sheet": self.sheet, "cell": self.cell,

@@ -57,6 +57,21 @@ def cell_value(slot: Slot, value):
     return value
 
 
+def as_text(cell) -> None:
+    """Text copied from an input that starts like a formula (=, +, -, @) stays text."""
+    if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
+        cell.data_type = "s"
+
+
+def _write(cell, slot: Slot, value) -> None:
+    if slot.inline_label is not None:
+        cell.value = f"{slot.inline_label}{display(value, slot.type)}"
+        return
+    cell.value = cell_value(slot, value)
+    if cell.number_format == "General" and slot.type in NUMBER_FORMATS:
+        cell.number_format = NUMBER_FORMATS[slot.type]
+
+
 def fill_cells(workbook, completion: Completion) -> list[Result]:
     """Write every blank derived cell that has a computed value; formula cells are left alone."""
     filled = []
@@ -65,20 +80,34 @@ def fill_cells(workbook, completion: Completion) -> list[Result]:
         cell = workbook[slot.sheet][slot.cell]
         if isinstance(cell.value, str) and cell.value.startswith("="):
             continue
-        if slot.inline_label is not None:
-            cell.value = f"{slot.inline_label}{display(result.value, slot.type)}"
-        else:
-            cell.value = cell_value(slot, result.value)
-            if cell.number_format == "General" and slot.type in NUMBER_FORMATS:
-                cell.number_format = NUMBER_FORMATS[slot.type]
+        _write(cell, slot, result.value)
         filled.append(result)
     return filled
 
 
-def _formula_text(completion: Completion, result: Result) -> str:
+def recompute_cells(workbook, completion: Completion, keys: set[str]) -> list[tuple[Slot, object, object]]:
+    """`--recompute`: replace stated derived values (at `keys`) by the computed ones; the old value goes
+    into the cell comment. Returns (slot, old, new) for each replaced cell."""
+    from openpyxl.comments import Comment
+
+    replaced = []
+    for key in sorted(keys):
+        slot, result = completion.filing.slots.get(key), completion.results.get(key)
+        if slot is None or result is None or result.value is None or not slot.found or not slot.stated:
+            continue
+        cell = workbook[slot.sheet][slot.cell]
+        old = display(slot.value, slot.type)
+        _write(cell, slot, result.value)
+        cell.comment = Comment(f"原填报值：{old}；已按公式重算为 {display(result.value, slot.type)}", "perfxlsx")
+        replaced.append((slot, slot.value, result.value))
+    return replaced
+
+
+def formula_text(completion: Completion, result: Result) -> str:
     d = result.derivation
     slots = completion.filing.slots
-    names = [(slots[k].label if k in slots else k, w) for k, w in d.inputs]
+    target = slots.get(d.target)
+    names = [(slots[k].name_beside(target) if k in slots else k, w) for k, w in d.inputs]
     if d.kind in ("sum", "column_sum"):
         return " ".join(("− " if w < 0 else ("+ " if i else "")) + n for i, (n, w) in enumerate(names))
     if d.kind == "ratio":
@@ -92,7 +121,7 @@ def _formula_text(completion: Completion, result: Result) -> str:
     return d.kind
 
 
-def _inputs_text(completion: Completion, pairs) -> str:
+def inputs_text(completion: Completion, pairs) -> str:
     slots = completion.filing.slots
     parts = []
     for key, value in pairs:
@@ -122,8 +151,8 @@ def work_rows(completion: Completion, figures: dict[str, Figure]) -> list[list]:
             status = f"未计算（{result.note}）"
         else:
             status = "已填入"
-        rows.append([slot.label, slot.where if slot.found else "", _formula_text(completion, result),
-                     _inputs_text(completion, result.inputs), display(result.value, slot.type),
+        rows.append([slot.label, slot.where if slot.found else "", formula_text(completion, result),
+                     inputs_text(completion, result.inputs), display(result.value, slot.type),
                      display(slot.value, slot.type) if slot.stated else "", status])
     return rows
 
@@ -146,8 +175,7 @@ def add_work_sheet(workbook, completion: Completion, figures: dict[str, Figure])
         ws.column_dimensions[chr(64 + i)].width = width
     for row in ws.iter_rows(min_row=2):
         for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
-                cell.data_type = "s"  # text from the input is never a formula
+            as_text(cell)
             cell.font = Font(name=FONT, size=9, bold=cell.row == 2)
             cell.border = _BORDER
             cell.alignment = Alignment(vertical="top", wrap_text=True)

@@ -137,7 +137,11 @@ def test_cli_check_json_structure(sample):
     assert figure["value"] == "87.57" and figure["unit"] == "%" and figure["cell"] == "整体支出绩效自评表!H5"
     assert figure["inputs"]["全年执行数"] == {"value": "8172.733946", "cell": "整体支出绩效自评表!E5"}
     assert data["scores"]["总分"] == "95.00"
-    assert data["findings"] == []
+    assert [f for f in data["findings"] if f["severity"] == "error"] == []
+    rounding = next(f for f in data["findings"] if f["severity"] == "rounding")
+    assert set(rounding) == {"rule", "severity", "sheet", "cell", "labels", "stated", "computed", "difference",
+                             "tolerance", "message"}
+    assert rounding["difference"] in ("0.01", "-0.01") and rounding["tolerance"] == "0.025"
 
 
 def test_cli_fill_prints_chinese_summary(sample, tmp_path):

@@ -1,0 +1,109 @@
+"""The 审核结果 sheet and the marked cells (审核结果表与单元格标注).
+
+One row per finding; the offending cells are coloured by severity and carry a comment with the
+message. The 说明 column is the clerk's: what was typed there in an earlier output is carried over to
+the same finding (same rule, sheet and cell) on the next run.
+"""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+from .report import SEVERITIES, Finding
+from .template import FONT
+from .writing import as_text
+
+SHEET = "审核结果"
+HEADER = ["序号", "严重程度", "规则编号", "规则名称", "表", "单元格", "项目", "填报值", "计算值", "差额", "允许误差",
+          "公式（代入数值）", "说明"]
+WIDTHS = [6, 9, 22, 30, 16, 9, 30, 14, 14, 12, 12, 60, 30]
+NOTE_COLUMN = HEADER.index("说明") + 1
+FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "rounding": "DDEBF7"}
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+def carried_notes(output: Path) -> dict[tuple, str]:
+    """说明 typed into an earlier output's 审核结果, by (规则编号, 表, 单元格)."""
+    if not output.exists():
+        return {}
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(output, read_only=True)
+    except Exception:  # an unreadable earlier output has nothing to carry over
+        return {}
+    try:
+        if SHEET not in wb.sheetnames:
+            return {}
+        notes = {}
+        for row in wb[SHEET].iter_rows(min_row=3, values_only=True):
+            if len(row) >= NOTE_COLUMN and row[NOTE_COLUMN - 1]:
+                notes[(row[2], row[4], row[5])] = str(row[NOTE_COLUMN - 1])
+        return notes
+    finally:
+        wb.close()
+
+
+def _value(value) -> str:
+    return "" if value is None else str(value)
+
+
+def add_findings_sheet(workbook, findings: list[Finding]) -> None:
+    """The 审核结果 sheet: one row per finding, errors first; the 说明 column left for the clerk."""
+    if SHEET in workbook.sheetnames:
+        del workbook[SHEET]
+    ws = workbook.create_sheet(SHEET)
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
+    ws.append([f"审核结果：错误 {counts['error']}，提示 {counts['warning']}，尾差 {counts['rounding']}"
+               "（“说明”一栏供填写出错说明，重新生成时保留）"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
+    ws["A1"].font = Font(name=FONT, size=12, bold=True)
+    ws.append(HEADER)
+    for n, f in enumerate(findings, start=1):
+        ws.append([n, SEVERITIES[f.severity], f.rule, f.title, f.sheet or "", f.cell or "",
+                   "、".join(f.labels), _value(f.stated), _value(f.computed), _value(f.difference),
+                   _value(f.tolerance), f.formula or f.message, f.note])
+    for i, width in enumerate(WIDTHS, start=1):
+        ws.column_dimensions[ws.cell(row=2, column=i).column_letter].width = width
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            as_text(cell)
+            cell.font = Font(name=FONT, size=9, bold=cell.row == 2)
+            cell.border = _BORDER
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+        severity = next((k for k, v in SEVERITIES.items() if v == row[1].value), None)
+        if severity:
+            row[1].fill = PatternFill("solid", fgColor=FILLS[severity])
+    ws.freeze_panes = "A3"
+    ws.auto_filter.ref = f"A2:{ws.cell(row=2, column=len(HEADER)).column_letter}{max(ws.max_row, 2)}"
+    ws.print_title_rows = "1:2"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def mark_cells(workbook, findings: list[Finding]) -> None:
+    """Colour each offending cell by its worst severity and attach the messages as a comment."""
+    by_cell: dict[tuple[str, str], list[Finding]] = {}
+    for f in findings:
+        if f.sheet in workbook.sheetnames and f.cell:
+            by_cell.setdefault((f.sheet, f.cell), []).append(f)
+    rank = {"error": 0, "warning": 1, "rounding": 2}
+    for (sheet, ref), items in by_cell.items():
+        cell = workbook[sheet][ref]
+        worst = min(items, key=lambda f: rank[f.severity]).severity
+        cell.fill = PatternFill("solid", fgColor=FILLS[worst])
+        text = "\n".join(f"【{SEVERITIES[f.severity]}】{f.message}" for f in items)
+        if cell.comment is not None and cell.comment.text:
+            text = f"{cell.comment.text}\n{text}"
+        comment = Comment(text, "perfxlsx")
+        comment.width, comment.height = 320, 40 + 18 * text.count("\n") + len(text) // 2
+        cell.comment = comment

@@ -1,0 +1,43 @@
+"""审核 — run every rule of the catalogue over a completed workbook and collect every finding.
+
+All rules run, all findings are collected (never stop at the first); a rule that fails is itself
+reported as a finding, never a traceback.
+"""
+from __future__ import annotations
+
+from ..derive import Completion
+from ..figures import Figure
+from ..report import Finding
+from .audit import Audit
+from .catalogue import Rule, load_rules
+from .kinds import KINDS
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "rounding": 2}
+
+
+def run(completion: Completion, figures: dict[str, Figure]) -> list[Finding]:
+    """Every finding of every rule, errors first, then by sheet order and cell."""
+    audit = Audit(completion, figures)
+    for rule in load_rules():
+        try:
+            KINDS[rule.kind](rule, audit)
+        except Exception as exc:  # a broken rule must not hide the others
+            audit.findings.append(Finding(rule=rule.id, severity="warning", sheet=None, cell=None, title=rule.title,
+                                          message=f"规则“{rule.title}”执行失败（{type(exc).__name__}），请反馈给开发者"))
+    sheets = list(completion.filing.sheets.values())
+    return sorted(audit.findings, key=lambda f: (SEVERITY_ORDER[f.severity], _sheet_index(sheets, f.sheet),
+                                                 _cell_order(f.cell), f.rule))
+
+
+def _sheet_index(sheets: list[str], sheet: str | None) -> int:
+    return sheets.index(sheet) if sheet in sheets else len(sheets)
+
+
+def _cell_order(cell: str | None) -> tuple[int, str]:
+    if not cell:
+        return (0, "")
+    letters = cell.rstrip("0123456789")
+    return (int(cell[len(letters):]), letters.rjust(3))
+
+
+__all__ = ["run", "Rule", "load_rules"]

@@ -1,0 +1,37 @@
+"""docs/rules.md, generated from the rule catalogue (规则文档) — `make docs`; a test fails when they drift."""
+from __future__ import annotations
+
+import sys
+
+from .catalogue import SEVERITY_ZH, load_rules
+
+TOLERANCE = {
+    "identity": "四舍五入区间（XBRL Calculations 1.1）：差额 ≤ 填报数的 ½·10⁻ᵈ 不报；≤ 再加各项 ½·10⁻ᵈ 之和报“尾差”；超出按本规则严重程度",
+    "rows-equal": "两数各自的 ½·10⁻ᵈ 之和",
+    "equals": "两数各自的 ½·10⁻ᵈ 之和",
+    "at-most": "各数 ½·10⁻ᵈ 之和",
+    "projects": "各数 ½·10⁻ᵈ 之和",
+    "unit-slip": "恒等式的舍入区间加 0.01；同列比较：≥ 5000 倍于其余数的中位数",
+}
+
+
+def render() -> str:
+    lines = [
+        "# 审核规则（由 workbook_templates/rules.toml 生成，请勿手工修改：运行 `make docs`）",
+        "",
+        "严重程度：错误（须改正后再报送）、提示（请核对或说明）、尾差（舍入所致，不影响报送）。",
+        "恒等式类规则在差额只由舍入造成时报“尾差”而不是“错误”。",
+        "",
+        "| 编号 | 类别 | 规则 | 严重程度 | 公式 | 允许误差 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for rule in load_rules():
+        tolerance = TOLERANCE.get(rule.kind, "—")
+        if rule.id in ("stated-score", "stated-total-score"):
+            tolerance = "0.01 分"
+        lines.append(f"| `{rule.id}` | {rule.family} | {rule.title} | {SEVERITY_ZH[rule.severity]} | {rule.formula} | {tolerance} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(render())

@@ -1,0 +1,238 @@
+"""Rule kinds (规则类型): one pure function each, (rule, audit) → findings.
+
+A kind never raises for missing data: a check whose inputs are all blank has nothing to check and
+says nothing; one with some inputs but not the ones it needs says so once (Audit.cannot).
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from fnmatch import fnmatchcase
+from statistics import median
+
+from .audit import Audit
+from .catalogue import Rule
+from .tolerance import ZERO, classify, half, own_half, ratio_interval
+
+SCORE_GAP = Decimal("0.01")
+
+
+def _matches(key: str, patterns) -> bool:
+    return any(fnmatchcase(key, p) for p in patterns)
+
+
+# ---- identities ---------------------------------------------------------------------------------
+def identity(rule: Rule, audit: Audit) -> None:
+    """A stated derived value agrees with its derivation (sum, ratio, score, grade)."""
+    for result in audit.identities():
+        d = result.derivation
+        if d.kind != rule.get("derivation") or not _matches(d.target, rule.get("targets")):
+            continue
+        slot = audit.slot(d.target)
+        if slot is None or not slot.found or not slot.stated or result.value is None:
+            continue
+        if d.kind in ("sum", "column_sum"):
+            _sum_identity(rule, audit, result, slot)
+        elif d.kind == "ratio":
+            _ratio_identity(rule, audit, result, slot)
+        elif d.kind in ("budget_score", "total_score"):
+            computed = audit.round_score(result.value)
+            if abs(Decimal(slot.value) - computed) > SCORE_GAP:
+                audit.finding(rule, slot, stated=slot.value, computed=computed,
+                              difference=Decimal(slot.value) - computed, tolerance=SCORE_GAP, result=result)
+        elif d.kind == "grade":
+            if str(slot.value).strip() != result.value:
+                audit.finding(rule, slot, stated=slot.value, computed=result.value, result=result)
+
+
+def _sum_identity(rule, audit: Audit, result, slot) -> None:
+    stated, computed = Decimal(slot.value), Decimal(result.value)
+    own = own_half(slot)
+    envelope = own + sum((abs(Decimal(w)) * half(audit.completion, k) for k, w in result.derivation.inputs), ZERO)
+    outcome = classify(stated - computed, own, envelope)
+    if outcome is None:
+        return
+    if outcome == "error" and audit.explain_slip(result, slot):
+        return
+    audit.finding(rule, slot, stated=stated, computed=computed, difference=stated - computed, tolerance=envelope,
+                  result=result, severity=None if outcome == "error" else "rounding")
+
+
+def _ratio_identity(rule, audit: Audit, result, slot) -> None:
+    (num_key, _), (den_key, _) = result.derivation.inputs
+    num, den = audit.shown(num_key), audit.shown(den_key)
+    stated, exact = Decimal(slot.value), Decimal(result.value)
+    own = own_half(slot)
+    if abs(stated - exact) <= own:
+        return
+    interval = ratio_interval(Decimal(num), half(audit.completion, num_key), Decimal(den), half(audit.completion, den_key))
+    meets = interval is not None and stated - own <= interval[1] and stated + own >= interval[0]
+    tolerance = own + (max(abs(interval[0] - exact), abs(interval[1] - exact)) if interval else ZERO)
+    audit.finding(rule, slot, stated=stated, computed=exact, difference=stated - exact, tolerance=tolerance,
+                  result=result, severity="rounding" if meets else None)
+
+
+def rows_equal(rule: Rule, audit: Audit) -> None:
+    """The same institution's value in two tables agrees (支出合计 = 收入合计)."""
+    left_table, left_col = rule.get("left").split(".")
+    right_table, right_col = rule.get("right").split(".")
+    rights = audit.completion.filing.tables.get(right_table, [])
+    for n, inst in enumerate(audit.completion.filing.tables.get(left_table, [])):
+        twin = audit.twin(inst, rights)
+        if twin is None:
+            continue
+        audit.compare(rule, inst.slots[left_col], twin.slots[right_col])
+
+
+def equals(rule: Rule, audit: Audit) -> None:
+    """Two fields on different sheets agree; with `right_any`, the left agrees with one of them."""
+    left = rule.get("left")
+    rights = rule.get("right_any") or [rule.get("right")]
+    if audit.slot(left) is None or audit.shown(left) is None:
+        return
+    present = [r for r in rights if audit.shown(r) is not None]
+    if not present:
+        audit.cannot(rule, left, [audit.label(r) for r in rights])
+        return
+    if rule.get("right_any"):
+        outcomes = [audit.outcome(left, r) for r in present]
+        if all(o == "error" for o in outcomes):
+            audit.finding(rule, audit.slot(left), stated=audit.shown(left),
+                          computed="、".join(audit.text(audit.shown(r)) for r in present))
+        return
+    audit.compare(rule, left, present[0])
+
+
+def at_most(rule: Rule, audit: Audit) -> None:
+    """Σ 其中各项 ≤ 总数 (a partial breakdown may be less, never more)."""
+    for column in rule.get("columns"):
+        total_key = f"{rule.get('total')}.{column}"
+        parts = [f"{p}.{column}" for p in rule.get("parts")]
+        values = [audit.shown(p) for p in parts]
+        total = audit.shown(total_key)
+        if total is None or all(v is None for v in values):
+            continue
+        summed = sum((Decimal(v) for v in values if v is not None), ZERO)
+        envelope = half(audit.completion, total_key) + sum((half(audit.completion, p) for p in parts), ZERO)
+        if summed - Decimal(total) > envelope:
+            audit.finding(rule, audit.slot(total_key), stated=total, computed=summed,
+                          difference=summed - Decimal(total), tolerance=envelope)
+
+
+def projects(rule: Rule, audit: Audit) -> None:
+    """Σ 各项目全年执行数 against the department's 项目支出."""
+    keys = [f"{p}.money.total.actual" for p in audit.completion.filing.projects]
+    values = [audit.shown(k) for k in keys]
+    total = audit.shown(rule.get("total"))
+    if total is None or all(v is None for v in values):
+        return
+    summed = sum((Decimal(v) for v in values if v is not None), ZERO)
+    envelope = half(audit.completion, rule.get("total")) + sum((half(audit.completion, k) for k in keys), ZERO)
+    if abs(summed - Decimal(total)) > envelope:
+        audit.finding(rule, audit.slot(rule.get("total")), stated=total, computed=summed,
+                      difference=summed - Decimal(total), tolerance=envelope)
+
+
+# ---- 元/万元 --------------------------------------------------------------------------------------
+def unit_slip(rule: Rule, audit: Audit) -> None:
+    """An amount about `peer_ratio`× the median of its peers (same column of a table, same row of a matrix)."""
+    factor = Decimal(rule.get("peer_ratio"))
+    for group in audit.peer_groups():
+        values = [(k, abs(Decimal(audit.slot(k).value))) for k in group]
+        for key, value in values:
+            others = [v for k, v in values if k != key and v != 0]
+            if len(others) < 2 or value == 0:
+                continue
+            typical = Decimal(median(others))
+            if typical > 0 and value >= factor * typical:
+                audit.slip(key, typical, value / typical)
+
+
+# ---- 合理性 ---------------------------------------------------------------------------------------
+def figure(rule: Rule, audit: Audit) -> None:
+    """A §1 figure above/below a limit, or more than `gap` points from another figure."""
+    fig = audit.figures.get(rule.get("figure"))
+    if fig is None or fig.value is None:
+        return
+    value = fig.percent
+    where = audit.figure_slot(fig)
+    if rule.get("other"):
+        other = audit.figures.get(rule.get("other"))
+        if other is None or other.value is None:
+            return
+        gap = abs(value - other.percent)
+        if gap > Decimal(rule.get("gap")):
+            audit.finding(rule, where, stated=f"{value:.2f}%", computed=f"{other.percent:.2f}%", difference=f"{gap:.2f}")
+        return
+    if (rule.get("above") is not None and value > Decimal(rule.get("above"))) or \
+            (rule.get("below") is not None and value < Decimal(rule.get("below"))):
+        audit.finding(rule, where, stated=f"{value:.2f}%")
+
+
+def no_reason(rule: Rule, audit: Audit) -> None:
+    """A low 预算执行率 with no 偏差原因 written on the 整体支出绩效自评表."""
+    fig = audit.figures.get(rule.get("figure"))
+    if fig is None or fig.value is None or fig.percent >= Decimal(rule.get("below")):
+        return
+    if any(i.reason.strip() for i in audit.completion.filing.indicators.get("dept", [])):
+        return
+    audit.finding(rule, audit.figure_slot(fig), stated=f"{fig.percent:.2f}%")
+
+
+def negative(rule: Rule, audit: Audit) -> None:
+    """A stated amount below zero where none can be."""
+    for slot in audit.completion.filing.slots.values():
+        if slot.type == "amount" and slot.found and isinstance(slot.value, Decimal) and slot.value < 0 \
+                and not _matches(slot.key, rule.get("allow")):
+            audit.finding(rule, slot, stated=slot.value)
+
+
+def zero_quota(rule: Rule, audit: Audit) -> None:
+    """编制数 0 with staff present."""
+    quota, actual = audit.shown("basic.staff.quota"), audit.shown("basic.staff.actual")
+    if quota == 0 and actual:
+        audit.finding(rule, audit.slot("basic.staff.quota"), stated=actual)
+
+
+def over_weight(rule: Rule, audit: Audit) -> None:
+    """An indicator scored above its 分值."""
+    for rows in audit.completion.filing.indicators.values():
+        for ind in rows:
+            if not ind.weight_key or not ind.score_key:
+                continue
+            weight, score = audit.shown(ind.weight_key), audit.shown(ind.score_key)
+            if weight is not None and score is not None and Decimal(score) > Decimal(weight):
+                audit.finding(rule, audit.slot(ind.score_key), stated=score, computed=weight,
+                              difference=Decimal(score) - Decimal(weight))
+
+
+# ---- 完整性 ---------------------------------------------------------------------------------------
+def required(rule: Rule, audit: Audit) -> None:
+    """Each required field (by key pattern) present on the form and not blank."""
+    for slot in list(audit.completion.filing.slots.values()):
+        if slot.found and _matches(slot.key, rule.get("fields")) and audit.shown(slot.key) is None and slot.error is None:
+            audit.finding(rule, slot)
+
+
+def unscored(rule: Rule, audit: Audit) -> None:
+    """An indicator row with a 得分 cell left blank."""
+    for rows in audit.completion.filing.indicators.values():
+        for ind in rows:
+            if ind.score_key and audit.shown(ind.score_key) is None:
+                audit.finding(rule, audit.slot(ind.score_key), label=ind.level3 or ind.level2)
+
+
+KINDS = {
+    "identity": identity,
+    "rows-equal": rows_equal,
+    "equals": equals,
+    "at-most": at_most,
+    "projects": projects,
+    "unit-slip": unit_slip,
+    "figure": figure,
+    "no-reason": no_reason,
+    "negative": negative,
+    "zero-quota": zero_quota,
+    "over-weight": over_weight,
+    "required": required,
+    "unscored": unscored,
+}

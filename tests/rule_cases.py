@@ -1,0 +1,101 @@
+"""For every rule of the catalogue: a variant of the sample where it fires (and at which field), and one
+where it stays silent. Variants change fields by key; the reader says which cell a key is, so no cell
+address is written here.
+
+A rule added to workbook_templates/rules.toml without an entry here fails tests/test_rules.py.
+"""
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+import openpyxl
+
+from perf_xlsx import api
+from tests.golden import SAMPLE
+
+D = Decimal
+
+
+@cache
+def sample_slots():
+    return api.evaluate(SAMPLE).filing.slots
+
+
+def where(key: str) -> tuple[str, str]:
+    slot = sample_slots()[key]
+    return slot.sheet, slot.cell
+
+
+def variant(folder: Path, changes: dict[str, object], name: str = "variant.xlsx") -> Path:
+    """A copy of the sample with the fields at `changes` set (Decimal → number, "" → blank)."""
+    path = folder / name
+    shutil.copy(SAMPLE, path)
+    if not changes:
+        return path
+    wb = openpyxl.load_workbook(path)
+    for key, value in changes.items():
+        sheet, cell = where(key)
+        wb[sheet][cell] = float(value) if isinstance(value, Decimal) else (None if value == "" else value)
+    wb.save(path)
+    return path
+
+
+#: rule id → (changes that make it fire, the field it fires at, changes under which it stays silent)
+CASES: dict[str, tuple[dict, str, dict]] = {
+    "sangong-total": ({"basic.funds.sangong.final": D("300")}, "basic.funds.sangong.final", {}),
+    "car-total": ({"basic.funds.car.final": D("999")}, "basic.funds.car.final", {}),
+    "project-total": ({"basic.funds.business.final": D("100")}, "basic.funds.project.final", {}),
+    "public-breakdown": ({"basic.funds.office.final": D("2000")}, "basic.funds.public.final",
+                         {"basic.funds.office.final": D("1000")}),
+    "income-total": ({"ie.income.1.total": D("6096.32")}, "ie.income.1.total", {}),
+    "basic-spending": ({"ie.spending.1.basic": D("3600")}, "ie.spending.1.basic", {}),
+    "spending-total": ({"ie.spending.2.total": D("530")}, "ie.spending.2.total", {}),
+    "sangong-table-total": ({"ie.sangong.2.total": D("20.50")}, "ie.sangong.2.total", {}),
+    "assets-total": ({"ie.assets.2.total": D("3000")}, "ie.assets.2.total", {}),
+    "by-income-total": ({"dept.breakdown.by_income.total": D("100"), "dept.breakdown.by_income.general": D("50")},
+                        "dept.breakdown.by_income.total", {"dept.breakdown.by_income.general": D("50")}),
+    "by-spending-total": ({"dept.breakdown.by_spending.total": D("100"), "dept.breakdown.by_spending.basic": D("50")},
+                          "dept.breakdown.by_spending.total", {"dept.breakdown.by_spending.basic": D("50")}),
+    "project-funds-total": ({"proj1.money.fiscal.actual": D("1000")}, "proj1.money.total.actual",
+                            {"proj1.money.fiscal.actual": D("1160.485187")}),
+    "summary-row": ({"ie.income.summary.fiscal": D("8172.00")}, "ie.income.summary.fiscal", {}),
+    # the seed's 尾差 are rounding gaps; typing the exact values silences them
+    "year-balance": ({"ie.spending.2.year_balance": D("-6.85")}, "ie.spending.2.year_balance",
+                     {"ie.spending.summary.year_balance": D("637.82"), "ie.spending.1.year_balance": D("-15.67"),
+                      "ie.spending.3.year_balance": D("694.99"), "ie.spending.4.year_balance": D("-11.36")}),
+    "cumulative-balance": ({"ie.spending.2.cumulative": D("146.85")}, "ie.spending.2.cumulative",
+                           {"ie.spending.summary.cumulative": D("2708.63"), "ie.spending.1.cumulative": D("317.00")}),
+    "spending-equals-income": ({"ie.spending.2.total": D("525")}, "ie.spending.2.total",
+                               {"ie.spending.3.total": D("3312.53"), "ie.spending.4.total": D("121.82")}),
+    "sangong-cross": ({"basic.funds.sangong.final": D("250")}, "basic.funds.sangong.final", {}),
+    "public-cross": ({"basic.funds.public.final": D("1000")}, "basic.funds.public.final", {}),
+    "project-cross": ({"basic.funds.project.final": D("2000")}, "basic.funds.project.final", {}),
+    "project-form-cross": ({"dept.breakdown.by_spending.project": D("2000")}, "dept.breakdown.by_spending.project",
+                           {"dept.breakdown.by_spending.project": D("2667.88")}),
+    "breakdown-balance": ({"dept.breakdown.by_income.general": D("100"), "dept.breakdown.by_spending.basic": D("50")},
+                          "dept.breakdown.by_income.total",
+                          {"dept.breakdown.by_income.general": D("100"), "dept.breakdown.by_spending.basic": D("100")}),
+    "breakdown-basis": ({"dept.breakdown.by_income.general": D("100")}, "dept.breakdown.by_income.total",
+                        {"dept.breakdown.by_income.general": D("8172.733946")}),
+    "projects-vs-spending": ({}, "ie.spending.summary.project", {"proj1.money.total.actual": D("1682.992789")}),
+    "stated-rate": ({"dept.money.total.rate": "90%"}, "dept.money.total.rate", {"dept.money.total.rate": "87.57%"}),
+    "stated-score": ({}, "dept.money.total.score", {"dept.money.total.score": D("8.76")}),
+    "stated-total-score": ({"dept.closing.total": D("90")}, "dept.closing.total", {}),
+    "stated-grade": ({"dept.closing.grade": "良"}, "dept.closing.grade", {}),
+    "unit-slip": ({"ie.income.2.fiscal": D("3699100")}, "ie.income.2.fiscal", {}),
+    "staff-over-quota": ({"basic.staff.actual": 150}, "basic.staff.rate", {}),
+    "sangong-over-budget": ({"basic.funds.sangong.budget": D("200")}, "basic.funds.sangong.final", {}),
+    "sangong-increase": ({"basic.funds.sangong.prev_final": D("200")}, "basic.funds.sangong.final", {}),
+    "low-procurement": ({}, "basic.funds.procurement.final", {"basic.funds.procurement.final": D("1500")}),
+    "spending-rate-gap": ({}, "dept.money.total.rate", {"dept.money.total.actual": D("7538.03")}),
+    "low-execution-no-reason": ({}, "dept.money.total.rate", {"dept.money.total.actual": D("9332.431817")}),
+    "negative-amount": ({"ie.income.2.other": D("-1")}, "ie.income.2.other", {}),
+    "zero-quota": ({"basic.staff.quota": 0}, "basic.staff.quota", {}),
+    "indicator-over-weight": ({"dept.indicators[1].score": D("60")}, "dept.indicators[1].score", {}),
+    "required-blank": ({"basic.staff.quota": ""}, "basic.staff.quota",
+                       {f"proj{n}.money.total.budget": D("1200") for n in range(1, 5)}),
+    "unscored-indicator": ({"dept.indicators[1].score": ""}, "dept.indicators[1].score", {}),
+}

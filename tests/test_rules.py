@@ -1,0 +1,106 @@
+"""审核: every rule fires where it should and stays silent where it should; the seed's findings exactly."""
+from __future__ import annotations
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from perf_xlsx import api
+from perf_xlsx.cli import cli
+from perf_xlsx.rules import load_rules
+from perf_xlsx.rules.docs import render
+from tests.golden import ROOT, SAMPLE
+from tests.rule_cases import CASES, variant, where
+
+RULE_IDS = [r.id for r in load_rules()]
+
+
+def test_every_rule_has_a_firing_and_a_silent_case():
+    assert sorted(CASES) == sorted(RULE_IDS), "每条规则都要在 tests/rule_cases.py 中有触发与不触发的用例"
+
+
+@pytest.mark.parametrize("rule", RULE_IDS)
+def test_rule_fires_at_its_cell(rule, tmp_path):
+    changes, key, _ = CASES[rule]
+    report = api.check(variant(tmp_path, changes))
+    sheet, cell = where(key)
+    assert [rule, sheet, cell] in report.flatten(["rule", "sheet", "cell"])
+
+
+@pytest.mark.parametrize("rule", RULE_IDS)
+def test_rule_stays_silent(rule, tmp_path):
+    _, _, quiet = CASES[rule]
+    report = api.check(variant(tmp_path, quiet))
+    assert [f for f in report.findings if f.rule == rule] == []
+
+
+def test_seed_findings_exactly():
+    """Zero 错误; the 尾差 are exactly the rounding gaps of the report; the 提示 name what a clerk must check."""
+    report = api.check(SAMPLE)
+    assert report.flatten(["severity", "rule", "sheet", "cell"]) == [
+        ["warning", "low-procurement", "基础数据表", "F25"],
+        ["warning", "projects-vs-spending", "收支情况", "F17"],
+        ["warning", "low-execution-no-reason", "整体支出绩效自评表", "H5"],
+        ["warning", "spending-rate-gap", "整体支出绩效自评表", "H5"],
+        ["warning", "stated-score", "整体支出绩效自评表", "I5"],
+        ["warning", "required-blank", "项目1", "E6"],
+        ["warning", "required-blank", "项目2", "E6"],
+        ["warning", "required-blank", "项目3", "E6"],
+        ["warning", "required-blank", "项目4", "E6"],
+        ["rounding", "year-balance", "收支情况", "G17"],          # 汇总 当年结余
+        ["rounding", "cumulative-balance", "收支情况", "H17"],    # 汇总 累计结余
+        ["rounding", "year-balance", "收支情况", "G18"],          # 本级
+        ["rounding", "cumulative-balance", "收支情况", "H18"],    # 本级
+        ["rounding", "spending-equals-income", "收支情况", "B20"],  # 北京 3312.54 vs 3312.53
+        ["rounding", "year-balance", "收支情况", "G20"],          # 北京
+        ["rounding", "spending-equals-income", "收支情况", "B21"],  # 上海 121.81 vs 121.82
+        ["rounding", "year-balance", "收支情况", "G21"],          # 上海
+    ]
+    score = next(f for f in report.findings if f.rule == "stated-score")
+    assert "8.00" in score.message and "8.76" in score.message
+
+
+def test_rules_doc_matches_the_catalogue():
+    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == render(), "运行 make docs 更新 docs/rules.md"
+
+
+def test_findings_sheet_marks_cells_and_keeps_clerk_notes(tmp_path):
+    path = variant(tmp_path, {"ie.income.1.total": 6096.32})
+    out = tmp_path / "out"
+    first = api.fill(path, out)
+    wb = openpyxl.load_workbook(first.output)
+    sheet = wb["审核结果"]
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    error = next(r for r in rows if r[2] == "income-total")
+    assert error[1] == "错误" and (error[4], error[5]) == where("ie.income.1.total")
+    marked = wb[error[4]][error[5]]
+    assert marked.fill.fgColor.rgb.endswith("FFC7CE") and "收入合计" in marked.comment.text
+    # the clerk explains the error in the output; the next run keeps the explanation
+    row = next(i for i, r in enumerate(rows, start=3) if r[2] == "income-total")
+    sheet.cell(row=row, column=13, value="其他收入 0.30 万元为代收款，已与财政核实")
+    wb.save(first.output)
+    second = api.fill(path, out)
+    again = openpyxl.load_workbook(second.output)["审核结果"]
+    kept = next(r for r in again.iter_rows(min_row=3, values_only=True) if r[2] == "income-total")
+    assert kept[12] == "其他收入 0.30 万元为代收款，已与财政核实"
+
+
+def test_recompute_replaces_stated_derived_values(tmp_path):
+    path = variant(tmp_path, {"ie.income.1.total": 6096.32})
+    report = api.fill(path, tmp_path / "out", recompute=True)
+    sheet, cell = where("ie.income.1.total")
+    wb = openpyxl.load_workbook(report.output)
+    assert wb[sheet][cell].value == pytest.approx(6096.02)
+    assert "6096.32" in wb[sheet][cell].comment.text
+    assert ["recomputed", sheet, cell] in report.flatten(["rule", "sheet", "cell"])
+    # by default the clerk's value is kept
+    kept = api.fill(path, tmp_path / "kept")
+    assert openpyxl.load_workbook(kept.output)[sheet][cell].value == pytest.approx(6096.32)
+
+
+def test_cli_reports_errors_and_exits_1(tmp_path):
+    path = variant(tmp_path, {"ie.income.1.total": 6096.32})
+    result = CliRunner().invoke(cli, ["check", str(path)])
+    assert result.exit_code == 1
+    sheet, cell = where("ie.income.1.total")
+    assert f"错误：{sheet}!{cell} " in result.output and "错误 0，" not in result.output
