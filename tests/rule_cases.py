@@ -86,6 +86,9 @@ CASES: dict[str, tuple[dict, str, dict]] = {
     "stated-total-score": ({"dept.closing.total": D("90")}, "dept.closing.total", {}),
     "stated-grade": ({"dept.closing.grade": "良"}, "dept.closing.grade", {}),
     "unit-slip": ({"ie.income.2.fiscal": D("3699100")}, "ie.income.2.fiscal", {}),
+    # a blank total: no identity to break, only the size gives the slip away
+    "unit-slip-peers": ({"ie.income.2.fiscal": D("3699100"), "ie.income.2.total": "", "ie.income.summary.fiscal": "",
+                         "ie.income.summary.total": ""}, "ie.income.2.fiscal", {}),
     "staff-over-quota": ({"basic.staff.actual": 150}, "basic.staff.rate", {}),
     "sangong-over-budget": ({"basic.funds.sangong.budget": D("200")}, "basic.funds.sangong.final", {}),
     "sangong-increase": ({"basic.funds.sangong.prev_final": D("200")}, "basic.funds.sangong.final", {}),

@@ -10,7 +10,7 @@ from ..model import Institution, Slot
 from ..report import Finding
 from ..writing import display, formula_text, inputs_text
 from .catalogue import Rule, load_rules
-from .tolerance import ZERO, classify, half, own_half
+from .tolerance import ZERO, classify, half, half_unit, own_half
 
 
 class Audit:
@@ -97,21 +97,29 @@ class Audit:
 
     # ---- 元/万元 --------------------------------------------------------------------------------
     def explain_slip(self, result: Result, slot: Slot) -> bool:
-        """Is a broken identity explained by one amount typed in 元 (10,000×)? Then report that instead."""
+        """Is a broken identity explained by one amount typed in 元 (10,000×)? Then report that instead.
+
+        The identity with that amount ÷ 10,000 must hold within the envelope plus the half-cent of the
+        converted amount, and the converted amount must itself exceed that tolerance: otherwise
+        "typed in 元" cannot be told from "left out" (an omitted institution is not a slip).
+        """
         factor = Decimal(self.rules["unit-slip"].get("ratio"))
         stated, computed = Decimal(slot.value), Decimal(result.value)
         envelope = own_half(slot) + sum((abs(Decimal(w)) * half(self.completion, k) for k, w in result.derivation.inputs),
-                                        ZERO) + Decimal("0.01")
-        if computed != 0 and abs(stated / factor - computed) <= envelope:
+                                        ZERO)
+        tolerance = envelope + half_unit(2)
+        if slot.key in self._slipped or any(k in self._slipped for k, _ in result.derivation.inputs):
+            return True
+        if abs(stated) > factor * tolerance and computed != 0 and abs(stated / factor - computed) <= tolerance:
             self.slip(slot.key, computed, factor)
             return True
         for key, weight in result.derivation.inputs:
             part = self.slot(key)
             value = self.shown(key)
-            if part is None or not part.stated or not value:
+            if part is None or not part.stated or not value or abs(Decimal(value)) <= factor * tolerance:
                 continue
             fixed = computed - Decimal(weight) * Decimal(value) + Decimal(weight) * Decimal(value) / factor
-            if abs(stated - fixed) <= envelope:
+            if abs(stated - fixed) <= tolerance:
                 self.slip(key, Decimal(value) / factor, factor)
                 return True
         return False
@@ -119,20 +127,23 @@ class Audit:
     def _slip_between(self, left: str, right: str) -> bool:
         factor = Decimal(self.rules["unit-slip"].get("ratio"))
         a, b = Decimal(self.shown(left)), Decimal(self.shown(right))
-        tolerance = half(self.completion, left) + half(self.completion, right) + Decimal("0.01")
+        envelope = half(self.completion, left) + half(self.completion, right)
+        tolerance = envelope + half_unit(2)
         for key, value, other in ((left, a, b), (right, b, a)):
             slot = self.slot(key)
-            if slot is not None and slot.stated and other != 0 and abs(value / factor - other) <= tolerance:
+            if slot is not None and slot.stated and other != 0 and abs(value) > factor * tolerance \
+                    and abs(value / factor - other) <= tolerance:
                 self.slip(key, other, factor)
                 return True
         return False
 
-    def slip(self, key: str, expected, ratio) -> None:
+    def slip(self, key: str, expected, ratio, rule: Rule | None = None) -> None:
+        """Report `key` as typed in 元 (once, whichever rule sees it first)."""
         if key in self._slipped:
             return
         self._slipped.add(key)
         slot = self.slot(key)
-        self.finding(self.rules["unit-slip"], slot, stated=slot.value, computed=Decimal(expected),
+        self.finding(rule or self.rules["unit-slip"], slot, stated=slot.value, computed=Decimal(expected),
                      detail=f"{Decimal(ratio):,.0f}")
 
     def peer_groups(self) -> list[list[str]]:

@@ -134,7 +134,22 @@ def projects(rule: Rule, audit: Audit) -> None:
 
 # ---- 元/万元 --------------------------------------------------------------------------------------
 def unit_slip(rule: Rule, audit: Audit) -> None:
-    """An amount about `peer_ratio`× the median of its peers (same column of a table, same row of a matrix)."""
+    """A broken identity that one amount typed in 元 (10,000×) explains: reported at that amount."""
+    for result in audit.identities():
+        slot = audit.slot(result.derivation.target)
+        if result.derivation.kind not in ("sum", "column_sum") or slot is None or not slot.stated \
+                or not slot.found or result.value is None:
+            continue
+        stated, computed = Decimal(slot.value), Decimal(result.value)
+        own = own_half(slot)
+        envelope = own + sum((abs(Decimal(w)) * half(audit.completion, k) for k, w in result.derivation.inputs), ZERO)
+        if classify(stated - computed, own, envelope) == "error":
+            audit.explain_slip(result, slot)
+
+
+def unit_slip_peers(rule: Rule, audit: Audit) -> None:
+    """An amount `peer_ratio`× the median of its peers (same column of a table, same row of a matrix):
+    only plausible, so a 提示; a slip that breaks an identity is reported by `unit-slip` as 错误."""
     factor = Decimal(rule.get("peer_ratio"))
     for group in audit.peer_groups():
         values = [(k, abs(Decimal(audit.slot(k).value))) for k in group]
@@ -144,7 +159,7 @@ def unit_slip(rule: Rule, audit: Audit) -> None:
                 continue
             typical = Decimal(median(others))
             if typical > 0 and value >= factor * typical:
-                audit.slip(key, typical, value / typical)
+                audit.slip(key, typical, value / typical, rule)
 
 
 # ---- 合理性 ---------------------------------------------------------------------------------------
@@ -228,6 +243,7 @@ KINDS = {
     "at-most": at_most,
     "projects": projects,
     "unit-slip": unit_slip,
+    "unit-slip-peers": unit_slip_peers,
     "figure": figure,
     "no-reason": no_reason,
     "negative": negative,

@@ -1,0 +1,43 @@
+"""The mistakes published self-evaluations are full of, each one a fixture built from the sample: each is
+reported as 错误 at the right cell, with a message a clerk can act on without reading any docs."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from perf_xlsx import api
+from tests.rule_cases import variant, where
+
+D = Decimal
+
+MISTAKES = {
+    # name: (changes, rule, field reported, words the message must contain)
+    "合计多填了0.3万元": ({"ie.income.1.total": D("6096.32")}, "income-total", "ie.income.1.total",
+                      ["6096.32", "6096.02", "0.30"]),
+    "汇总行漏加一个机构": ({"ie.income.summary.total": D("10051.98")}, "summary-row", "ie.income.summary.total",
+                     ["10051.98", "各机构合计为 10246.65"]),
+    "执行率填成100%": ({"dept.money.total.rate": "100%"}, "stated-rate", "dept.money.total.rate",
+                   ["100.00%", "87.57%", "全年执行数", "全年预算数"]),
+    "三公明细加不起来": ({"ie.sangong.1.reception": D("6.59")}, "sangong-table-total", "ie.sangong.1.total",
+                   ["174.39", "175.39"]),
+    "收入性质与支出性质对不上": ({"dept.breakdown.by_income.general": D("7541.03"), "dept.breakdown.by_spending.basic": D("4870.15"),
+                       "dept.breakdown.by_spending.project": D("2667.88")}, "breakdown-balance",
+                      "dept.breakdown.by_income.total", ["7541.03", "7538.03", "3.00"]),
+    "万元表里填了元": ({"ie.assets.3.in_use": D("2546300")}, "unit-slip", "ie.assets.3.in_use",
+                  ["2546300", "疑似以元填报", "254.63"]),
+    "当年结余符号反了": ({"ie.spending.2.year_balance": D("5.85")}, "year-balance", "ie.spending.2.year_balance",
+                   ["5.85", "-5.85"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MISTAKES))
+def test_mistake_is_an_error_at_the_right_cell(name, tmp_path):
+    changes, rule, key, words = MISTAKES[name]
+    report = api.check(variant(tmp_path, changes))
+    sheet, cell = where(key)
+    found = [f for f in report.findings if (f.rule, f.sheet, f.cell) == (rule, sheet, cell)]
+    assert found and found[0].severity == "error", report.flatten(["rule", "sheet", "cell", "severity"])
+    for word in words:
+        assert word in found[0].message, found[0].message
+    assert not report.ok
