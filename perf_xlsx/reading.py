@@ -127,9 +127,15 @@ class SheetReader:
         if pos is None:
             return self.slot(key, label, field, None)
         inline = self.grid.inline(*pos)
-        if inline and inline[1].strip() and self.matcher(field.labels).match(inline[0]):
+        if inline and self.matcher(field.labels).match(inline[0]) and (inline[1].strip() or self._no_value_cell(pos)):
             return self.slot(key, label, field, pos, inline_label=_label_part(self.grid.value(*pos)), raw=inline[1])
         return self.slot(key, label, field, self.grid.right_of(*pos))
+
+    def _no_value_cell(self, pos: tuple[int, int]) -> bool:
+        """A `标签：` cell with no value cell beside it (同格填值): right of it is the sheet's edge or
+        another `标签：…` cell, so its value is typed after the colon."""
+        r, c = self.grid.right_of(*pos)
+        return c > self.grid.max_col or self.grid.inline(*self.grid.bounds(r, c)[:2]) is not None
 
     # ---- section regions ------------------------------------------------------------------------
     def anchors(self) -> dict[str, int]:
@@ -449,8 +455,20 @@ def read_grids(path: Path, grids: list[Grid]) -> Filing:
         reader.read()
         if kind == "income_expenditure":
             link_tables(filing, layouts[kind])
+    _missing_forms(filing, layouts)
     filing.unit = _unit_name(filing, grids, layouts)
     return filing
+
+
+def _missing_forms(filing: Filing, layouts) -> None:
+    """A form the workbook should hold but does not (缺表), named like a missing field; project forms are optional."""
+    if not filing.sheets:
+        return  # not a 基础数据表 workbook at all: the caller says so
+    for kind in ("basic", "income_expenditure", "department_form"):
+        if kind not in filing.sheets:
+            layout = layouts[kind]
+            filing.problem("not-found", f"未找到“{layout.sheet_name}”表（按标题识别，前{_TITLE_ROWS}行中应有含"
+                                        f"“{layout.title_keys[0]}”的标题）")
 
 
 def _unit_name(filing: Filing, grids: list[Grid], layouts) -> str | None:
