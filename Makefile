@@ -7,7 +7,7 @@ export PYTHONUTF8 := 1
 
 SAMPLE := samples/湘西州政府办_2022_基础数据表.xlsx
 
-.PHONY: demo test golden sample lint clean docs
+.PHONY: demo test golden sample lint clean docs render
 
 $(BIN)/perfxlsx: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +39,7 @@ clean:
 # Regenerate docs/rules.md from the rule catalogue.
 docs: $(BIN)/perfxlsx
 	$(BIN)/python -m perf_xlsx.rules.docs > docs/rules.md
+
+# The filled 整体支出绩效自评表 as a PNG (LibreOffice → PDF → PNG), for a person to look at.
+render: $(BIN)/perfxlsx
+	$(BIN)/python -m tests.lo out

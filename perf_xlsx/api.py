@@ -11,6 +11,7 @@ from .loading import grids_of, open_workbook
 from . import rules
 from .model import Filing
 from .reading import read_grids
+from .scoring import DEFAULT_SCHEME, load_scheme
 from .report import Finding, Report, problem_findings, scores_of
 from .writing import display
 
@@ -37,9 +38,11 @@ def output_path(path: Path, out_dir: Path | None = None) -> Path:
     return folder / f"{path.stem}{OUTPUT_SUFFIX}.xlsx"
 
 
-def evaluate(path: Path) -> Evaluation:
-    """Read `path`, recompute every derived figure; raises PerfXlsxError for an unreadable file."""
+def evaluate(path: Path, scheme: str = DEFAULT_SCHEME) -> Evaluation:
+    """Read `path`, recompute every derived figure and run the rules; raises PerfXlsxError for an
+    unreadable file. `scheme` names the scoring scheme (workbook_templates/scoring_<name>.toml)."""
     path = Path(path)
+    load_scheme(scheme)
     workbook = open_workbook(path)
     filing = read_grids(path, grids_of(workbook, path))
     if not filing.sheets:
@@ -47,19 +50,19 @@ def evaluate(path: Path) -> Evaluation:
 
         raise NotABasicDataWorkbook("未找到任何一张表样（基础数据表、收支情况、整体支出绩效自评表、项目支出绩效自评表），"
                                     "请确认各表标题未被删除。", path)
-    completion = Completion(filing)
+    completion = Completion(filing, scheme)
     figures = compute(completion)
     report = Report(file=path, unit=filing.unit, year=filing.year, figures=figures, scores=scores_of(completion),
                     findings=problem_findings(completion) + rules.run(completion, figures))
     return Evaluation(workbook, filing, completion, report)
 
 
-def check(path: Path) -> Report:
+def check(path: Path, scheme: str = DEFAULT_SCHEME) -> Report:
     """Recompute and report, writing nothing (审核)."""
-    return evaluate(path).report
+    return evaluate(path, scheme).report
 
 
-def fill(path: Path, out_dir: Path | None = None, recompute: bool = False) -> Report:
+def fill(path: Path, out_dir: Path | None = None, recompute: bool = False, scheme: str = DEFAULT_SCHEME) -> Report:
     """Write the completed workbook (生成已填工作簿) and return the report. The input is never modified.
 
     Blank derived cells are filled; stated ones are kept and flagged, or with `recompute` replaced
@@ -73,7 +76,7 @@ def fill(path: Path, out_dir: Path | None = None, recompute: bool = False) -> Re
     target = output_path(path, out_dir)
     if target.resolve() == path.resolve():
         raise PerfXlsxError("输出文件与输入文件相同，为保护原文件已停止；请换一个输出文件夹。", path)
-    ev = evaluate(path)
+    ev = evaluate(path, scheme)
     report = ev.report
     filled = fill_cells(ev.workbook, ev.completion)
     if recompute:

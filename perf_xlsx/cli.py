@@ -89,6 +89,14 @@ def _usage_zh(message: str) -> str:
     return message
 
 
+def _scheme(ctx, param, value: str) -> str:
+    from .scoring import available_schemes
+
+    if value not in available_schemes():
+        raise click.BadParameter(f"没有名为“{value}”的评分方案；可用：{'、'.join(available_schemes())}")
+    return value
+
+
 @click.group(context_settings=CONTEXT)
 @click.help_option("-h", "--help", help="显示帮助并退出。")
 @click.version_option(package_name="perfxlsx", message="perfxlsx %(version)s", help="显示版本并退出。")
@@ -101,27 +109,31 @@ def cli() -> None:
 @click.argument("target", type=click.Path(path_type=Path))
 @click.option("-o", "--output-dir", type=click.Path(path_type=Path), default=None,
               help="输出文件夹（默认：输入文件旁的“已生成”文件夹）。")
+@click.option("--scheme", default="national", show_default=True, callback=_scheme,
+              help="评分方案名称（workbook_templates/scoring_<名称>.toml），如 local_caps。")
 @click.option("--recompute", is_flag=True,
               help="用计算值替换与公式不符的填报计算项（原值保留在单元格批注中，并列入审核结果）。默认保留填报值、只提示。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果。")
 @click.option("--debug", is_flag=True, help="出错时显示技术细节（供开发者排查）。")
-def fill(target: Path, output_dir: Path | None, recompute: bool, as_json: bool, debug: bool) -> None:
+def fill(target: Path, output_dir: Path | None, scheme: str, recompute: bool, as_json: bool, debug: bool) -> None:
     """读取 TARGET（工作簿或文件夹），复算并生成“<文件名>_已填.xlsx”。输入文件不会被修改。"""
     from . import api
 
-    sys.exit(_run(lambda p: api.fill(p, output_dir, recompute), target, as_json, debug))
+    sys.exit(_run(lambda p: api.fill(p, output_dir, recompute, scheme), target, as_json, debug))
 
 
 @cli.command(context_settings=CONTEXT)
 @click.help_option("-h", "--help", help="显示帮助并退出。")
 @click.argument("target", type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果（rules.md §5 格式）。")
+@click.option("--scheme", default="national", show_default=True, callback=_scheme,
+              help="评分方案名称（workbook_templates/scoring_<名称>.toml），如 local_caps。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果。")
 @click.option("--debug", is_flag=True, help="出错时显示技术细节（供开发者排查）。")
-def check(target: Path, as_json: bool, debug: bool) -> None:
+def check(target: Path, scheme: str, as_json: bool, debug: bool) -> None:
     """只审核、不写文件：复算 TARGET 的全部派生数并报告。"""
     from . import api
 
-    sys.exit(_run(api.check, target, as_json, debug))
+    sys.exit(_run(lambda p: api.check(p, scheme), target, as_json, debug))
 
 
 @cli.command(context_settings=CONTEXT)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from .model import Derivation, Filing
-from .scoring import grade_of
+from .scoring import DEFAULT_SCHEME, cap_total, grade_of
 
 #: Rates are stored as fractions rounded to 2 decimals in percent; scores to 2 decimals.
 QUANTUM = {"rate": Decimal("0.0001"), "score": Decimal("0.01")}
@@ -40,8 +40,9 @@ class Result:
 class Completion:
     """The computed values of one Filing, and the values the completed form shows."""
 
-    def __init__(self, filing: Filing):
+    def __init__(self, filing: Filing, scheme: str = DEFAULT_SCHEME):
         self.filing = filing
+        self.scheme = scheme
         self.results: dict[str, Result] = {}
         pending = {d.target: d for d in filing.derivations}
         self._pending = pending
@@ -146,14 +147,18 @@ def _total_score(c: Completion, d: Derivation) -> Result:
     scores = [rounded(Decimal(v), "score") for _, v in inputs if v is not None]
     if not scores:
         return Result(d, None, inputs, "各项得分均为空")
-    return Result(d, sum(scores, Decimal(0)), inputs)
+    prefix = d.target.split(".")[0]
+    rate_key = f"{prefix}.money.total.rate"
+    rate = c.shown(rate_key) if rate_key in c.filing.slots else None
+    total, note = cap_total(sum(scores, Decimal(0)), rate, c.scheme)
+    return Result(d, total, inputs, note)
 
 
 def _grade(c: Completion, d: Derivation) -> Result:
     """评价等次 from 总分 by the scoring scheme's bands (优/良/中/差)."""
     inputs = _inputs(c, d)
     total = inputs[0][1]
-    return Result(d, grade_of(Decimal(total)) if total is not None else None, inputs,
+    return Result(d, grade_of(Decimal(total), c.scheme) if total is not None else None, inputs,
                   "" if total is not None else "总分为空")
 
 

@@ -1,4 +1,8 @@
-"""Scoring scheme (评分方案): weights and grade bands, read from workbook_templates/scoring_*.toml."""
+"""Scoring scheme (评分方案): weights, grade bands and optional local caps, from workbook_templates/scoring_*.toml.
+
+The default is the national scheme; a locality changes scoring by adding a scheme file (see
+scoring_local_caps.toml) and choosing it with `--scheme NAME`, not by changing code.
+"""
 from __future__ import annotations
 
 import tomllib
@@ -6,19 +10,46 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 
+from .errors import PerfXlsxError
+
 DEFAULT_SCHEME = "national"
+
+
+def _folder():
+    return resources.files("perf_xlsx.workbook_templates")
+
+
+def available_schemes() -> list[str]:
+    """Names of the scheme files (scoring_<name>.toml)."""
+    return sorted(p.name[len("scoring_"):-len(".toml")] for p in _folder().iterdir()
+                  if p.name.startswith("scoring_") and p.name.endswith(".toml"))
 
 
 @cache
 def load_scheme(name: str = DEFAULT_SCHEME) -> dict:
-    """Load `scoring_<name>.toml` from workbook_templates/."""
-    text = resources.files("perf_xlsx.workbook_templates").joinpath(f"scoring_{name}.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    """Load `scoring_<name>.toml`; an unknown name is a usage error with the names that exist."""
+    if name not in available_schemes():
+        raise PerfXlsxError(f"没有名为“{name}”的评分方案；可用：{'、'.join(available_schemes())}")
+    return tomllib.loads(_folder().joinpath(f"scoring_{name}.toml").read_text("utf-8"))
 
 
 def grade_of(total: Decimal, scheme: str = DEFAULT_SCHEME) -> str:
     """评价等次: the first band (highest floor first) whose floor 总分 reaches; ≥90 优, ≥80 良, ≥60 中, else 差."""
-    for band in sorted(load_scheme(scheme)["grades"], key=lambda b: -b["floor"]):
+    bands = sorted(load_scheme(scheme)["grades"], key=lambda b: -b["floor"])
+    for band in bands:
         if total >= Decimal(str(band["floor"])):
             return band["name"]
-    return load_scheme(scheme)["grades"][-1]["name"]
+    return bands[-1]["name"]
+
+
+def cap_total(total: Decimal, rate: Decimal | None, scheme: str = DEFAULT_SCHEME) -> tuple[Decimal, str]:
+    """*(local)* 总分上限 by 预算执行率 band: returns the capped total and a note saying why (else "")."""
+    if rate is None:
+        return total, ""
+    percent = Decimal(rate) * 100
+    for cap in load_scheme(scheme).get("caps", []):
+        if Decimal(str(cap["from"])) <= percent < Decimal(str(cap["below"])):
+            limit = Decimal(str(cap["max_total"]))
+            if total > limit:
+                return limit, f"预算执行率 {percent:.2f}% 在 {cap['from']}%–{cap['below']}% 之间，总分封顶 {limit}"
+    return total, ""

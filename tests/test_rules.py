@@ -104,3 +104,23 @@ def test_cli_reports_errors_and_exits_1(tmp_path):
     assert result.exit_code == 1
     sheet, cell = where("ie.income.1.total")
     assert f"错误：{sheet}!{cell} " in result.output and "错误 0，" not in result.output
+
+
+def test_a_rule_that_fails_is_reported_and_the_others_still_run(monkeypatch):
+    from perf_xlsx.rules import kinds
+
+    def broken(rule, audit):
+        raise ZeroDivisionError
+
+    monkeypatch.setitem(kinds.KINDS, "figure", broken)
+    report = api.check(SAMPLE)
+    failed = [f for f in report.findings if f.rule == "low-procurement"]
+    assert failed and failed[0].severity == "warning" and "执行失败" in failed[0].message
+    assert len([f for f in report.findings if f.severity == "rounding"]) == 8
+
+
+def test_a_rule_missing_its_inputs_says_so_once(tmp_path):
+    path = variant(tmp_path, {"dept.breakdown.by_income.general": 100, "dept.money.total.budget": "",
+                              "dept.money.total.actual": ""})
+    found = [f for f in api.check(path).findings if f.rule == "breakdown-basis"]
+    assert len(found) == 1 and found[0].message.startswith("无法检查") and "全年预算数" in found[0].message

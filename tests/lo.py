@@ -1,0 +1,71 @@
+"""LibreOffice as the real spreadsheet client (真实客户端检验): workbook → PDF → text or PNG.
+
+Used by tests/test_libreoffice.py and by `make render`. LibreOffice renders every Chinese character as
+a box unless a CJK font is installed; .ci/run installs both (Debian: libreoffice-calc-nogui,
+poppler-utils, fonts-wqy-zenhei).
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import openpyxl
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def to_pdf(workbook: Path, folder: Path) -> Path:
+    """Convert with a private profile (so parallel runs and a user's settings do not interfere)."""
+    profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
+    try:
+        subprocess.run([soffice(), "--headless", f"-env:UserInstallation={profile.as_uri()}", "--convert-to", "pdf",
+                        "--outdir", str(folder), str(workbook)], check=True, capture_output=True, timeout=180)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    pdf = folder / (workbook.stem + ".pdf")
+    if not pdf.exists():
+        raise RuntimeError(f"LibreOffice produced no PDF for {workbook}")
+    return pdf
+
+
+def pages_text(pdf: Path) -> list[str]:
+    """The text of each page (pdftotext, layout kept)."""
+    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True).stdout
+    return out.decode("utf-8").split("\f")[:-1] if out.endswith(b"\f") else out.decode("utf-8").split("\f")
+
+
+def only_sheet(workbook: Path, sheet: str, target: Path) -> Path:
+    """A copy of `workbook` holding just `sheet` (to render one form on its own)."""
+    wb = openpyxl.load_workbook(workbook)
+    for name in wb.sheetnames:
+        if name != sheet:
+            del wb[name]
+    wb.save(target)
+    return target
+
+
+def render(workbook: Path, sheet: str, png: Path, dpi: int = 80) -> Path:
+    """The first page of one sheet as a PNG, for a person to look at."""
+    with tempfile.TemporaryDirectory() as tmp:
+        single = only_sheet(workbook, sheet, Path(tmp) / "sheet.xlsx")
+        pdf = to_pdf(single, Path(tmp))
+        subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                        str(png.with_suffix(""))], check=True)
+    return png
+
+
+if __name__ == "__main__":  # make render
+    from perf_xlsx import api
+    from tests.golden import SAMPLE
+
+    if soffice() is None:
+        sys.exit("需要 LibreOffice：apt-get install libreoffice-calc-nogui poppler-utils fonts-wqy-zenhei")
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "out")
+    report = api.fill(SAMPLE, out)
+    png = render(report.output, "整体支出绩效自评表", out / "整体支出绩效自评表.png")
+    print(f"已生成：{png}")
