@@ -149,3 +149,28 @@ def expand(label: str, year: int | None) -> str:
     if year is None:
         return label
     return label.replace("{prev_year}", str(year - 1)).replace("{year}", str(year))
+
+
+def describe_key(key: str) -> str:
+    """A field key in words (字段名称), for messages about a field the workbook does not have:
+    `ie.sangong.summary.total` → `收支情况·三公经费（万元）汇总行·三公经费合计`."""
+    parts = key.split(".")
+    kinds = {"basic": "basic", "ie": "income_expenditure", "dept": "department_form"}
+    kind = kinds.get(parts[0], "project_form" if parts[0].startswith("proj") else None)
+    if kind is None or len(parts) < 2:
+        return key
+    layout = load_layout(kind)
+    words = [layout.sheet_name.format(n=parts[0][4:])]
+    try:
+        section = layout.section(parts[1])
+    except KeyError:
+        return "·".join(words + parts[1:])
+    fields = {f.id: f for name in ("fields", "rows", "columns") for f in section.get(name, ())}
+    if section["type"] == "institution_table":
+        words.append(section["title"] + ("汇总行" if parts[2] == "summary" else f"第{parts[2]}个机构"))
+        rest = parts[3:]
+    else:
+        words.append(section.get("title", ""))
+        rest = parts[2:]
+    words += [next((v for v in fields[p].labels if "{" not in v), fields[p].label) if p in fields else p for p in rest]
+    return "·".join(w for w in words if w)

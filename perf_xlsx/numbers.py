@@ -6,7 +6,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
-__all__ = ["NumberError", "NULL_TOKENS", "to_decimal", "to_percent", "to_int", "decimals_of"]
+__all__ = ["NumberError", "NULL_TOKENS", "to_decimal", "to_amount", "to_percent", "to_int", "decimals_of"]
 
 
 class NumberError(ValueError):
@@ -100,6 +100,22 @@ def to_decimal(value: object) -> Decimal | None:
     if unit == "%":
         raise NumberError(f"“{_shown(value)}”是百分数，此处应为普通数字（百分数请按百分比读取）", value)
     return number
+
+
+def to_amount(value: object, sheet_scale: Decimal) -> Decimal | None:
+    """Cell value -> 万元 (金额). A unit typed in the cell wins over the sheet's: '11,057,310.29元' on a
+    万元 sheet is 1105.731029 万元; otherwise the number is in the sheet's unit (`sheet_scale` 万元 each)."""
+    parsed = _from_value(value)
+    if parsed is None:
+        return None
+    number, unit = parsed
+    if unit == "%":
+        raise NumberError(f"“{_shown(value)}”是百分数，此处应为金额", value)
+    if unit == "元":
+        return number / 10000
+    if unit == "万元":
+        return number
+    return number * sheet_scale
 
 
 def to_percent(value: object) -> Decimal | None:

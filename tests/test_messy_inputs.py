@@ -326,7 +326,7 @@ def test_missing_sheet_is_named_and_leaves_its_figures_blank(tmp_path):
     path = made(messy.build_missing_sheet, tmp_path)
     report = api.check(path)
     assert [(f.severity, f.message) for f in report.findings if f.rule == "read-not-found"] == [
-        ("warning", "未找到“收支情况”表（按标题识别，前6行中应有含“收支情况”的标题）")]
+        ("warning", "未找到“收支情况”表（按标题识别，前12行中应有含“收支情况”的标题）")]
     assets = report.figures["固定资产利用率"]
     assert assets.value is None and "汇总固定资产合计" in assets.note
     assert percents(report, ["在职人员控制率", "预算执行率"]) == {"在职人员控制率": "86.99", "预算执行率": "87.57"}

@@ -241,3 +241,16 @@ def test_ints_roundtrip(n):
     assert to_int(n) == n
     assert to_int(f"{n:,}") == n
     assert to_int(float(n)) == n
+
+
+@pytest.mark.parametrize("raw, scale, expected", [
+    ("11,057,310.29元", D("1"), D("1105.731029")),      # 元 typed on a 万元 sheet
+    ("1105.73万元", D("0.0001"), D("1105.73")),          # 万元 typed on a 元 sheet
+    ("1105.73", D("0.0001"), D("0.110573")),             # no unit: the sheet's
+    (1105.73, D("1"), D("1105.73")),
+    ("—", D("1"), None),
+])
+def test_to_amount_honours_a_unit_typed_in_the_cell(raw, scale, expected):
+    from perf_xlsx.numbers import to_amount
+
+    assert to_amount(raw, scale) == expected

@@ -6,6 +6,7 @@ from decimal import Decimal
 from ..derive import Completion, Result, rounded
 from ..figures import Figure
 from ..labels import label_key
+from ..layout import describe_key
 from ..model import Institution, Slot
 from ..report import Finding
 from ..writing import display, formula_text, inputs_text
@@ -33,7 +34,7 @@ class Audit:
 
     def label(self, key: str) -> str:
         slot = self.slot(key)
-        return slot.label if slot else key
+        return slot.label if slot else describe_key(key)
 
     @staticmethod
     def text(value, type_: str = "amount") -> str:
