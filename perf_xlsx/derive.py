@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from .model import Derivation, Filing
-from .scoring import DEFAULT_SCHEME, cap_total, grade_of
+from .scoring import DEFAULT_SCHEME, cap_total, grade_of, load_scheme
 
 #: Rates are stored as fractions rounded to 2 decimals in percent; scores to 2 decimals.
 QUANTUM = {"rate": Decimal("0.0001"), "score": Decimal("0.01")}
@@ -31,6 +31,7 @@ class Result:
     value: object = None
     inputs: list[tuple[str, object]] = field(default_factory=list)
     note: str = ""
+    explain: str = ""  # how text inputs were understood (指标值解读), shown in 计算过程
 
     @property
     def key(self) -> str:
@@ -154,6 +155,29 @@ def _total_score(c: Completion, d: Derivation) -> Result:
     return Result(d, total, inputs, note)
 
 
+def _indicator_score(c: Completion, d: Derivation) -> Result:
+    """指标得分 by the scheme: 正向 分值 × min(实际/目标, 1); 反向 full when 实际 ≤ 目标, else 分值 × 目标/实际;
+    deadlines full when met; qualitative ones are the clerk's (left blank)."""
+    from . import indicators
+
+    inputs = _inputs(c, d)
+    (_, target_text), (_, actual_text), (_, weight) = inputs
+    target, actual = indicators.parse(target_text), indicators.parse(actual_text)
+    read = f"年度指标值“{target.text}”：{target.explain}；实际完成值“{actual.text}”：{actual.explain}"
+    if weight is None:
+        return Result(d, None, inputs, "分值为空", read)
+    scored = indicators.score(target, actual, Decimal(weight))
+    value, rule = scored.score, scored.rule
+    overshoot = load_scheme(c.scheme).get("overshoot")
+    if value is not None and overshoot and target.kind == actual.kind == "number" and target.value \
+            and target.direction in (">=", ">", "=", "") and target.unit == actual.unit \
+            and actual.value >= target.value * (1 + Decimal(str(overshoot["percent"])) / 100):
+        value = max(Decimal(0), value - Decimal(str(overshoot["penalty"])))
+        rule += f"；实际超出目标 {overshoot['percent']}% 以上，扣 {overshoot['penalty']} 分（目标设定偏低）"
+    note = scored.warning or ("" if value is not None else "需人工评分")
+    return Result(d, value, inputs, note, f"{read}；{rule}" if rule else read)
+
+
 def _grade(c: Completion, d: Derivation) -> Result:
     """评价等次 from 总分 by the scoring scheme's bands (优/良/中/差)."""
     inputs = _inputs(c, d)
@@ -169,4 +193,5 @@ KINDS = {
     "budget_score": _budget_score,
     "total_score": _total_score,
     "grade": _grade,
+    "indicator_score": _indicator_score,
 }

@@ -14,11 +14,11 @@ from .grid import Grid, LabelMatcher, ref
 from .labels import clean, label_key
 from .layout import YUAN, Field, SheetLayout, all_layouts, expand
 from .model import Filing, Indicator, Institution, Slot
-from .numbers import NumberError, decimals_of, to_decimal, to_int, to_percent
+from .numbers import NumberError, decimals_of, to_amount, to_decimal, to_int, to_percent
 
 PREFIX = {"basic": "basic", "income_expenditure": "ie", "department_form": "dept"}
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_TITLE_ROWS = 6
+_TITLE_ROWS = 12  # a title pushed down by a few inserted rows is still a title
 
 
 # ---- sheets ------------------------------------------------------------------------------------
@@ -81,10 +81,9 @@ def parse(raw, type_: str, scale: Decimal):
         return to_int(raw)
     if type_ == "rate":
         return to_percent(raw)
-    value = to_decimal(raw)
-    if value is not None and type_ == "amount":
-        value = value * scale
-    return value
+    if type_ == "amount":
+        return to_amount(raw, scale)
+    return to_decimal(raw)
 
 
 class SheetReader:
@@ -295,15 +294,26 @@ class SheetReader:
                 continue
             n = len(rows) + 1
             base = f"{self.prefix}.indicators[{n}]"
+            name = label_key(text.get("level3") or level2)
             keys = {}
+            for cid in ("target", "actual"):
+                c = cols.get(cid)
+                keys[cid] = self.slot(f"{base}.{cid}", f"{name}（{columns[cid].label}）", columns[cid],
+                                      (r, c) if c else None, type_="text").key
+            single = True  # one 分值/得分 for this indicator alone (not merged over a block of them)
             for cid in ("weight", "score"):
                 c = cols.get(cid)
-                r1, c1, _, _ = self.grid.bounds(r, c) if c else (r, 0, r, 0)
+                r1, c1, r2, _ = self.grid.bounds(r, c) if c else (r, 0, r, 0)
                 if c is None or (r1, c1) != (r, c):  # part of a score merged over several rows
                     keys[cid] = ""
                     continue
-                label = f"{label_key(text.get('level3') or level2)}（{columns[cid].label}）"
-                keys[cid] = self.slot(f"{base}.{cid}", label, columns[cid], (r, c), type_="score").key
+                single = single and r2 == r
+                kind = "derived" if cid == "score" else "input"
+                keys[cid] = self.slot(f"{base}.{cid}", f"{name}（{columns[cid].label}）", columns[cid], (r, c),
+                                      type_="score", kind=kind).key
+            if single and keys["weight"] and keys["score"]:
+                self.filing.derive(keys["score"], "indicator_score",
+                                   [(keys["target"], 1), (keys["actual"], 1), (keys["weight"], 1)])
             rows.append(Indicator(level1=label_key(level1), level2=label_key(level2), level3=text.get("level3", ""),
                                   target=str(self.grid.value(r, cols["target"]) or "") if "target" in cols else "",
                                   actual=str(self.grid.value(r, cols["actual"]) or "") if "actual" in cols else "",

@@ -116,6 +116,8 @@ def formula_text(completion: Completion, result: Result) -> str:
         return f"{names[0][0]} × min({names[1][0]}, 100%)"
     if d.kind == "total_score":
         return "Σ 得分（" + "、".join(n for n, _ in names) + "）"
+    if d.kind == "indicator_score":
+        return result.explain
     if d.kind == "grade":
         return "按总分定等次：≥90 优，≥80 良，≥60 中，其余 差"
     return d.kind
@@ -157,7 +159,7 @@ def work_rows(completion: Completion, figures: dict[str, Figure]) -> list[list]:
     return rows
 
 
-def add_work_sheet(workbook, completion: Completion, figures: dict[str, Figure]) -> None:
+def add_work_sheet(workbook, completion: Completion, figures: dict[str, Figure], scores: dict | None = None) -> None:
     """The 计算过程 sheet: figure, where it stands, formula, inputs with their cells, value."""
     if WORK_SHEET in workbook.sheetnames:
         del workbook[WORK_SHEET]
@@ -169,7 +171,11 @@ def add_work_sheet(workbook, completion: Completion, figures: dict[str, Figure])
     ws["A1"].font = Font(name=FONT, size=14, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center")
     ws.append(header)
-    for n, row in enumerate(work_rows(completion, figures), start=1):
+    rows = work_rows(completion, figures)
+    for name, value in (scores or {}).items():  # block subtotals of the 整体支出绩效自评表
+        if name in ("产出", "效益", "满意度") and value is not None:
+            rows.append([f"得分小计：{name}指标", "", f"Σ {name}指标各项得分", "", value, "", "已计算"])
+    for n, row in enumerate(rows, start=1):
         ws.append([n, *row])
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[chr(64 + i)].width = width

@@ -25,7 +25,8 @@ def identity(rule: Rule, audit: Audit) -> None:
     """A stated derived value agrees with its derivation (sum, ratio, score, grade)."""
     for result in audit.identities():
         d = result.derivation
-        if d.kind != rule.get("derivation") or not _matches(d.target, rule.get("targets")):
+        kinds = rule.get("derivation")
+        if d.kind not in ([kinds] if isinstance(kinds, str) else kinds) or not _matches(d.target, rule.get("targets")):
             continue
         slot = audit.slot(d.target)
         if slot is None or not slot.found or not slot.stated or result.value is None:
@@ -34,7 +35,7 @@ def identity(rule: Rule, audit: Audit) -> None:
             _sum_identity(rule, audit, result, slot)
         elif d.kind == "ratio":
             _ratio_identity(rule, audit, result, slot)
-        elif d.kind in ("budget_score", "total_score"):
+        elif d.kind in ("budget_score", "total_score", "indicator_score"):
             computed = audit.round_score(result.value)
             if abs(Decimal(slot.value) - computed) > SCORE_GAP:
                 audit.finding(rule, slot, stated=slot.value, computed=computed,

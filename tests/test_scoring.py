@@ -1,0 +1,112 @@
+"""评分: blank quantitative scores filled by rule (each checked by hand), qualitative ones left to the clerk,
+总分 and 等次, and a local scheme chosen by name."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import openpyxl
+
+from perf_xlsx import api
+from perf_xlsx.template import Content, build
+from perf_xlsx.writing import save_deterministic
+
+D = Decimal
+
+# (一级, 二级, 三级, 年度指标值, 实际完成值, 分值, expected 得分 by hand)
+ROWS = [
+    ("产出指标", "数量指标", "引进招商引资项目", "50个以上", "51个", 20, D("20.00")),           # 20 × min(51/50, 1)
+    ("产出指标", "质量指标", "任务达标率", "≥100%", "96%", 15, D("14.40")),                    # 15 × 96/100
+    ("产出指标", "时效指标", "完成时间", "2022年12月31日前", "截止2022年12月31日，目标任务已完成", 5, D("5.00")),
+    ("产出指标", "成本指标", "公用经费控制率", "100%以下", "42.12%", 10, D("10.00")),           # 反向, met
+    ("效益指标", "社会效益指标", "群众满意度", "≥90%", "85%", 10, D("9.44")),                   # 10 × 85/90
+    ("效益指标", "经济效益指标", "招商项目", "≥60个", "51个", 10, D("8.50")),                   # 10 × 51/60
+    ("效益指标", "可持续影响指标", "长效机制", "持续推进乡村振兴", "已建立长效机制", 10, None),  # qualitative
+    ("满意度指标", "服务对象满意度指标", "服务对象满意度", "90%以上", "93%", 10, D("10.00")),
+]
+
+
+def scored_workbook(folder, rows=ROWS, budget=D("1000"), actual=D("900")):
+    blocks = {}
+    for level1, level2, level3, target, done, weight, _ in rows:
+        blocks.setdefault(level1, []).append({"level2": level2, "level3": level3, "target": target, "actual": done,
+                                              "weight": weight})
+    content = Content(year=2022, unit="评分测试单位",
+                      department_indicators=[{"level1": k, "rows": v} for k, v in blocks.items()])
+    wb = build(content)
+    path = folder / "scored.xlsx"
+    save_deterministic(wb, path)
+    slots = api.evaluate(path).filing.slots
+    wb = openpyxl.load_workbook(path)
+    for key, value in {"dept.money.total.initial": budget, "dept.money.total.budget": budget,
+                       "dept.money.total.actual": actual}.items():
+        wb[slots[key].sheet][slots[key].cell] = float(value)
+    wb.save(path)
+    return path
+
+
+def test_blank_scores_filled_by_rule(tmp_path):
+    report = api.fill(scored_workbook(tmp_path), tmp_path / "out")
+    ev = api.evaluate(report.output)  # read back what was written
+    for n, row in enumerate(ROWS, start=1):
+        slot = ev.filing.slots[f"dept.indicators[{n}].score"]
+        assert slot.value == row[-1], (row[2], slot.value)
+    expected_total = D("9.00") + sum(r[-1] for r in ROWS if r[-1] is not None)   # 10 × 90% + Σ
+    assert report.scores["总分"] == f"{expected_total:.2f}" == "86.34"
+    assert report.scores["等次"] == "良"
+    assert report.scores["产出"] == "49.40" and report.scores["效益"] == "17.94" and report.scores["满意度"] == "10.00"
+    unscored = [f for f in report.findings if f.rule == "unscored-indicator"]
+    assert [f.labels for f in unscored] == [["长效机制"]]
+
+
+def test_parse_is_visible_in_the_work_sheet(tmp_path):
+    report = api.fill(scored_workbook(tmp_path), tmp_path / "out")
+    rows = list(openpyxl.load_workbook(report.output)["计算过程"].iter_rows(min_row=3, values_only=True))
+    first = next(r for r in rows if r[1] == "引进招商引资项目（得分）")
+    assert "“50个以上”" in first[3] and "“51个”" in first[3] and "20 × min(51/50, 1)" in first[3]
+    assert any(r[1] == "得分小计：产出指标" and r[5] == "49.40" for r in rows)
+
+
+def test_clerk_score_kept_and_compared(tmp_path):
+    path = scored_workbook(tmp_path)
+    ev = api.evaluate(path)
+    slot = ev.filing.slots["dept.indicators[5].score"]
+    wb = openpyxl.load_workbook(path)
+    wb[slot.sheet][slot.cell] = 10  # the clerk gave full marks where the rule gives 9.44
+    wb.save(path)
+    report = api.fill(path, tmp_path / "out")
+    assert openpyxl.load_workbook(report.output)[slot.sheet][slot.cell].value == 10
+    found = [f for f in report.findings if f.rule == "stated-score" and f.cell == slot.cell]
+    assert found and "9.44" in found[0].message and found[0].severity == "warning"
+
+
+def test_unit_mismatch_is_a_warning_not_a_guess(tmp_path):
+    rows = [("产出指标", "数量指标", "项目数", "≥50个", "93%", 10, None)]
+    report = api.check(scored_workbook(tmp_path, rows))
+    ev = api.evaluate(scored_workbook(tmp_path, rows))
+    assert ev.completion.computed("dept.indicators[1].score") is None
+    assert "不一致" in ev.completion.results["dept.indicators[1].score"].note
+    assert any(f.rule == "unscored-indicator" for f in report.findings)
+
+
+def test_local_scheme_caps_the_total_by_execution_rate(tmp_path):
+    full = [("产出指标", "数量指标", "项目", "≥50个", "51个", 50, None),
+            ("效益指标", "社会效益指标", "满意度", "≥90%", "95%", 30, None),
+            ("满意度指标", "服务对象满意度指标", "服务对象满意度", "90%以上", "93%", 10, None)]
+    path = scored_workbook(tmp_path, full, actual=D("750"))   # 75% executed
+    national, local = api.check(path), api.check(path, scheme="local_caps")
+    assert (national.scores["总分"], national.scores["等次"]) == ("97.50", "优")    # 7.5 + 90
+    assert (local.scores["总分"], local.scores["等次"]) == ("89.00", "良")          # capped: 70–80% → 89
+    capped = api.evaluate(path, "local_caps").completion.results["dept.closing.total"]
+    assert "封顶" in capped.note
+
+
+def test_local_scheme_penalises_a_big_overshoot(tmp_path):
+    rows = [("产出指标", "数量指标", "培训人次", "≥100人", "150人", 20, None)]
+    path = scored_workbook(tmp_path, rows)
+    assert api.evaluate(path).completion.computed("dept.indicators[1].score") == D("20.00")
+    assert api.evaluate(path, "local_caps").completion.computed("dept.indicators[1].score") == D("18.00")
+
+
+def test_budget_score_caps_at_100_percent(tmp_path):
+    path = scored_workbook(tmp_path, actual=D("1200"))  # 120% executed → still 10 × 100%
+    assert api.evaluate(path).completion.computed("dept.money.total.score") == D("10")
