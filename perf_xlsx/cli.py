@@ -107,18 +107,65 @@ def cli() -> None:
 @click.help_option("-h", "--help", help="显示帮助并退出。")
 @click.argument("target", type=click.Path(path_type=Path))
 @click.option("-o", "--output-dir", type=click.Path(path_type=Path), default=None,
-              help="输出文件夹（默认：输入文件旁的“已生成”文件夹）。")
+              help="输出文件夹（默认：输入文件或文件夹旁的“已生成”文件夹）。")
+@click.option("-r", "--recursive", is_flag=True, help="文件夹：连同子文件夹中的工作簿一起处理。")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="文件夹：并行进程数（默认：CPU 数）。")
+@click.option("--bundle", is_flag=True, help="文件夹：另把所有已填工作簿和汇总表打成一个 zip，便于邮件上报。")
+@click.option("-q", "--quiet", is_flag=True, help="不显示进度条。")
 @click.option("--scheme", default="national", show_default=True, callback=_scheme,
               help="评分方案名称（workbook_templates/scoring_<名称>.toml），如 local_caps。")
 @click.option("--recompute", is_flag=True,
               help="用计算值替换与公式不符的填报计算项（原值保留在单元格批注中，并列入审核结果）。默认保留填报值、只提示。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果。")
 @click.option("--debug", is_flag=True, help="出错时显示技术细节（供开发者排查）。")
-def fill(target: Path, output_dir: Path | None, scheme: str, recompute: bool, as_json: bool, debug: bool) -> None:
-    """读取 TARGET（工作簿或文件夹），复算并生成“<文件名>_已填.xlsx”。输入文件不会被修改。"""
+def fill(target: Path, output_dir: Path | None, recursive: bool, jobs: int | None, bundle: bool, quiet: bool,
+         scheme: str, recompute: bool, as_json: bool, debug: bool) -> None:
+    """读取 TARGET（工作簿或文件夹），复算并生成“<文件名>_已填.xlsx”。输入文件不会被修改。
+
+    TARGET 为文件夹时，其中每个 .xlsx/.xlsm/.xls 并行处理（~$ 锁文件、隐藏文件跳过），
+    另生成 汇总.xlsx；某个文件无法读取时列出原因，其余照常处理。
+    """
     from . import api
 
+    if target.is_dir():
+        sys.exit(_run_folder(target, output_dir, recursive, jobs, bundle, quiet, scheme, recompute, as_json))
     sys.exit(_run(lambda p: api.fill(p, output_dir, recompute, scheme), target, as_json, debug))
+
+
+def _run_folder(folder: Path, output_dir: Path | None, recursive: bool, jobs: int | None, bundle: bool,
+                quiet: bool, scheme: str, recompute: bool, as_json: bool) -> int:
+    """The folder run: workers, progress, the summary table, 汇总.xlsx and the optional zip."""
+    from . import batch
+    from .bundle import write_bundle
+    from .console import Progress, table
+    from .errors import PerfXlsxError
+    from .summary import write_summary
+
+    out_dir = output_dir or folder / "已生成"
+    paths = batch.find_workbooks(folder, recursive, exclude=out_dir)
+    if not paths:
+        _echo_err(f"提示：文件夹“{folder}”中没有 .xlsx/.xlsm/.xls 工作簿。")
+        return EXIT_OK
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        rows = batch.run(paths, folder, out_dir, jobs, scheme, recompute, Progress(not quiet and not as_json))
+        summary = write_summary(rows, out_dir / batch.SUMMARY_NAME)
+        archive = write_bundle(rows, summary, out_dir, folder) if bundle else None
+    except KeyboardInterrupt:
+        _echo_err("\n已中止：已完成的文件保留，未完成的没有留下半个文件。")
+        return 130
+    except (OSError, PerfXlsxError) as exc:
+        message = exc.describe() if isinstance(exc, PerfXlsxError) else f"无法写入输出文件夹“{out_dir}”（{exc.strerror or exc}），请用 -o 换一个文件夹。"
+        _echo_err(f"错误：{message}")
+        return EXIT_FINDINGS
+    if as_json:
+        click.echo(json.dumps([{"file": r.file, "unit": r.unit, "year": r.year, "figures": r.rates, "scores": r.scores,
+                                "counts": r.counts, "status": r.status, "reason": r.reason, "output": r.output}
+                               for r in rows], ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(table(rows)))
+        click.echo(f"汇总表：{summary}" + (f"\n上报压缩包：{archive}" if archive else ""))
+    return EXIT_OK if all(r.ok for r in rows) else EXIT_FINDINGS
 
 
 @cli.command(context_settings=CONTEXT)
@@ -157,6 +204,36 @@ def template(output: Path | None, year: int | None, unit: str, projects: int) ->
         _echo_err(f"错误：{exc.describe()}")
         sys.exit(EXIT_FINDINGS)
     click.echo(f"已生成空白表样：{output}")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.help_option("-h", "--help", help="显示帮助并退出。")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("-o", "--output-dir", type=click.Path(path_type=Path), default=None,
+              help="输出文件夹（默认：被监视文件夹中的“已生成”）。")
+@click.option("--interval", type=click.FloatRange(0.05, 3600), default=1.0, show_default=True,
+              help="检查间隔（秒）；文件在一个间隔内大小不变才处理。")
+@click.option("--scheme", default="national", show_default=True, callback=_scheme, help="评分方案名称。")
+def watch(folder: Path, output_dir: Path | None, interval: float, scheme: str) -> None:
+    """监视 FOLDER：每放入（或修改）一个工作簿，待其写完后自动处理，并刷新 汇总.xlsx。按 Ctrl-C 停止。"""
+    from .watch import Watcher
+
+    out_dir = output_dir or folder / "已生成"
+    click.echo(f"正在监视文件夹“{folder}”，输出到“{out_dir}”；按 Ctrl-C 停止。")
+
+    def report(row) -> None:
+        if row.reason:
+            click.echo(f"错误：{row.reason}")
+        else:
+            c = row.counts
+            click.echo(f"{row.file}：{row.unit or '（未识别单位）'}，总分 {row.scores.get('总分') or '—'}"
+                       f"，错误 {c['error']}，提示 {c['warning']}，尾差 {c['rounding']} → {row.output}")
+
+    try:
+        Watcher(folder, out_dir, scheme).run(interval, report)
+    except KeyboardInterrupt:
+        click.echo("已停止监视。")
+    sys.exit(EXIT_OK)
 
 
 def main() -> None:

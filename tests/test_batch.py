@@ -1,0 +1,140 @@
+"""文件夹批处理 through the command line: good, wrong and unreadable workbooks in one folder."""
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from perf_xlsx import api
+from tests.golden import SAMPLE
+from tests.rule_cases import variant
+
+
+def run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", "from perf_xlsx.cli import main; main()", *args],
+                          capture_output=True, text=True, encoding="utf-8", timeout=timeout)
+
+
+@pytest.fixture
+def folder(tmp_path):
+    """好.xlsx (the sample), 错.xlsx (a total typed wrong), 坏.xlsx (not a workbook), a lock file, a hidden file."""
+    drop = tmp_path / "各单位"
+    drop.mkdir()
+    shutil.copy(SAMPLE, drop / "好.xlsx")
+    shutil.copy(variant(tmp_path, {"ie.income.1.total": 6096.32}), drop / "错.xlsx")
+    (drop / "坏.xlsx").write_bytes(b"PK\x03\x04 this is not a workbook")
+    (drop / "~$好.xlsx").write_bytes(b"owner lock")
+    (drop / ".隐藏.xlsx").write_bytes(b"hidden")
+    return drop
+
+
+def test_folder_run_outputs_summary_and_exit_code(folder, tmp_path):
+    out = tmp_path / "out"
+    result = run("fill", str(folder), "-o", str(out), "--jobs", "2")
+    assert result.returncode == 1, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["好_已填.xlsx", "汇总.xlsx", "错_已填.xlsx"]
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("好.xlsx") and "95.00/优" in line and "通过" in line for line in lines)
+    assert any(line.startswith("错.xlsx") and "有错误" in line for line in lines)
+    assert any(line.startswith("坏.xlsx") and "无法处理" in line and "另存为" in line for line in lines)
+    assert "共 3 个文件：通过 1，有错误 1，无法处理 1" in result.stdout
+    assert "Traceback" not in result.stderr
+    wb = openpyxl.load_workbook(out / "汇总.xlsx")
+    assert wb.sheetnames == ["汇总", "错误清单", "图表"]
+    rows = list(wb["汇总"].iter_rows(values_only=True))
+    header = rows[0]
+    by_file = {r[0]: dict(zip(header, r)) for r in rows[1:]}
+    assert set(by_file) == {"好.xlsx", "错.xlsx", "坏.xlsx"}
+    assert by_file["好.xlsx"]["预算执行率"] == pytest.approx(87.57) and by_file["好.xlsx"]["总分"] == 95
+    assert by_file["错.xlsx"]["状态"] == "有错误" and by_file["错.xlsx"]["错误"] >= 1
+    assert by_file["坏.xlsx"]["状态"] == "无法处理" and "zip" in by_file["坏.xlsx"]["原因"]
+    errors = list(wb["错误清单"].iter_rows(min_row=2, values_only=True))
+    assert any(r[0] == "错.xlsx" and r[1] == "错误" and r[2].startswith("收支情况!") for r in errors)
+    assert any(r[0] == "错.xlsx" and r[1] == "提示" and "重复" in r[3] for r in errors)  # same unit twice
+
+
+def test_each_result_identical_to_a_single_file_run(folder, tmp_path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    run("fill", str(folder), "-o", str(one), "--jobs", "1", "-q")
+    run("fill", str(folder), "-o", str(two), "--jobs", "2", "-q")
+    single = api.fill(folder / "好.xlsx", tmp_path / "single").output
+    for name in ("好_已填.xlsx", "错_已填.xlsx", "汇总.xlsx"):
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+    assert (one / "好_已填.xlsx").read_bytes() == single.read_bytes()
+
+
+def test_recursive_mirrors_subfolders(tmp_path):
+    drop = tmp_path / "全市"
+    for sub in ("甲县", "乙县"):
+        (drop / sub).mkdir(parents=True)
+        shutil.copy(SAMPLE, drop / sub / "基础数据表.xlsx")  # the same name in two folders
+    out = tmp_path / "out"
+    assert "没有" in run("fill", str(drop), "-o", str(out)).stderr  # not recursive: nothing at the top
+    run("fill", str(drop), "-o", str(out), "-r", "-q")
+    assert (out / "甲县" / "基础数据表_已填.xlsx").exists() and (out / "乙县" / "基础数据表_已填.xlsx").exists()
+
+
+def test_bundle_contains_exactly_the_outputs(folder, tmp_path):
+    out = tmp_path / "out"
+    run("fill", str(folder), "-o", str(out), "--bundle", "-q")
+    bundles = list(out.glob("各单位_*.zip"))
+    assert len(bundles) == 1
+    with zipfile.ZipFile(bundles[0]) as archive:
+        assert sorted(archive.namelist()) == ["好_已填.xlsx", "汇总.xlsx", "错_已填.xlsx"]
+        assert archive.read("好_已填.xlsx") == (out / "好_已填.xlsx").read_bytes()
+
+
+def test_outputs_are_never_picked_up_again(folder):
+    run("fill", str(folder), "-q")  # default output folder inside the dropped folder
+    again = run("fill", str(folder), "-q")
+    assert "共 3 个文件" in again.stdout  # not 5: 已生成/ and its outputs are skipped
+
+
+def test_watch_processes_dropped_files(tmp_path):
+    drop, out = tmp_path / "投递", tmp_path / "out"
+    drop.mkdir()
+    proc = subprocess.Popen([sys.executable, "-c", "from perf_xlsx.cli import main; main()", "watch", str(drop),
+                             "-o", str(out), "--interval", "0.2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, encoding="utf-8")
+    try:
+        shutil.copy(SAMPLE, drop / "甲.xlsx")
+        assert _wait_for(out / "甲_已填.xlsx") and _wait_for(out / "汇总.xlsx")
+        shutil.copy(SAMPLE, drop / "乙.xlsx")
+        assert _wait_for(out / "乙_已填.xlsx")
+        assert _wait_for_rows(out / "汇总.xlsx", 2)
+        time.sleep(1)  # several more polls: nothing new, nothing of its own picked up
+        assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == \
+            ["乙_已填.xlsx", "汇总.xlsx", "甲_已填.xlsx"]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 0, stderr
+    assert stdout.count("总分 95.00") == 2 and "已停止监视" in stdout and "Traceback" not in stderr
+
+
+def _wait_for(path: Path, seconds: float = 60) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if path.exists():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _wait_for_rows(path: Path, rows: int, seconds: float = 60) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if openpyxl.load_workbook(path)["汇总"].max_row == rows + 1:
+                return True
+        except Exception:  # being replaced right now
+            pass
+        time.sleep(0.2)
+    return False
