@@ -10,11 +10,11 @@ import warnings
 from pathlib import Path
 
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Font, PatternFill
 
 from .report import SEVERITIES, Finding
 from .template import FONT
-from .writing import as_text
+from .sheet_style import print_landscape, style_table
 
 SHEET = "审核结果"
 HEADER = ["序号", "严重程度", "规则编号", "规则名称", "表", "单元格", "项目", "填报值", "计算值", "差额", "允许误差",
@@ -22,8 +22,6 @@ HEADER = ["序号", "严重程度", "规则编号", "规则名称", "表", "单�
 WIDTHS = [6, 9, 22, 30, 16, 9, 30, 14, 14, 12, 12, 60, 30]
 NOTE_COLUMN = HEADER.index("说明") + 1
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "rounding": "DDEBF7"}
-_THIN = Side(style="thin", color="000000")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
 def carried_notes(output: Path) -> dict[tuple, str]:
@@ -71,23 +69,13 @@ def add_findings_sheet(workbook, findings: list[Finding]) -> None:
                    _value(f.tolerance), f.formula or f.message, f.note])
     for i, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[ws.cell(row=2, column=i).column_letter].width = width
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            as_text(cell)
-            cell.font = Font(name=FONT, size=9, bold=cell.row == 2)
-            cell.border = _BORDER
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
+    style_table(ws)
+    for row in ws.iter_rows(min_row=3):
         severity = next((k for k, v in SEVERITIES.items() if v == row[1].value), None)
         if severity:
             row[1].fill = PatternFill("solid", fgColor=FILLS[severity])
-    ws.freeze_panes = "A3"
     ws.auto_filter.ref = f"A2:{ws.cell(row=2, column=len(HEADER)).column_letter}{max(ws.max_row, 2)}"
-    ws.print_title_rows = "1:2"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_landscape(ws)
 
 
 def mark_cells(workbook, findings: list[Finding]) -> None:

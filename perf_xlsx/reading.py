@@ -404,7 +404,7 @@ def link_tables(filing: Filing, layout: SheetLayout) -> None:
                     name = term.lstrip("-")
                     if "." in name:
                         other_table, other_col = name.split(".")
-                        twin = _same_institution(inst, institutions, tables.get(other_table, []))
+                        twin = same_institution(inst, institutions, tables.get(other_table, []))
                         if twin is None:
                             continue
                         terms.append((twin.slots[other_col], weight))
@@ -417,16 +417,17 @@ def link_tables(filing: Filing, layout: SheetLayout) -> None:
                 filing.derive(summary.slots[column.id], "column_sum", [(i.slots[column.id], 1) for i in institutions])
 
 
-def _same_institution(inst: Institution, institutions: list[Institution], rows: list[Institution]) -> Institution | None:
-    """The same 机构 in another table: the summary row for the summary, else by name, else by position."""
+def same_institution(inst: Institution, institutions: list[Institution], rows: list[Institution]) -> Institution | None:
+    """The same 机构 in another table (`rows`): the summary row for the summary, else by name, else by its
+    position among `institutions` (the rows of its own table without the summary)."""
     if inst.is_summary:
         return next((i for i in rows if i.is_summary), None)
     others = [i for i in rows if not i.is_summary]
     for other in others:
         if label_key(other.name) == label_key(inst.name):
             return other
-    n = institutions.index(inst)
-    return others[n] if n < len(others) else None
+    n = institutions.index(inst) if inst in institutions else -1
+    return others[n] if 0 <= n < len(others) else None
 
 
 def _institution_name(label) -> str:

@@ -14,19 +14,17 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font
 
 from .derive import Completion, Result, rounded
 from .errors import OutputNotWritable
 from .figures import Figure
 from .layout import NUMBER_FORMATS
 from .model import Slot
+from .sheet_style import print_landscape, style_table
 from .template import FONT, PINNED_TIME
 
 WORK_SHEET = "计算过程"
-_THIN = Side(style="thin", color="000000")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_FILLED = PatternFill("solid", fgColor="EAF1DD")
 
 
 def display(value, type_: str = "amount") -> str:
@@ -55,12 +53,6 @@ def cell_value(slot: Slot, value):
     if slot.type == "count":
         return int(value)
     return value
-
-
-def as_text(cell) -> None:
-    """Text copied from an input that starts like a formula (=, +, -, @) stays text."""
-    if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
-        cell.data_type = "s"
 
 
 def _write(cell, slot: Slot, value) -> None:
@@ -179,21 +171,8 @@ def add_work_sheet(workbook, completion: Completion, figures: dict[str, Figure],
         ws.append([n, *row])
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[chr(64 + i)].width = width
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            as_text(cell)
-            cell.font = Font(name=FONT, size=9, bold=cell.row == 2)
-            cell.border = _BORDER
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-            if cell.row == 2:
-                cell.alignment = Alignment(horizontal="center", vertical="center")
-    ws.print_title_rows = "1:2"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.freeze_panes = "A3"
+    style_table(ws)
+    print_landscape(ws)
 
 
 def save_deterministic(workbook, path: Path) -> None:

@@ -20,28 +20,13 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.cell import coordinate_from_string
 
 from perf_xlsx import api
+from tests.seed import SEED_FIGURES, SEED_SUMMARY
 from perf_xlsx.cli import cli
 from tests import messy
 
 D = Decimal
 
-SEED = {
-    "在职人员控制率": "86.99",
-    "三公经费变动率": "-23.56",
-    "三公经费控制率": "63.99",
-    "公用经费控制率": "42.12",
-    "政府采购执行率": "22.27",
-    "预算执行率": "87.57",
-    "预算调整率": "173.45",
-    "固定资产利用率": "51.41",
-}
-SUMMARY = {  # 收支情况 汇总行, 万元
-    "ie.income.summary.total": D("10246.65"),
-    "ie.spending.summary.basic": D("4870.15"),
-    "ie.spending.summary.project": D("2667.88"),
-    "ie.sangong.summary.total": D("258.48"),
-    "ie.assets.summary.total": D("12933.17"),
-}
+SEED, SUMMARY = SEED_FIGURES, SEED_SUMMARY
 
 
 @pytest.fixture(scope="module")

@@ -14,20 +14,9 @@ from click.testing import CliRunner
 from perf_xlsx import api
 from perf_xlsx.cli import cli
 from tests.golden import SAMPLE
+from tests.seed import SEED_FIGURES
 
 D = Decimal
-
-SEED_FIGURES = {
-    "在职人员控制率": "86.99",
-    "三公经费变动率": "-23.56",
-    "三公经费控制率": "63.99",
-    "公用经费控制率": "42.12",
-    "政府采购执行率": "22.27",
-    "预算执行率": "87.57",
-    "预算调整率": "173.45",
-    "固定资产利用率": "51.41",
-}
-
 
 @pytest.fixture(scope="module")
 def evaluation():

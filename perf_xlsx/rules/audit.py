@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from ..derive import Completion, Result, rounded
 from ..figures import Figure
-from ..labels import label_key
+from ..reading import same_institution
 from ..layout import describe_key
 from ..model import Institution, Slot
 from ..report import Finding
@@ -45,19 +45,9 @@ class Audit:
         return rounded(Decimal(value), "score")
 
     def twin(self, inst: Institution, rows: list[Institution]) -> Institution | None:
-        """The same 机构 in another table: the summary row, else by name, else by position."""
-        if inst.is_summary:
-            return next((r for r in rows if r.is_summary), None)
-        others = [r for r in rows if not r.is_summary]
-        for other in others:
-            if label_key(other.name) == label_key(inst.name):
-                return other
-        mine = [i for i in self.completion.filing.tables.get(self._table_of(inst), []) if not i.is_summary]
-        n = mine.index(inst) if inst in mine else -1
-        return others[n] if 0 <= n < len(others) else None
-
-    def _table_of(self, inst: Institution) -> str:
-        return next((t for t, rows in self.completion.filing.tables.items() if inst in rows), "")
+        """The same 机构 in another table (see reading.same_institution)."""
+        own = next((t for t in self.completion.filing.tables.values() if inst in t), [])
+        return same_institution(inst, [i for i in own if not i.is_summary], rows)
 
     def figure_slot(self, fig: Figure) -> Slot | None:
         """Where a figure is reported: its own cell on a form, else its first input's cell."""
