@@ -1,4 +1,4 @@
-"""The derived figures of rules.md §1 (绩效指标计算), one small function each.
+"""The derived figures (绩效指标计算) of the self-evaluation, one small function each.
 
 Each function returns its value (a fraction, shown as a percentage with 2 decimals, half-up, from
 unrounded inputs) and the inputs it used; the registry gives every figure its Chinese name and its
@@ -111,7 +111,7 @@ def budget_execution_rate(v: _Inputs):
 
 @figure("支出口径预算执行率", "（汇总基本支出 + 汇总项目支出）/ 全年预算数")
 def spending_execution_rate(v: _Inputs):
-    """支出口径预算执行率: the spending-based twin of 预算执行率, shown beside it (rules.md §1 note)."""
+    """支出口径预算执行率: the spending-based twin of 预算执行率, shown beside it: the two differ when 全年执行数 is taken from income rather than spending."""
     c = v.c
     basic = v(_summary(c, "spending", "basic"), "汇总基本支出")
     project = v(_summary(c, "spending", "project"), "汇总项目支出")

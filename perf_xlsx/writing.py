@@ -126,7 +126,7 @@ def inputs_text(completion: Completion, pairs) -> str:
 
 
 def work_rows(completion: Completion, figures: dict[str, Figure]) -> list[list]:
-    """Rows of the 计算过程 sheet: every figure of rules.md §1, then every derived cell."""
+    """Rows of the 计算过程 sheet: every figure of figures.py, then every derived cell."""
     rows = []
     for fig in figures.values():
         inputs = "；".join(f"{i['label']}[{i['cell'] or '未找到'}]={display(i['value'], i['type']) if i['value'] is not None else '空'}"

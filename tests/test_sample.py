@@ -36,7 +36,7 @@ def test_seed_figures(evaluation, name, value):
 
 
 def test_spending_based_rate_is_shown_beside_the_stated_one(evaluation):
-    """rules.md §1: 预算执行数 equals 公共财政拨款 in the seed; the spending basis gives 80.77%."""
+    """预算执行数 equals 公共财政拨款 in the seed; the spending basis gives 80.77%."""
     assert f"{evaluation.report.figures['支出口径预算执行率'].percent:.2f}" == "80.77"
 
 

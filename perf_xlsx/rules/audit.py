@@ -69,7 +69,7 @@ class Audit:
         return classify(diff, own, own + half(self.completion, right))
 
     def compare(self, rule: Rule, left: str, right: str) -> None:
-        """left = right, within the rounding envelope of both (rules.md §2)."""
+        """left = right, within the rounding envelope of both (see tolerance.py)."""
         a, b = self.shown(left), self.shown(right)
         if a is None or b is None:
             return

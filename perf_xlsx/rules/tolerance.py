@@ -1,4 +1,4 @@
-"""Rounding tolerance (舍入容差) — rules.md §2, the XBRL Calculations 1.1 round-to-nearest rule.
+"""Rounding tolerance (舍入容差) — the XBRL Calculations 1.1 round-to-nearest rule.
 
 A stated value v with d decimals stands for [v − ½·10⁻ᵈ, v + ½·10⁻ᵈ]; a value stored with more
 decimals than it is shown with is exact. An identity T = Σ wᵢ·xᵢ holds iff the intervals meet:
