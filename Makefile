@@ -7,7 +7,7 @@ export PYTHONUTF8 := 1
 
 SAMPLE := samples/湘西州政府办_2022_基础数据表.xlsx
 
-.PHONY: demo test golden sample lint clean docs render
+.PHONY: demo test golden sample lint clean docs render bench
 
 $(BIN)/perfxlsx: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,3 +43,7 @@ docs: $(BIN)/perfxlsx
 # The filled 整体支出绩效自评表 as a PNG (LibreOffice → PDF → PNG), for a person to look at.
 render: $(BIN)/perfxlsx
 	$(BIN)/python -m tests.lo out
+
+# Speed figures beside their baselines (not a test: the machines are shared); writes docs/performance.md.
+bench: $(BIN)/perfxlsx
+	$(BIN)/python -m bench.run

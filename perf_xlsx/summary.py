@@ -132,21 +132,37 @@ def _errors_sheet(wb, rows: list[BatchRow]) -> None:
 
 
 def _charts_sheet(wb, rows: list[BatchRow]) -> None:
-    """Bar charts of 总分 and 预算执行率 by unit, reading the 汇总 sheet's columns."""
+    """Bar charts of 总分 and 预算执行率 by unit, from a small table of the readable workbooks beside them."""
     ws = wb.add_worksheet("图表")
-    usable = [i for i, row in enumerate(rows, start=1) if row.reason is None]
+    font = {"font_name": "宋体", "font_size": 10}
+    head = wb.add_format({**font, "bold": True, "border": 1, "bg_color": "#F2F2F2"})
+    text = wb.add_format({**font, "border": 1})
+    number = wb.add_format({**font, "border": 1, "num_format": "0.00"})
+    usable = [r for r in rows if r.reason is None]
     if not usable:
-        ws.write_string(0, 0, "没有可以作图的结果")
+        ws.write_string(0, 0, "没有可以作图的结果", text)
         return
-    n = len(rows)
-    header = ["文件", "单位", "年度", *RATES, *SCORES]
-    total_col, rate_col = header.index("总分"), header.index("预算执行率")
-    for title, col, anchor, number in (("各单位总分", total_col, "B2", "0"), ("各单位预算执行率（%）", rate_col, "B26", "0.00")):
+    units = [r.unit or r.file for r in usable]
+    names = [f"{u}（{r.file}）" if units.count(u) > 1 else u for u, r in zip(units, usable)]
+    ws.write_row(0, 0, ["单位", "总分", "预算执行率（%）"], head)
+    for i, (name, row) in enumerate(zip(names, usable), start=1):
+        ws.write_string(i, 0, name, text)
+        for col, value in ((1, row.scores.get("总分")), (2, row.rates.get("预算执行率"))):
+            ws.write(i, col, _number(value), number) if value is not None else ws.write_blank(i, col, None, number)
+    n = len(usable)
+    height = max(280, 26 * n + 90)
+    for k, (title, col) in enumerate((("各单位总分", 1), ("各单位预算执行率（%）", 2))):
         chart = wb.add_chart({"type": "bar"})
-        chart.add_series({"name": title, "categories": ["汇总", 1, 1, n, 1], "values": ["汇总", 1, col, n, col],
-                          "data_labels": {"value": True, "num_format": number}, "fill": {"color": "#4F81BD"}})
+        chart.add_series({"name": title, "categories": ["图表", 1, 0, n, 0], "values": ["图表", 1, col, n, col],
+                          "fill": {"color": "#4F81BD"}})
         chart.set_title({"name": title, "name_font": {"name": "宋体", "size": 12}})
         chart.set_legend({"none": True})
+        chart.set_x_axis({"num_font": {"name": "宋体"}})
         chart.set_y_axis({"reverse": True, "num_font": {"name": "宋体"}})
-        chart.set_size({"width": 760, "height": max(300, 24 * n + 80)})
-        ws.insert_chart(anchor, chart)
+        chart.set_size({"width": 560, "height": height})
+        ws.insert_chart(1 + k * (height // 20 + 2), 4, chart)
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, 2, 12)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)

@@ -1,0 +1,136 @@
+"""make bench: the speed figures of perfxlsx, each beside its baseline measured in the same run.
+
+Prints and writes docs/performance.md:
+1. `perfxlsx --help` wall time; `perfxlsx fill` on the sample vs importing the four libraries;
+2. in-process fill of one workbook vs openpyxl load + save of the same workbook (sample, 20 projects);
+3. 200 workbooks with --jobs 1 vs --jobs 2 (files/s, speed-up) and peak memory per process;
+4. 1,000 twenty-project workbooks end to end.
+Medians of repeated runs; the machine is shared, so the ratios mean more than the seconds.
+"""
+from __future__ import annotations
+
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "湘西州政府办_2022_基础数据表.xlsx"
+CLI = [sys.executable, "-c", "from perf_xlsx.cli import main; main()"]
+TARGETS = {"help": 0.15, "fill_vs_import": 1.25, "work_vs_openpyxl": 1.5, "speedup": 1.7, "memory_mb": 250,
+           "thousand_s": 180}
+
+
+def wall(command: list[str], repeat: int = 5) -> float:
+    """Median wall time of a command, in seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def median_call(fn, repeat: int = 7) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def folder_run(folder: Path, out: Path, jobs: int) -> tuple[float, float]:
+    """Seconds for a folder run through the CLI, and the peak RSS (MB) of the largest process in it."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    result = subprocess.run([*CLI, "fill", str(folder), "-o", str(out), "--jobs", str(jobs), "-q"],
+                            capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if result.returncode not in (0, 1):
+        raise RuntimeError(result.stderr)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, max(peak, before) / 1024
+
+
+def machine() -> str:
+    cpu = "unknown"
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo", encoding="utf-8")
+                   if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    import openpyxl
+    import pandas
+    import xlsxwriter
+
+    return (f"{os.cpu_count()} CPU（{cpu}），{platform.system()} {platform.release()}，Python {platform.python_version()}，"
+            f"openpyxl {openpyxl.__version__}，pandas {pandas.__version__}，xlsxwriter {xlsxwriter.__version__}")
+
+
+def main() -> None:
+    from bench.generate import build_one, fill_folder
+    from perf_xlsx import api
+
+    work = Path(tempfile.mkdtemp(prefix="perfxlsx-bench-"))
+    rows: list[tuple[str, str, str]] = []
+
+    def record(name: str, value: str, target: str) -> None:
+        rows.append((name, value, target))
+        print(f"{name}: {value}（目标 {target}）", flush=True)
+
+    try:
+        # 1. start-up
+        help_s = wall([*CLI, "--help"])
+        record("perfxlsx --help", f"{help_s:.3f} s", f"≤ {TARGETS['help']} s")
+        imports = wall([sys.executable, "-c", "import pandas, openpyxl, xlsxwriter, click"])
+        fill_s = wall([*CLI, "fill", str(SAMPLE), "-o", str(work / "one")])
+        record("fill 示例 / 导入四个库", f"{fill_s:.3f} s / {imports:.3f} s = {fill_s / imports:.2f}×",
+               f"≤ {TARGETS['fill_vs_import']}×")
+
+        # 2. per-workbook work in process
+        import openpyxl
+
+        twenty = build_one(work / "twenty.xlsx", 1)
+        for label, path in (("示例", SAMPLE), ("20 个项目", twenty)):
+            ours = median_call(lambda: api.fill(path, work / "inproc"))
+            base = median_call(lambda: openpyxl.load_workbook(path).save(work / "plain.xlsx"))
+            record(f"单个工作簿处理（{label}）/ openpyxl 读+存", f"{ours * 1000:.0f} ms / {base * 1000:.0f} ms = "
+                   f"{ours / base:.2f}×", f"≤ {TARGETS['work_vs_openpyxl']}×")
+
+        # 3. 200 workbooks, one and two workers
+        folder = work / "200"
+        fill_folder(folder, 200)
+        one_s, one_mb = folder_run(folder, work / "out1", 1)
+        two_s, two_mb = folder_run(folder, work / "out2", 2)
+        record("200 个工作簿 --jobs 1", f"{one_s:.1f} s，{200 / one_s:.1f} 个/秒", "—")
+        record("200 个工作簿 --jobs 2", f"{two_s:.1f} s，{200 / two_s:.1f} 个/秒，加速 {one_s / two_s:.2f}×",
+               f"≥ {TARGETS['speedup']}×")
+        record("每个进程内存峰值", f"{max(one_mb, two_mb):.0f} MB", f"≤ {TARGETS['memory_mb']} MB")
+
+        # 4. a thousand
+        shutil.rmtree(folder)
+        thousand = work / "1000"
+        fill_folder(thousand, 1000)
+        total_s, _ = folder_run(thousand, work / "out1000", 2)
+        record("1000 个工作簿（20 个项目）端到端 --jobs 2", f"{total_s:.1f} s，{1000 / total_s:.1f} 个/秒",
+               f"≤ {TARGETS['thousand_s']} s")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    lines = ["# 性能（由 `make bench` 生成）", "", f"机器：{machine()}", "",
+             "同一次运行中测量，取中位数；机器为共享机器，比值比绝对时间更可靠。", "",
+             "| 项目 | 测得 | 目标 |", "|---|---|---|"]
+    lines += [f"| {name} | {value} | {target} |" for name, value, target in rows]
+    (ROOT / "docs" / "performance.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"已写入 {ROOT / 'docs' / 'performance.md'}")
+
+
+if __name__ == "__main__":
+    main()
