@@ -101,6 +101,14 @@ def _work(args) -> tuple[int, BatchRow]:
     return index, row
 
 
+def _ignore_interrupt() -> None:
+    """Workers leave Ctrl-C to the main process, which stops handing out files; a file being written
+    is finished (and renamed into place) first, so nothing is left half-written."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _context():
     """forkserver where there is one (fast, no inherited threads), else spawn (Windows)."""
     methods = multiprocessing.get_all_start_methods()
@@ -124,7 +132,8 @@ def run(paths: Iterable[Path], folder: Path, out_dir: Path, jobs: int | None = N
             if progress:
                 progress(done, len(paths), row)
         return rows  # type: ignore[return-value]
-    with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), mp_context=_context()) as pool:
+    with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), mp_context=_context(),
+                             initializer=_ignore_interrupt) as pool:
         futures = [pool.submit(_work, task) for task in tasks]
         try:
             for future in as_completed(futures):

@@ -138,3 +138,26 @@ def _wait_for_rows(path: Path, rows: int, seconds: float = 60) -> bool:
             pass
         time.sleep(0.2)
     return False
+
+
+def test_ctrl_c_stops_cleanly(tmp_path):
+    """Ctrl-C reaches the whole process group, as in a terminal: finished outputs stay, none is half-written."""
+    import os
+
+    drop, out = tmp_path / "多", tmp_path / "out"
+    drop.mkdir()
+    for n in range(40):
+        shutil.copy(SAMPLE, drop / f"单位{n:02d}.xlsx")
+    proc = subprocess.Popen([sys.executable, "-c", "from perf_xlsx.cli import main; main()", "fill", str(drop),
+                             "-o", str(out), "--jobs", "2", "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, encoding="utf-8", start_new_session=True)
+    assert _wait_for(out / "单位00_已填.xlsx") or _wait_for(out / "单位01_已填.xlsx")
+    os.killpg(proc.pid, signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, stderr
+    assert "已中止" in stderr and "Traceback" not in stderr
+    outputs = list(out.iterdir())
+    assert not [p for p in outputs if p.name.startswith(".")]           # no temporary files left
+    assert 0 < len(outputs) < 40
+    for path in outputs:                                                   # every output is a whole workbook
+        openpyxl.load_workbook(path, read_only=True).close()
