@@ -29,6 +29,7 @@ golden: $(BIN)/perfxlsx
 # Rebuild the bundled sample from the seed report's figures.
 sample: $(BIN)/perfxlsx
 	$(BIN)/python samples/build_sample.py
+	$(BIN)/python -m samples.synthetic
 
 lint: $(BIN)/perfxlsx
 	$(BIN)/python -m compileall -q perf_xlsx tests samples

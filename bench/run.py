@@ -75,7 +75,7 @@ def machine() -> str:
 
 
 def main() -> None:
-    from bench.generate import build_one, fill_folder
+    from samples.synthetic import build_one, fill_folder
     from perf_xlsx import api
 
     work = Path(tempfile.mkdtemp(prefix="perfxlsx-bench-"))

@@ -1,4 +1,4 @@
-"""Synthetic department workbooks for the benchmark (基准测试用模拟工作簿).
+"""Synthetic department workbooks (模拟单位工作簿): the realistic second sample and the benchmark's input.
 
 Each workbook: 5 institutions plus the summary row, 20 project sheets, indicators, values varied by a
 seeded random generator and consistent to the cent; every seventh one carries realistic mistakes (a
@@ -121,8 +121,9 @@ def fill_folder(folder: Path, count: int, distinct: int = 10, projects: int = 20
     return paths
 
 
-if __name__ == "__main__":
-    import sys
+HERE = Path(__file__).resolve().parent
+SAMPLE = HERE / "模拟单位_2022_基础数据表.xlsx"
 
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "out/bench")
-    print(f"已生成 {len(fill_folder(out, int(sys.argv[2]) if len(sys.argv) > 2 else 20))} 个模拟工作簿：{out}")
+
+if __name__ == "__main__":  # make sample: the realistic second sample, three fully filled projects
+    print(f"已生成示例工作簿：{build_one(SAMPLE, seed=1, projects=3)}")
