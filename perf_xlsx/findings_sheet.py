@@ -12,11 +12,12 @@ from pathlib import Path
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
+from .model import FINDINGS_SHEET
 from .report import SEVERITIES, Finding
 from .template import FONT
 from .sheet_style import print_landscape, style_table
 
-SHEET = "审核结果"
+SHEET = FINDINGS_SHEET
 HEADER = ["序号", "严重程度", "规则编号", "规则名称", "表", "单元格", "项目", "填报值", "计算值", "差额", "允许误差",
           "公式（代入数值）", "说明"]
 WIDTHS = [6, 9, 22, 30, 16, 9, 30, 14, 14, 12, 12, 60, 30]
@@ -26,7 +27,10 @@ FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "rounding": "DDEBF7"}
 
 def carried_notes(output: Path) -> dict[tuple, str]:
     """说明 typed into an earlier output's 审核结果, by (规则编号, 表, 单元格)."""
-    if not output.exists():
+    try:
+        if not output.is_file():
+            return {}
+    except OSError:  # e.g. a name too long for the file system: nothing earlier to carry over
         return {}
     import openpyxl
 
@@ -84,9 +88,13 @@ def mark_cells(workbook, findings: list[Finding]) -> None:
     for f in findings:
         if f.sheet in workbook.sheetnames and f.cell:
             by_cell.setdefault((f.sheet, f.cell), []).append(f)
+    from .writing import cell_at
+
     rank = {"error": 0, "warning": 1, "rounding": 2}
     for (sheet, ref), items in by_cell.items():
-        cell = workbook[sheet][ref]
+        cell = cell_at(workbook, sheet, ref)
+        if cell is None:
+            continue  # inside overlapping merged ranges: listed in 审核结果 all the same
         worst = min(items, key=lambda f: rank[f.severity]).severity
         cell.fill = PatternFill("solid", fgColor=FILLS[worst])
         text = "\n".join(f"【{SEVERITIES[f.severity]}】{f.message}" for f in items)

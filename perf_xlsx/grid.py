@@ -26,6 +26,9 @@ class Grid:
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
     max_row: int = 0
     max_col: int = 0
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # formula text of formula cells
+    hidden: bool = False                                                # a hidden sheet (隐藏的工作表)
+    hidden_rows: frozenset[int] = frozenset()
 
     def __post_init__(self) -> None:
         self._merge_of: dict[tuple[int, int], tuple[int, int, int, int]] = {}
@@ -45,15 +48,22 @@ class Grid:
 
     @classmethod
     def from_openpyxl(cls, ws) -> "Grid":
-        values, formats = {}, {}
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.value is None:
-                    continue
-                values[(cell.row, cell.column)] = cell.value
-                formats[(cell.row, cell.column)] = cell.number_format
+        """The cells that exist (never the whole used rectangle: a stray cell far below costs nothing);
+        a formula cell holds its text here and in `formulas` until loading puts its value in."""
+        values, formats, formulas = {}, {}, {}
+        for pos, cell in sorted(ws._cells.items()):
+            value = cell.value
+            if value is None:
+                continue
+            if cell.data_type == "f":
+                value = value if isinstance(value, str) else "=" + str(getattr(value, "text", "") or "").lstrip("=")
+                formulas[pos] = value
+            values[pos] = value
+            formats[pos] = cell.number_format
         merges = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
-        return cls(ws.title, values, formats, merges, ws.max_row, ws.max_column)
+        hidden_rows = frozenset(r for r, d in ws.row_dimensions.items() if d.hidden)
+        return cls(ws.title, values, formats, merges, ws.max_row, ws.max_column, formulas,
+                   ws.sheet_state != "visible", hidden_rows)
 
     # ---- cells -------------------------------------------------------------------------------
     def bounds(self, row: int, col: int) -> tuple[int, int, int, int]:
@@ -104,9 +114,10 @@ class Grid:
     def find_all(self, matcher: "LabelMatcher") -> list[tuple[int, int]]:
         return sorted(pos for pos, key in self._keys.items() if matcher.match(key))
 
-    def contains(self, fragment: str, rows: range | None = None) -> tuple[int, int] | None:
-        """First cell whose label contains `fragment` (used for titles)."""
-        hits = [pos for pos, key in self._keys.items() if fragment in key and (rows is None or pos[0] in rows)]
+    def contains(self, fragment: str, rows: range | None = None, longest: int = 40) -> tuple[int, int] | None:
+        """First cell whose label contains `fragment` and is no longer than a title (`longest`), not a sentence."""
+        hits = [pos for pos, key in self._keys.items()
+                if fragment in key and len(key) <= longest and (rows is None or pos[0] in rows)]
         return min(hits) if hits else None
 
 

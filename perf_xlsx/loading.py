@@ -1,55 +1,181 @@
-"""Opening a workbook file (打开工作簿): openpyxl for the layout, cached formula results for values."""
+"""Opening a workbook file (打开工作簿): openpyxl for the layout, cached formula results for values.
+
+Before anything is loaded the file is checked: is it there, what is it really (sniff.py), is it within
+the limits and free of XML entity tricks (guard.py). A legacy .xls is read by calamine (legacy.py).
+Every failure is a PerfXlsxError with a Chinese message naming the file.
+"""
 from __future__ import annotations
 
+import io
+import os
+import stat
 import warnings
 import zipfile
 from pathlib import Path
 
-from .errors import UnreadableWorkbook
+from . import guard, sniff
+from .errors import (DamagedWorkbook, EncryptedWorkbook, MissingFile, UnreadableWorkbook, UnsafeWorkbook,
+                     WrongFileType, os_reason)
 from .grid import Grid
 
-SUPPORTED = (".xlsx", ".xlsm")
+SUPPORTED = (".xlsx", ".xlsm", ".xls")
+_OOXML = ("xlsx", "xlsm")
+_SAVE_AS = "请用 Excel 或 WPS 打开后另存为 .xlsx 再试。"
+_ADVICE = {
+    "pdf": "无法从 PDF 中读取表格；请找到原始的 Excel 或 WPS 表格，另存为 .xlsx 再试。",
+    "word": "请把表格放到 Excel 或 WPS 表格中，另存为 .xlsx 再试。",
+    "doc": "请把表格放到 Excel 或 WPS 表格中，另存为 .xlsx 再试。",
+    "csv": "CSV 只有文字、没有表样格式；请用 Excel 或 WPS 打开原始表格后另存为 .xlsx 再试。",
+    "zip": "如表格在压缩包里，请先解压，再处理其中的 .xlsx 文件。",
+    "empty": "文件可能在下载或复制时出错，请重新获取文件。",
+    "truncated": "文件可能在下载、复制或作为邮件附件时中断；请重新获取文件，或用 Excel/WPS 打开修复后另存为 .xlsx 再试。",
+    "text": "请用 Excel 或 WPS 打开原始的表格，另存为 .xlsx 再试。",
+    "unknown": "文件可能已损坏或只是改了扩展名；请用 Excel 或 WPS 打开后另存为 .xlsx 再试。",
+}
+_ENCRYPTED = ("工作簿设有打开密码（已加密），无法读取；请在 Excel 或 WPS 中输入密码打开，撤销密码"
+              "（Excel：文件→信息→保护工作簿→用密码进行加密，清空密码；WPS：文件→文档加密→密码加密，清空密码）"
+              "后保存为 .xlsx，再试。")
 
 
 def open_workbook(path: Path):
     """Load `path` with openpyxl (formulas kept, so a completed copy keeps them) — never modifies it."""
+    path = Path(path)
+    size = _regular_file(path)
+    try:
+        kind = sniff.sniff(path)
+    except OSError as exc:
+        raise UnreadableWorkbook(f"无法读取文件（{os_reason(exc)}）。", path) from exc
+    suffix = path.suffix.lower()
+    if kind == "encrypted":
+        raise EncryptedWorkbook(_ENCRYPTED, path)
+    if kind in _OOXML and suffix in SUPPORTED:
+        guard.check_file_size(path, size)
+        return _load_ooxml(path)
+    if kind == "xls" and suffix == ".xls":
+        guard.check_file_size(path, size)
+        from .legacy import open_xls
+
+        return open_xls(path)
+    raise _wrong_type(path, kind, suffix)
+
+
+def _regular_file(path: Path) -> int:
+    """The file's size; refuses what is missing, a folder, or not a plain file (a pipe would block)."""
+    try:
+        info = path.stat()
+    except FileNotFoundError as exc:
+        raise MissingFile("文件不存在，请检查文件名和所在文件夹。", path) from exc
+    except OSError as exc:
+        raise MissingFile(f"无法访问文件（{os_reason(exc)}）。", path) from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise MissingFile("这是一个文件夹，不是工作簿文件。", path)
+    if not stat.S_ISREG(info.st_mode):
+        raise MissingFile("这不是普通文件（可能是设备或管道），无法作为工作簿读取。", path)
+    if not os.access(path, os.R_OK):
+        raise UnreadableWorkbook("没有读取该文件的权限；请复制到有权限的文件夹，或请管理员开放读取权限后再试。", path)
+    return info.st_size
+
+
+def _wrong_type(path: Path, kind: str, suffix: str) -> UnreadableWorkbook:
+    if kind == "truncated":
+        return DamagedWorkbook(f"文件不完整或已损坏（zip 结构缺失）。{_ADVICE['truncated']}", path)
+    what = sniff.describe(kind)
+    if kind in _OOXML + ("xls",):  # a workbook under a name we do not read
+        named = f"扩展名却是“{suffix or '（无）'}”"
+        if kind == "xls" and suffix == ".et":
+            return WrongFileType("这是 WPS 表格文件（.et），perfxlsx 不直接读取；请用 WPS 打开后另存为 .xlsx 再试。", path, "et")
+        if kind == "xls":
+            return WrongFileType(f"这其实是{what}，{named}；请用 Excel 或 WPS 打开后另存为 .xlsx 再试"
+                                 "（也可以把扩展名改为 .xls）。", path, kind)
+        return WrongFileType(f"这其实是{what}，{named}；请把扩展名改为 .xlsx，或{_SAVE_AS}", path, kind)
+    if kind == "empty":
+        return WrongFileType(f"文件是空的（0 字节），不是工作簿。{_ADVICE['empty']}", path, kind)
+    advice = _ADVICE.get(kind, _SAVE_AS)
+    return WrongFileType(f"这是{what}，不是 Excel 工作簿（.xlsx）。{advice}", path, kind)
+
+
+def _load_ooxml(path: Path, data_only: bool = False, read_only: bool = False):
     import openpyxl
 
-    path = Path(path)
-    if not path.exists():
-        raise UnreadableWorkbook("文件不存在。", path)
-    if path.suffix.lower() not in SUPPORTED:
-        raise UnreadableWorkbook(f"不支持的文件类型“{path.suffix}”，请在 Excel 或 WPS 中另存为 .xlsx 后再试。", path)
-    if not zipfile.is_zipfile(path):
-        raise UnreadableWorkbook("不是有效的 Excel 工作簿（.xlsx 应为 zip 格式），文件可能已损坏或只是改了扩展名；请用 Excel 或 WPS 打开后另存为 .xlsx。", path)
+    from .fast_merge import quick_merges
+
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(path, data_only=False, keep_links=False)
-    except Exception as exc:  # openpyxl raises many kinds; all mean the same to a clerk
-        raise UnreadableWorkbook(f"无法读取工作簿（{type(exc).__name__}），请用 Excel 或 WPS 打开后另存为 .xlsx。", path) from exc
+        if read_only:  # read lazily after this returns: from memory, so no file handle is left open
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return openpyxl.load_workbook(io.BytesIO(path.read_bytes()), data_only=data_only, read_only=True,
+                                              keep_links=False)
+        with open(path, "rb") as handle, zipfile.ZipFile(handle) as archive:
+            guard.check_archive(path, archive)
+            with warnings.catch_warnings(), quick_merges():
+                warnings.simplefilter("ignore")
+                workbook = openpyxl.load_workbook(handle, data_only=data_only, keep_links=False)
+    except UnreadableWorkbook:
+        raise
+    except Exception as exc:  # openpyxl, zipfile and the XML parser raise many kinds
+        raise _load_error(path, exc) from exc
+    workbook.template = False  # the completed copy is a plain workbook, never a template
+    workbook.vba_archive = None  # …nor macro-enabled: macros are neither run nor kept
+    for ws in workbook.worksheets:
+        guard.check_rows(path, ws.title, (ws.max_row, ws.max_column))
+    return workbook
+
+
+def _load_error(path: Path, exc: Exception) -> UnreadableWorkbook:
+    from defusedxml import DefusedXmlException
+
+    chain, seen = [], exc
+    while seen is not None and len(chain) < 10:  # openpyxl wraps the parser's error in its own
+        chain.append(seen)
+        seen = seen.__cause__ or seen.__context__
+    if any(isinstance(e, DefusedXmlException) or "amplification" in str(e) for e in chain):
+        return UnsafeWorkbook("文件含有 XML 实体定义（DOCTYPE/ENTITY），正常的工作簿不会有，可能是恶意构造的文件；"
+                              "已拒绝读取。请确认文件来源，用 Excel 或 WPS 打开后另存为 .xlsx 再试。", path)
+    if isinstance(exc, MemoryError):
+        return guard.TooLarge("文件内容太多，读取时内存不足；请删除无关的工作表后另存为 .xlsx 再试。", path, limit="memory")
+    if isinstance(exc, OSError) and not isinstance(exc, zipfile.BadZipFile):
+        return UnreadableWorkbook(f"无法读取文件（{os_reason(exc)}）。", path)
+    return DamagedWorkbook(f"工作簿内部结构有误，无法读取（{type(chain[-1]).__name__}），文件可能已损坏；{_SAVE_AS}", path)
 
 
 def grids_of(workbook, path: Path) -> list[Grid]:
-    """One Grid per worksheet; a formula cell shows its cached result (the value Excel last showed)."""
-    grids = [Grid.from_openpyxl(ws) for ws in workbook.worksheets]
-    formula_cells = [(g, pos) for g in grids for pos, v in g.values.items() if isinstance(v, str) and v.startswith("=")]
-    if formula_cells:
-        import openpyxl
+    """One Grid per worksheet; a formula cell shows its cached result (the value Excel last showed).
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            cached = openpyxl.load_workbook(path, data_only=True, read_only=True, keep_links=False)
-        try:
-            cache = {}
-            for grid, (r, c) in formula_cells:
-                if grid.title not in cache:
-                    cache[grid.title] = {(cell.row, cell.column): cell.value
-                                         for row in cached[grid.title].iter_rows() for cell in row
-                                         if getattr(cell, "value", None) is not None}
-                grid.values[(r, c)] = cache[grid.title].get((r, c))
-        finally:
-            cached.close()
-        for grid in {id(g): g for g, _ in formula_cells}.values():
-            grid.__post_init__()
+    A formula saved without a result (as some programs write them) is worked out when it is simple
+    (formulas.py) and otherwise left as a CellIssue that the reader reports at its cell.
+    """
+    grids = [Grid.from_openpyxl(ws) for ws in workbook.worksheets]
+    pending = [(g, pos) for g in grids for pos in g.formulas]
+    if not pending:
+        return grids
+    missing = _put_cached(grids, pending, path)
+    if missing:
+        from .formulas import resolve
+
+        resolve(grids, missing)
+    for grid in {id(g): g for g, _ in pending}.values():
+        grid.__post_init__()
     return grids
+
+
+def _put_cached(grids: list[Grid], pending, path: Path) -> list[tuple[Grid, tuple[int, int]]]:
+    """Put each formula's cached result into its grid; returns the formula cells that have none."""
+    cache: dict[str, dict] = {}
+    cached = _load_ooxml(path, data_only=True, read_only=True)
+    try:
+        for title in {g.title for g, _ in pending}:
+            if title in cached.sheetnames:
+                cache[title] = {(cell.row, cell.column): cell.value for row in cached[title].iter_rows()
+                                for cell in row if getattr(cell, "value", None) is not None}
+    except Exception as exc:
+        raise _load_error(path, exc) from exc
+    finally:
+        cached.close()
+    missing = []
+    for grid, pos in pending:
+        value = cache.get(grid.title, {}).get(pos)
+        if value is None:
+            missing.append((grid, pos))
+        else:
+            grid.values[pos] = value
+    return missing

@@ -8,6 +8,10 @@ from typing import Union
 
 Number = Union[Decimal, int]
 
+#: The sheets perfxlsx adds to a completed workbook (a completed workbook read again ignores them).
+FINDINGS_SHEET = "审核结果"
+WORK_SHEET = "计算过程"
+
 
 @dataclass
 class Slot:

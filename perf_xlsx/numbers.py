@@ -6,16 +6,42 @@ import re
 import unicodedata
 from decimal import Decimal
 
-__all__ = ["NumberError", "NULL_TOKENS", "to_decimal", "to_amount", "to_percent", "to_int", "decimals_of"]
+__all__ = ["NumberError", "CellIssue", "NULL_TOKENS", "ERROR_VALUES", "to_decimal", "to_amount", "to_percent",
+           "to_int", "decimals_of"]
 
 
 class NumberError(ValueError):
-    """无法识别的数字 — text that should be a number but is not; carries .raw and a Chinese .message."""
+    """无法识别的数字 — text that should be a number but is not; carries .raw, a Chinese .message and a
+    .kind for the finding (unreadable; error-value for #DIV/0! and the like; formula for an
+    uncalculated formula perfxlsx does not work out)."""
 
-    def __init__(self, message: str, raw: object = None) -> None:
+    def __init__(self, message: str, raw: object = None, kind: str = "unreadable") -> None:
         super().__init__(message)
         self.message = message
         self.raw = raw
+        self.kind = kind
+
+
+class CellIssue:
+    """A cell whose value cannot be known (无法得知的单元格值), e.g. a formula saved without its result
+    that perfxlsx does not work out; reading it raises NumberError(kind) with `message`."""
+
+    def __init__(self, shown: str, message: str, kind: str = "formula", reason: str = "") -> None:
+        self.shown, self.message, self.kind, self.reason = shown, message, kind, reason
+
+    def __str__(self) -> str:
+        return self.shown
+
+    def __repr__(self) -> str:
+        return f"CellIssue({self.shown!r})"
+
+
+#: Excel's error values, and what each means to a clerk (错误值).
+ERROR_VALUES = {
+    "#DIV/0!": "除数为零", "#REF!": "引用的单元格已被删除", "#VALUE!": "公式中的数据类型不对", "#N/A": "查找不到数据",
+    "#NAME?": "公式中有无法识别的名称", "#NUM!": "数值无效", "#NULL!": "区域引用有误", "#SPILL!": "溢出区域被占用",
+    "#CALC!": "计算出错", "#GETTING_DATA": "数据尚未取回",
+}
 
 
 NULL_TOKENS: tuple[str, ...] = (
@@ -24,12 +50,13 @@ NULL_TOKENS: tuple[str, ...] = (
 )
 
 _INVISIBLE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
-_UNITS = ("万元", "元", "人", "个")
+_UNITS = ("亿元", "亿", "万元", "元", "人", "个")
 _NUMBER = re.compile(
     r"(?P<open>\()?(?P<sign>[-+\u2212])?"
     r"(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.(?P<frac>[0-9]*))?"
-    r"(?P<unit1>万元|元|人|个|%)?(?P<close>\))?(?P<unit2>万元|元|人|个|%)?"
+    r"(?P<unit1>亿元|亿|万元|元|人|个|%)?(?P<close>\))?(?P<unit2>亿元|亿|万元|元|人|个|%)?"
 )
+_APPROX = re.compile(r"^(?:约|大约|约为|约合|近|将近|接近|超过|不足|不到|逾)|(?:左右|上下|多|余)(?:万元|元|人|个|%)?$")
 
 
 def _norm(text: str) -> str:
@@ -46,7 +73,10 @@ def _shown(raw: object) -> str:
 
 
 def _bad(raw: object, what: str = "数字") -> NumberError:
-    return NumberError(f"无法识别为{what}：“{_shown(raw)}”", raw)
+    hint = ""
+    if isinstance(raw, str) and _APPROX.search(_norm(raw)):
+        hint = "（这是约数，请填写准确的数字）"
+    return NumberError(f"无法识别为{what}：“{_shown(raw)}”{hint}", raw)
 
 
 def _parse_str(raw: str) -> tuple[Decimal, str | None] | None:
@@ -54,6 +84,8 @@ def _parse_str(raw: str) -> tuple[Decimal, str | None] | None:
     s = _norm(raw)
     if s.casefold() in _NULL_KEYS or _DASHES.fullmatch(s):
         return None
+    if s.upper() in ERROR_VALUES:
+        return _error_value(raw, s.upper())
     # NFKC would silently turn '²', '①' into plain digits: refuse them.
     if any(unicodedata.digit(c, None) is not None and not ("0" <= c <= "9" or "０" <= c <= "９") for c in raw):
         raise _bad(raw)
@@ -66,14 +98,28 @@ def _parse_str(raw: str) -> tuple[Decimal, str | None] | None:
     return Decimal(("-" if negative else "") + text), m["unit1"] or m["unit2"]
 
 
+def _error_value(raw: object, code: str):
+    raise NumberError(f"显示错误值“{code}”（{ERROR_VALUES[code]}），不是数字；请在 Excel 或 WPS 中修正该单元格"
+                      "（或它的公式所引用的数据）后再试", raw, kind="error-value")
+
+
+def _date_text(value) -> str:
+    if isinstance(value, _dt.datetime) and value.time() == _dt.time(0):
+        return value.date().isoformat()
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
 def _from_value(value: object) -> tuple[Decimal, str | None] | None:
     """Any cell value -> (number, unit or None) or None; raises NumberError."""
     if value is None:
         return None
+    if isinstance(value, CellIssue):
+        raise NumberError(value.message, value, kind=value.kind)
     if isinstance(value, bool):
-        raise NumberError(f"此处应为数字，却是逻辑值：“{value}”", value)
+        raise NumberError(f"此处应为数字，却是逻辑值：“{'TRUE' if value else 'FALSE'}”", value)
     if isinstance(value, (_dt.date, _dt.time, _dt.timedelta)):
-        raise NumberError(f"此处应为数字，却是日期/时间：“{value}”", value)
+        raise NumberError(f"此处应为数字，却是日期/时间：“{_date_text(value)}”（单元格可能被设成了日期格式，"
+                          "请改为“数值”格式后重新填写）", value)
     if isinstance(value, str):
         return _parse_str(value)
     if isinstance(value, int):
@@ -99,12 +145,15 @@ def to_decimal(value: object) -> Decimal | None:
     number, unit = parsed
     if unit == "%":
         raise NumberError(f"“{_shown(value)}”是百分数，此处应为普通数字（百分数请按百分比读取）", value)
+    if unit in ("亿", "亿元"):
+        raise _bad(value)
     return number
 
 
 def to_amount(value: object, sheet_scale: Decimal) -> Decimal | None:
     """Cell value -> 万元 (金额). A unit typed in the cell wins over the sheet's: '11,057,310.29元' on a
-    万元 sheet is 1105.731029 万元; otherwise the number is in the sheet's unit (`sheet_scale` 万元 each)."""
+    万元 sheet is 1105.731029 万元, '1.2亿' is 12000 万元; otherwise the number is in the sheet's unit
+    (`sheet_scale` 万元 each)."""
     parsed = _from_value(value)
     if parsed is None:
         return None
@@ -115,6 +164,8 @@ def to_amount(value: object, sheet_scale: Decimal) -> Decimal | None:
         return number / 10000
     if unit == "万元":
         return number
+    if unit in ("亿", "亿元"):
+        return number * 10000
     return number * sheet_scale
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from .grid import Grid, LabelMatcher, ref
 from .labels import clean, label_key
 from .layout import YUAN, Field, SheetLayout, all_layouts, expand
-from .model import Filing, Indicator, Institution, Slot
-from .numbers import NumberError, decimals_of, to_amount, to_decimal, to_int, to_percent
+from .model import FINDINGS_SHEET, WORK_SHEET, Filing, Indicator, Institution, Slot
+from .numbers import CellIssue, NumberError, decimals_of, to_amount, to_decimal, to_int, to_percent
 
 PREFIX = {"basic": "basic", "income_expenditure": "ie", "department_form": "dept"}
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -74,6 +74,8 @@ def format_decimals(number_format: str) -> int | None:
 # ---- values ------------------------------------------------------------------------------------
 def parse(raw, type_: str, scale: Decimal):
     """Cell content to a canonical value for a field type (money → 万元, rate → fraction)."""
+    if isinstance(raw, CellIssue):
+        raise NumberError(raw.message, raw, raw.kind)
     if type_ in ("text", "grade"):
         text = str(raw).strip() if raw is not None else ""
         return text or None
@@ -116,7 +118,7 @@ class SheetReader:
             slot.decimals = decimals_of(slot.raw) if type_ not in ("text", "grade") else None
         except NumberError as exc:
             slot.error = exc.message
-            self.filing.problem("unreadable", f"“{label}”{exc.message}", self.grid.title, slot.cell)
+            self.filing.problem(exc.kind, f"“{label}”{exc.message}", self.grid.title, slot.cell)
         return self.filing.add(slot)
 
     def labelled(self, key: str, field: Field, rows: range | None = None, label: str | None = None) -> Slot:
@@ -448,7 +450,7 @@ def read_grids(path: Path, grids: list[Grid]) -> Filing:
     layouts = all_layouts()
     filing = Filing(path=Path(path))
     filing.year = find_year(grids)
-    kinds = [(grid, identify(grid, layouts)) for grid in grids]
+    kinds = [(grid, None if grid.title in (FINDINGS_SHEET, WORK_SHEET) else identify(grid, layouts)) for grid in grids]
     for grid, kind in kinds:
         if kind is None:
             continue
@@ -466,9 +468,29 @@ def read_grids(path: Path, grids: list[Grid]) -> Filing:
         reader.read()
         if kind == "income_expenditure":
             link_tables(filing, layouts[kind])
+        _hidden(filing, grid)
     _missing_forms(filing, layouts)
     filing.unit = _unit_name(filing, grids, layouts)
     return filing
+
+
+def _hidden(filing: Filing, grid: Grid) -> None:
+    """A hidden form, or values read from hidden rows, are still read — and said so (隐藏的表、行)."""
+    if grid.hidden:
+        filing.problem("hidden", f"工作表“{grid.title}”是隐藏的，其中的数据仍已读取；如该表已作废，请删除后再试", grid.title)
+    if not grid.hidden_rows:
+        return
+    cells = sorted((ref_row(s.cell), s.cell) for s in filing.slots.values()
+                   if s.sheet == grid.title and s.cell and s.raw is not None and ref_row(s.cell) in grid.hidden_rows)
+    if cells:
+        rows = "、".join(str(r) for r in sorted({r for r, _ in cells})[:10])
+        filing.problem("hidden", f"第 {rows} 行是隐藏的，其中的数据（{'、'.join(c for _, c in cells[:10])}"
+                                 f"{'等' if len(cells) > 10 else ''}）仍已读取；请确认这些数是否有效", grid.title, cells[0][1])
+
+
+def ref_row(cell: str) -> int:
+    """The row number of an A1-style address."""
+    return int(re.sub(r"^[A-Z]+", "", cell))
 
 
 def _missing_forms(filing: Filing, layouts) -> None:

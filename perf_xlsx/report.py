@@ -9,6 +9,7 @@ from .derive import Completion, rounded
 from .figures import Figure
 
 SEVERITIES = {"error": "错误", "warning": "提示", "rounding": "尾差"}
+UNKNOWN_VALUE = ("unreadable", "error-value", "formula")  # reading problems that leave a value unknown
 
 
 @dataclass
@@ -111,10 +112,13 @@ def scores_of(completion: Completion) -> dict[str, str | None]:
 
 
 def problem_findings(completion: Completion) -> list[Finding]:
-    """Reading problems (a field not found, a value not readable) as findings, so none is silent."""
+    """Reading problems (a field not found, a value not readable) as findings, so none is silent.
+
+    A value that cannot be known — unreadable text, an error value (#DIV/0!), a formula perfxlsx does
+    not work out — is an 错误; the rest (not found, hidden, a duplicate sheet) are 提示."""
     out = []
     for p in completion.filing.problems:
-        severity = "error" if p["kind"] == "unreadable" else "warning"
+        severity = "error" if p["kind"] in UNKNOWN_VALUE else "warning"
         out.append(Finding(rule=f"read-{p['kind']}", severity=severity, sheet=p["sheet"], cell=p["cell"],
                            message=p["message"]))
     return out

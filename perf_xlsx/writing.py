@@ -7,6 +7,7 @@ the same input always gives the same bytes.
 """
 from __future__ import annotations
 
+import errno
 import io
 import os
 import tempfile
@@ -17,14 +18,13 @@ from pathlib import Path
 from openpyxl.styles import Alignment, Font
 
 from .derive import Completion, Result, rounded
-from .errors import OutputNotWritable
+from .errors import OutputNotWritable, os_reason, write_advice
 from .figures import Figure
 from .layout import NUMBER_FORMATS
-from .model import Slot
+from .model import WORK_SHEET, Slot
 from .sheet_style import print_landscape, style_table
 from .template import FONT, PINNED_TIME
 
-WORK_SHEET = "计算过程"
 
 
 def display(value, type_: str = "amount") -> str:
@@ -55,9 +55,28 @@ def cell_value(slot: Slot, value):
     return value
 
 
+def cell_at(workbook, sheet: str, ref: str):
+    """The cell at `ref`, or the top-left cell of the merged range it lies in (what the sheet shows
+    there); None when there is no such cell to write to (overlapping merged ranges in a broken file)."""
+    from openpyxl.cell.cell import MergedCell
+
+    ws = workbook[sheet]
+    cell = ws[ref]
+    if not isinstance(cell, MergedCell):
+        return cell
+    for merged in ws.merged_cells.ranges:
+        if cell.coordinate in merged:
+            top = ws.cell(row=merged.min_row, column=merged.min_col)
+            if not isinstance(top, MergedCell):
+                return top
+    return None
+
+
 def _write(cell, slot: Slot, value) -> None:
     if slot.inline_label is not None:
         cell.value = f"{slot.inline_label}{display(value, slot.type)}"
+        if cell.value.startswith(("=", "+", "-", "@")):
+            cell.data_type = "s"  # a label copied from the input stays text, never a formula
         return
     cell.value = cell_value(slot, value)
     if cell.number_format == "General" and slot.type in NUMBER_FORMATS:
@@ -69,8 +88,8 @@ def fill_cells(workbook, completion: Completion) -> list[Result]:
     filled = []
     for result in completion.to_fill():
         slot = completion.filing.slots[result.key]
-        cell = workbook[slot.sheet][slot.cell]
-        if isinstance(cell.value, str) and cell.value.startswith("="):
+        cell = cell_at(workbook, slot.sheet, slot.cell)
+        if cell is None or cell.data_type == "f" or isinstance(cell.value, str) and cell.value.startswith("="):
             continue
         _write(cell, slot, result.value)
         filled.append(result)
@@ -87,7 +106,9 @@ def recompute_cells(workbook, completion: Completion, keys: set[str]) -> list[tu
         slot, result = completion.filing.slots.get(key), completion.results.get(key)
         if slot is None or result is None or result.value is None or not slot.found or not slot.stated:
             continue
-        cell = workbook[slot.sheet][slot.cell]
+        cell = cell_at(workbook, slot.sheet, slot.cell)
+        if cell is None:
+            continue
         old = display(slot.value, slot.type)
         _write(cell, slot, result.value)
         cell.comment = Comment(f"原填报值：{old}；已按公式重算为 {display(result.value, slot.type)}", "perfxlsx")
@@ -176,35 +197,50 @@ def add_work_sheet(workbook, completion: Completion, figures: dict[str, Figure],
 
 
 def save_deterministic(workbook, path: Path) -> None:
-    """Save atomically (temp file + rename) with pinned zip times and document times (same input, same bytes)."""
+    """Save atomically (temp file + rename) with pinned zip times and document times (same input, same bytes).
+
+    Any failure — while building the file or writing it — leaves no partial file behind and an earlier
+    output at `path` as it was, and is raised as OutputNotWritable with the reason in Chinese.
+    """
     from openpyxl.writer.excel import ExcelWriter
 
+    path = Path(path)
     props = workbook.properties
     props.created = props.created or PINNED_TIME
     props.modified = props.modified or props.created
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(workbook, archive).save()
-    pinned = io.BytesIO()
-    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(pinned, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            target.writestr(entry, source.read(info.filename))
-    path = Path(path)
+    try:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            ExcelWriter(workbook, archive).save()
+        pinned = io.BytesIO()
+        with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(pinned, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                entry.external_attr = 0o600 << 16
+                target.writestr(entry, source.read(info.filename))
+    except Exception as exc:  # nothing is on disk yet
+        raise OutputNotWritable(f"生成输出工作簿时出错（{type(exc).__name__}：{str(exc)[:60]}），没有写出任何文件，"
+                                "原文件未改动；请把输入文件和这条信息反馈给开发者。", path) from exc
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".~perfxlsx-", suffix=".xlsx", dir=path.parent)
     except OSError as exc:
-        raise OutputNotWritable(f"无法在文件夹“{path.parent}”中写入（{exc.strerror or exc}），请换一个输出文件夹（-o）。", path) from exc
+        raise OutputNotWritable(f"无法在文件夹“{path.parent}”中写入（{os_reason(exc)}），请用 -o 换一个输出文件夹。",
+                                path) from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(pinned.getvalue())
+        if os.path.isdir(path):
+            raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
         os.replace(tmp, path)
+    except IsADirectoryError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputNotWritable(f"要写出的位置“{path.name}”已被一个文件夹占用，无法写出工作簿；请移走或改名该文件夹，"
+                                "或用 -o 换一个输出文件夹。", path) from exc
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise OutputNotWritable(f"无法写出（{exc.strerror or exc}）；如文件正在 Excel/WPS 中打开，请先关闭再试。", path) from exc
+        raise OutputNotWritable(f"无法写出：{write_advice(exc)}", path) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -254,3 +254,59 @@ def test_to_amount_honours_a_unit_typed_in_the_cell(raw, scale, expected):
     from perf_xlsx.numbers import to_amount
 
     assert to_amount(raw, scale) == expected
+
+
+# --- 亿, 约, error values, CellIssue ------------------------------------------
+
+@pytest.mark.parametrize("raw, scale, expected", [
+    ("1.2亿", D("1"), D("12000")),                       # 亿 = 10000 万元
+    ("1.2亿元", D("1"), D("12000")),
+    ("１．２亿", D("0.0001"), D("12000")),                # the unit wins over a 元 sheet's
+    ("0.5 亿元", D("1"), D("5000")),
+    ("(1.2亿)", D("1"), D("-12000")),
+])
+def test_yi_is_ten_thousand_wan(raw, scale, expected):
+    from perf_xlsx.numbers import to_amount
+
+    assert to_amount(raw, scale) == expected
+
+
+@pytest.mark.parametrize("read", [to_decimal, to_int, to_percent])
+def test_yi_only_for_amounts(read):
+    with pytest.raises(NumberError):
+        read("1.2亿")
+
+
+@pytest.mark.parametrize("raw", ["约100", "约 100 万元", "大约100", "100左右", "100多", "近100", "约1.2亿"])
+def test_approximate_numbers_are_reported_as_such(raw):
+    from perf_xlsx.numbers import to_amount
+
+    with pytest.raises(NumberError) as info:
+        to_amount(raw, D(1))
+    assert f"“{raw}”" in info.value.message and "约数" in info.value.message and info.value.kind == "unreadable"
+
+
+@pytest.mark.parametrize("raw", ["#DIV/0!", "#REF!", "#VALUE!", "#N/A", " #n/a ", "#NAME?", "#NUM!"])
+def test_error_values_have_their_own_kind_and_meaning(raw):
+    with pytest.raises(NumberError) as info:
+        to_decimal(raw)
+    assert info.value.kind == "error-value" and raw.strip().upper() in info.value.message
+    assert "（" in info.value.message and "修正" in info.value.message
+
+
+def test_bool_and_date_messages_show_what_excel_shows():
+    with pytest.raises(NumberError) as info:
+        to_decimal(True)
+    assert "“TRUE”" in info.value.message
+    with pytest.raises(NumberError) as info:
+        to_decimal(dt.datetime(2022, 12, 31))
+    assert "“2022-12-31”" in info.value.message and "数值" in info.value.message
+
+
+def test_cell_issue_is_reported_with_its_kind():
+    from perf_xlsx.numbers import CellIssue, to_amount
+
+    issue = CellIssue("=VLOOKUP(1,A:A,1)", "公式没有保存计算结果", kind="formula")
+    with pytest.raises(NumberError) as info:
+        to_amount(issue, D(1))
+    assert info.value.kind == "formula" and info.value.message == "公式没有保存计算结果" and str(issue) == issue.shown
