@@ -196,6 +196,24 @@ def add_work_sheet(workbook, completion: Completion, figures: dict[str, Figure],
     print_landscape(ws)
 
 
+class PinnedZipFile(zipfile.ZipFile):
+    """A zip whose every entry carries one fixed time and mode, so the same content gives the same bytes
+    (openpyxl adds entries by name or from temporary files, which would stamp them with the time)."""
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
+            info = zipfile.ZipInfo(zinfo_or_arcname, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            zinfo_or_arcname = info
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        """openpyxl writes worksheets from temporary files: take their bytes, not their times."""
+        with open(filename, "rb") as handle:
+            self.writestr(arcname or os.path.basename(filename), handle.read())
+
+
 def save_deterministic(workbook, path: Path) -> None:
     """Save atomically (temp file + rename) with pinned zip times and document times (same input, same bytes).
 
@@ -209,16 +227,9 @@ def save_deterministic(workbook, path: Path) -> None:
     props.created = props.created or PINNED_TIME
     props.modified = props.modified or props.created
     try:
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            ExcelWriter(workbook, archive).save()
         pinned = io.BytesIO()
-        with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(pinned, "w", zipfile.ZIP_DEFLATED) as target:
-            for info in source.infolist():
-                entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-                entry.compress_type = zipfile.ZIP_DEFLATED
-                entry.external_attr = 0o600 << 16
-                target.writestr(entry, source.read(info.filename))
+        with PinnedZipFile(pinned, "w", zipfile.ZIP_DEFLATED) as archive:
+            ExcelWriter(workbook, archive).save()
     except Exception as exc:  # nothing is on disk yet
         raise OutputNotWritable(f"生成输出工作簿时出错（{type(exc).__name__}：{str(exc)[:60]}），没有写出任何文件，"
                                 "原文件未改动；请把输入文件和这条信息反馈给开发者。", path) from exc
