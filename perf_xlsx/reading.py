@@ -509,9 +509,10 @@ def _unit_name(filing: Filing, grids: list[Grid], layouts) -> str | None:
     slot = filing.slots.get("dept.head.unit")
     if slot is not None and slot.value:
         return str(slot.value)
+    unit_labels = {label_key(v) for layout in layouts.values() for v in layout.get("unit_labels", [])}
     for grid in grids:
         for (r, c), value in sorted(grid.values.items()):
             inline = grid.inline(r, c)
-            if inline and inline[0] in ("填报单位", "单位名称", "预算部门名称") and inline[1].strip():
+            if inline and inline[0] in unit_labels and inline[1].strip():
                 return inline[1].strip()
     return None
