@@ -85,7 +85,8 @@ def test_unit_mismatch_is_a_warning_not_a_guess(tmp_path):
     ev = api.evaluate(scored_workbook(tmp_path, rows))
     assert ev.completion.computed("dept.indicators[1].score") is None
     assert "不一致" in ev.completion.results["dept.indicators[1].score"].note
-    assert any(f.rule == "unscored-indicator" for f in report.findings)
+    unscored = [f for f in report.findings if f.rule == "unscored-indicator"]
+    assert unscored and "“个”" in unscored[0].message and "“%”" in unscored[0].message  # says why
 
 
 def test_local_scheme_caps_the_total_by_execution_rate(tmp_path):

@@ -234,7 +234,11 @@ def unscored(rule: Rule, audit: Audit) -> None:
     for rows in audit.completion.filing.indicators.values():
         for ind in rows:
             if ind.score_key and audit.shown(ind.score_key) is None:
-                audit.finding(rule, audit.slot(ind.score_key), label=ind.level3 or ind.level2)
+                result = audit.completion.results.get(ind.score_key)
+                why = result.note if result is not None and result.note not in ("", "需人工评分") else ""
+                label = ind.level3 or ind.level2
+                audit.finding(rule, audit.slot(ind.score_key), label=label,
+                              message=f"指标“{label}”未填得分：{why}" if why else None)
 
 
 KINDS = {
