@@ -140,6 +140,12 @@ def load_layout(kind: str) -> SheetLayout:
     )
 
 
+@cache
+def common() -> dict:
+    """Labels all sheet kinds share (workbook_templates/common.toml)."""
+    return tomllib.loads(resources.files("perf_xlsx.workbook_templates").joinpath("common.toml").read_text("utf-8"))
+
+
 def all_layouts() -> dict[str, SheetLayout]:
     return {kind: load_layout(kind) for kind in KINDS}
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .grid import Grid, LabelMatcher, ref
 from .labels import clean, label_key
-from .layout import YUAN, Field, SheetLayout, all_layouts, expand
+from .layout import YUAN, Field, SheetLayout, all_layouts, common, expand
 from .model import FINDINGS_SHEET, WORK_SHEET, Filing, Indicator, Institution, Slot
 from .numbers import CellIssue, NumberError, decimals_of, to_amount, to_decimal, to_int, to_percent
 
@@ -53,7 +53,7 @@ def sheet_scale(grid: Grid) -> Decimal:
         if r > _TITLE_ROWS + 2 or not isinstance(value, str):
             continue
         inline = grid.inline(r, c)
-        if inline and inline[0] in ("单位", "金额单位", "计量单位"):
+        if inline and inline[0] in common()["unit_note_labels"]:
             unit = clean(inline[1])
             if unit.startswith("元"):
                 return YUAN
@@ -363,7 +363,7 @@ class SheetReader:
             label = self.grid.value(r, name_col)
             key = label_key(label) if label is not None else ""
             values = {cid: self.grid.value(r, c) for cid, c in cols.items()}
-            if stop.match(key) or key.startswith(("说明", "注", "填表说明")):
+            if stop.match(key) or key.startswith(tuple(common()["footnote_labels"])):
                 break
             if not key and all(v is None for v in values.values()):
                 continue  # blank row
