@@ -19,11 +19,11 @@ def _echo_err(text: str) -> None:
 
 
 def _inputs(target: Path) -> list[Path]:
-    """A file, or the workbooks directly inside a folder (lock files ~$*, hidden files and outputs skipped)."""
+    """A file, or the workbooks directly inside a folder (as a folder run picks them: see batch.is_candidate)."""
     if target.is_dir():
-        return sorted(p for p in target.iterdir()
-                      if p.suffix.lower() in (".xlsx", ".xlsm") and not p.name.startswith(("~$", "."))
-                      and not p.stem.endswith("_已填") and p.is_file())
+        from .batch import find_workbooks
+
+        return find_workbooks(target)
     return [target]
 
 
@@ -51,7 +51,7 @@ def _run(action, target: Path, as_json: bool, debug: bool) -> None:
     code = EXIT_OK
     paths = _inputs(target)
     if not paths:
-        _echo_err(f"提示：文件夹“{target}”中没有 .xlsx/.xlsm 工作簿。")
+        _echo_err(f"提示：文件夹“{target}”中没有 .xlsx/.xlsm/.xls 工作簿。")
         return EXIT_OK
     for path in paths:
         try:
