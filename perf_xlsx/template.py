@@ -238,20 +238,21 @@ class Painter:
         self.next(8)
 
     def draw_breakdown(self, section: dict) -> None:
+        """Two lists side by side; `spans` = (label, value) widths of the first list, then of the second."""
         spans = section["spans"]
         lists = section["lists"]
         length = max(len(lst["items"]) + 1 for lst in lists)
         for i in range(length):
             col = 1
-            for lst in lists:
+            for n, lst in enumerate(lists):
+                label_span, value_span = spans[2 * n], spans[2 * n + 1]
                 fields = [lst["total"], *lst["items"]]
                 if i < len(fields):
-                    label = fields[i].label if i == 0 else fields[i].label
-                    col = self.put(col, label + "：", spans[0 if col == 1 else 2], "label")
-                    col = self.value_cell(col, fields[i], spans[1 if col <= spans[0] + 1 else 3], type_="amount")
+                    col = self.put(col, fields[i].label + "：", label_span, "label")
+                    col = self.value_cell(col, fields[i], value_span, type_="amount")
                 else:
-                    col = self.put(col, None, spans[0 if col == 1 else 2], "label")
-                    col = self.put(col, None, spans[1 if col <= spans[0] + 1 else 3], "cell")
+                    col = self.put(col, None, label_span, "label")
+                    col = self.put(col, None, value_span, "cell")
             self.next(22)
 
     def draw_goals(self, section: dict) -> None:
