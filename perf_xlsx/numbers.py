@@ -7,7 +7,7 @@ import unicodedata
 from decimal import Decimal
 
 __all__ = ["NumberError", "CellIssue", "NULL_TOKENS", "ERROR_VALUES", "to_decimal", "to_amount", "to_percent",
-           "to_int", "decimals_of"]
+           "to_int", "decimals_of", "typed_amount_unit"]
 
 
 class NumberError(ValueError):
@@ -150,6 +150,10 @@ def to_decimal(value: object) -> Decimal | None:
     return number
 
 
+#: 万元 per unit of an amount unit typed in a cell (金额单位).
+AMOUNT_UNITS = {"元": Decimal("0.0001"), "万元": Decimal(1), "亿": Decimal(10000), "亿元": Decimal(10000)}
+
+
 def to_amount(value: object, sheet_scale: Decimal) -> Decimal | None:
     """Cell value -> 万元 (金额). A unit typed in the cell wins over the sheet's: '11,057,310.29元' on a
     万元 sheet is 1105.731029 万元, '1.2亿' is 12000 万元; otherwise the number is in the sheet's unit
@@ -161,12 +165,17 @@ def to_amount(value: object, sheet_scale: Decimal) -> Decimal | None:
     if unit == "%":
         raise NumberError(f"“{_shown(value)}”是百分数，此处应为金额", value)
     if unit == "元":
-        return number / 10000
-    if unit == "万元":
-        return number
-    if unit in ("亿", "亿元"):
-        return number * 10000
+        return number / 10000  # as exact as a product, with the shortest exponent
+    if unit in AMOUNT_UNITS:
+        return number * AMOUNT_UNITS[unit]
     return number * sheet_scale
+
+
+def typed_amount_unit(value: object) -> Decimal | None:
+    """万元 per unit of the amount unit typed in the cell: '1.2亿' -> 10000, '300元' -> 0.0001; None when
+    the cell names no unit (its number is then in the sheet's unit)."""
+    parsed = _from_value(value) if isinstance(value, str) else None
+    return AMOUNT_UNITS.get(parsed[1]) if parsed else None
 
 
 def to_percent(value: object) -> Decimal | None:

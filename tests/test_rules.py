@@ -124,3 +124,18 @@ def test_a_rule_missing_its_inputs_says_so_once(tmp_path):
                               "dept.money.total.actual": ""})
     found = [f for f in api.check(path).findings if f.rule == "breakdown-basis"]
     assert len(found) == 1 and found[0].message.startswith("无法检查") and "全年预算数" in found[0].message
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("0.61亿", None),                 # 6100 万元 = 0.61亿 ± 0.005亿: the 3.98 万元 gap is its own rounding
+    ("0.60亿", "error"),              # 6000 万元 ± 50: 96.02 万元 short is a real difference
+    ("60,960,200.00元", None),        # the very sum, in 元
+    ("60,960,230.00元", "rounding"),  # 30 元 over: beyond its own ±0.005 元, within the items' ±50 元 each
+    ("6096.023", "rounding"),         # no unit typed, 3 decimals: exact, so 0.003 over is the items' rounding
+])
+def test_a_unit_typed_in_the_cell_sets_its_rounding(typed, expected, tmp_path):
+    """The half-unit of a stated total is counted in the unit it is typed in (收入合计 = Σ 各项 = 6096.02 万元)."""
+    report = api.check(variant(tmp_path, {"ie.income.1.total": typed}))
+    sheet, cell = where("ie.income.1.total")
+    found = [f.severity for f in report.findings if f.rule == "income-total" and (f.sheet, f.cell) == (sheet, cell)]
+    assert found == ([] if expected is None else [expected])

@@ -1,6 +1,7 @@
 """Rounding tolerance (舍入容差) — the XBRL Calculations 1.1 round-to-nearest rule.
 
-A stated value v with d decimals stands for [v − ½·10⁻ᵈ, v + ½·10⁻ᵈ]; a value stored with more
+A stated value v with d decimals stands for [v − ½·10⁻ᵈ, v + ½·10⁻ᵈ] in the unit it is stated in
+(the sheet's, or one typed in the cell: '1.2亿' is 1.20亿 ± 0.005亿); a value stored with more
 decimals than it is shown with is exact. An identity T = Σ wᵢ·xᵢ holds iff the intervals meet:
 
     |T − Σ wᵢxᵢ| ≤ ½·10^(−d_T) + Σ |wᵢ|·½·10^(−dᵢ)
@@ -14,6 +15,7 @@ from decimal import Decimal
 
 from ..derive import Completion
 from ..model import Slot
+from ..numbers import typed_amount_unit
 
 #: Decimals a value of each type is shown with, when its number format does not say.
 DECLARED = {"amount": 2, "area": 2, "score": 2, "rate": 4, "count": None}
@@ -41,7 +43,8 @@ def own_half(slot: Slot | None) -> Decimal:
     shown = slot.format_decimals if slot.format_decimals is not None else declared
     if slot.decimals is not None and slot.decimals > shown:
         return ZERO  # Excel hides digits: the stored value is what was meant
-    return half_unit(shown) * slot.scale
+    typed = typed_amount_unit(slot.raw) if slot.type == "amount" else None
+    return half_unit(shown) * (typed or slot.scale)
 
 
 def half(completion: Completion, key: str) -> Decimal:
