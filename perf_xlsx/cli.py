@@ -60,6 +60,10 @@ def _run(action, target: Path, as_json: bool, debug: bool) -> None:
         try:
             report = action(path)
         except PerfXlsxError as exc:
+            if debug and exc.__cause__ is not None:  # the technical error behind the Chinese message
+                import traceback
+
+                traceback.print_exception(exc, file=sys.stderr)
             report = Report(file=path, error=exc.describe())
         except Exception as exc:  # a bug must not stop the batch nor show a traceback
             if debug:

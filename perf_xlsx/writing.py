@@ -232,7 +232,7 @@ def save_deterministic(workbook, path: Path) -> None:
             ExcelWriter(workbook, archive).save()
     except Exception as exc:  # nothing is on disk yet
         raise OutputNotWritable(f"生成输出工作簿时出错（{type(exc).__name__}：{str(exc)[:60]}），没有写出任何文件，"
-                                "原文件未改动；请把输入文件和这条信息反馈给开发者。", path) from exc
+                                "原文件未改动；请加 --debug 重试，把输入文件和输出一并反馈给开发者。", path) from exc
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".~perfxlsx-", suffix=".xlsx", dir=path.parent)

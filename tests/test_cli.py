@@ -95,3 +95,18 @@ def test_folder_run_goes_on_after_a_bad_file(tmp_path):
     assert any(line.startswith("坏.xlsx") and "无法处理" in line for line in lines)
     assert (tmp_path / "已生成" / "好_已填.xlsx").exists()
     assert not (tmp_path / "已生成" / "~$好_已填.xlsx").exists()
+
+
+def test_debug_shows_the_technical_error_behind_a_message(tmp_path):
+    """An output folder that is really a file: a Chinese reason always; the traceback only with --debug."""
+    from tests.golden import SAMPLE
+
+    blocker = tmp_path / "输出"
+    blocker.write_text("不是文件夹", encoding="utf-8")
+    plain = run("fill", str(SAMPLE), "-o", str(blocker))
+    debug = run("fill", str(SAMPLE), "-o", str(blocker), "--debug")
+    for result in (plain, debug):
+        assert result.returncode == 1
+        assert "错误：" in result.stderr and "请用 -o 换一个输出文件夹" in result.stderr
+    assert "Traceback" not in plain.stderr
+    assert "Traceback" in debug.stderr and "Error" in debug.stderr.split("Traceback", 1)[1]
