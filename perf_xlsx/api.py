@@ -13,7 +13,7 @@ from .model import Filing
 from .reading import read_grids
 from .scoring import DEFAULT_SCHEME, load_scheme
 from .report import Finding, Report, problem_findings, scores_of
-from .writing import display
+from .writing import value_text
 
 
 
@@ -87,7 +87,8 @@ def fill(path: Path, out_dir: Path | None = None, recompute: bool = False, schem
             report.findings.append(Finding(
                 rule="recomputed", severity="warning", sheet=slot.sheet, cell=slot.cell, labels=[slot.label],
                 stated=old, computed=new, title="已按公式重算（--recompute）",
-                message=f"{slot.label} 原填报 {display(old, slot.type)}，已按公式重算为 {display(new, slot.type)}"))
+                message=f"{slot.label} 原填报 {value_text(old, slot.type, slot.scale)}，"
+                        f"已按公式重算为 {value_text(new, slot.type, slot.scale)}"))
     notes = carried_notes(target)
     for finding in report.findings:
         finding.note = notes.get((finding.rule, finding.sheet or "", finding.cell or ""), "")

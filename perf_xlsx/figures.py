@@ -43,7 +43,8 @@ class _Inputs:
         slot = self.c.filing.slots.get(key) if key else None
         value = self.c.shown(key) if slot is not None else None
         self.figure.inputs.append({"label": label, "value": value, "cell": slot.where if slot and slot.found else None,
-                                   "key": key, "type": slot.type if slot else "amount"})
+                                   "key": key, "type": slot.type if slot else "amount",
+                                   "scale": slot.scale if slot else Decimal(1)})
         return value
 
 

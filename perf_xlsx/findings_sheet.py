@@ -52,10 +52,6 @@ def carried_notes(output: Path) -> dict[tuple, str]:
         wb.close()
 
 
-def _value(value) -> str:
-    return "" if value is None else str(value)
-
-
 def add_findings_sheet(workbook, findings: list[Finding]) -> None:
     """The 审核结果 sheet: one row per finding, errors first; the 说明 column left for the clerk."""
     if SHEET in workbook.sheetnames:
@@ -69,8 +65,8 @@ def add_findings_sheet(workbook, findings: list[Finding]) -> None:
     ws.append(HEADER)
     for n, f in enumerate(findings, start=1):
         ws.append([n, SEVERITIES[f.severity], f.rule, f.title, f.sheet or "", f.cell or "",
-                   "、".join(f.labels), _value(f.stated), _value(f.computed), _value(f.difference),
-                   _value(f.tolerance), f.formula or f.message, f.note])
+                   "、".join(f.labels), f.text("stated"), f.text("computed"), f.text("difference"),
+                   f.text("tolerance"), f.formula or f.message, f.note])
     for i, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[ws.cell(row=2, column=i).column_letter].width = width
     style_table(ws)

@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font
 from .derive import Completion, Result, rounded
 from .errors import OutputNotWritable, os_reason, write_advice
 from .figures import Figure
-from .layout import NUMBER_FORMATS
+from .layout import NUMBER_FORMATS, YUAN
 from .model import WORK_SHEET, Slot
 from .sheet_style import print_landscape, style_table
 from .template import FONT, PINNED_TIME
@@ -40,8 +40,31 @@ def display(value, type_: str = "amount") -> str:
     value = Decimal(value)
     if type_ == "score":
         return f"{rounded(value, 'score'):.2f}"
-    places = max(2, -value.normalize().as_tuple().exponent) if value != 0 else 2
-    return f"{value:.{min(places, 8)}f}"
+    return f"{value:.{_places(value)}f}"
+
+
+def value_text(value, type_: str = "amount", scale: Decimal = Decimal(1)) -> str:
+    """A value as messages and 计算过程 show it: amounts in the unit of the sheet they are on, named
+    (see amount_text), rates in %, scores with 2 decimals, text as it is; "" for none."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if type_ == "amount":
+        return amount_text(value, scale)
+    return display(value, type_)
+
+
+def amount_text(value, scale: Decimal = Decimal(1)) -> str:
+    """An amount as a message shows it: in the unit of the sheet it is on, named, with thousands
+    separators. 6096.02 (万元) → '6,096.02万元'; on a `单位：元` sheet (scale 0.0001) → '60,960,200.00元'."""
+    number = Decimal(value) / scale
+    return f"{number:,.{_places(number)}f}{'元' if scale == YUAN else '万元'}"
+
+
+def _places(value: Decimal) -> int:
+    """2 decimals, more when stored (up to 8)."""
+    return min(max(2, -value.normalize().as_tuple().exponent), 8) if value != 0 else 2
 
 
 def cell_value(slot: Slot, value):
@@ -74,7 +97,8 @@ def cell_at(workbook, sheet: str, ref: str):
 
 def _write(cell, slot: Slot, value) -> None:
     if slot.inline_label is not None:
-        cell.value = f"{slot.inline_label}{display(value, slot.type)}"
+        number = Decimal(value) / slot.scale if slot.type == "amount" else value  # in the sheet's unit
+        cell.value = f"{slot.inline_label}{display(number, slot.type)}"
         if cell.value.startswith(("=", "+", "-", "@")):
             cell.data_type = "s"  # a label copied from the input stays text, never a formula
         return
@@ -109,9 +133,9 @@ def recompute_cells(workbook, completion: Completion, keys: set[str]) -> list[tu
         cell = cell_at(workbook, slot.sheet, slot.cell)
         if cell is None:
             continue
-        old = display(slot.value, slot.type)
+        old, new = (value_text(v, slot.type, slot.scale) for v in (slot.value, result.value))
         _write(cell, slot, result.value)
-        cell.comment = Comment(f"原填报值：{old}；已按公式重算为 {display(result.value, slot.type)}", "perfxlsx")
+        cell.comment = Comment(f"原填报值：{old}；已按公式重算为 {new}", "perfxlsx")
         replaced.append((slot, slot.value, result.value))
     return replaced
 
@@ -142,7 +166,8 @@ def inputs_text(completion: Completion, pairs) -> str:
     for key, value in pairs:
         slot = slots.get(key)
         where = f"[{slot.where}]" if slot is not None and slot.found else "[未找到]"
-        parts.append(f"{slot.label if slot else key}{where}={display(value, slot.type if slot else 'amount') or '空'}")
+        shown = value_text(value, slot.type, slot.scale) if slot else value_text(value)
+        parts.append(f"{slot.label if slot else key}{where}={shown or '空'}")
     return "；".join(parts)
 
 
@@ -150,8 +175,8 @@ def work_rows(completion: Completion, figures: dict[str, Figure]) -> list[list]:
     """Rows of the 计算过程 sheet: every figure of figures.py, then every derived cell."""
     rows = []
     for fig in figures.values():
-        inputs = "；".join(f"{i['label']}[{i['cell'] or '未找到'}]={display(i['value'], i['type']) if i['value'] is not None else '空'}"
-                          for i in fig.inputs)
+        inputs = "；".join(f"{i['label']}[{i['cell'] or '未找到'}]={value_text(i['value'], i['type'], i['scale']) or '空'}"
+                           for i in fig.inputs)
         rows.append([fig.name, fig.cell or "", fig.formula, inputs, display(fig.value, "rate") if fig.value is not None else "",
                      "", "已计算" if fig.value is not None else f"无法计算（{fig.note}）"])
     for result in completion.results.values():
@@ -167,8 +192,8 @@ def work_rows(completion: Completion, figures: dict[str, Figure]) -> list[list]:
         else:
             status = "已填入"
         rows.append([slot.label, slot.where if slot.found else "", formula_text(completion, result),
-                     inputs_text(completion, result.inputs), display(result.value, slot.type),
-                     display(slot.value, slot.type) if slot.stated else "", status])
+                     inputs_text(completion, result.inputs), value_text(result.value, slot.type, slot.scale),
+                     value_text(slot.value, slot.type, slot.scale) if slot.stated else "", status])
     return rows
 
 
@@ -179,7 +204,7 @@ def add_work_sheet(workbook, completion: Completion, figures: dict[str, Figure],
     ws = workbook.create_sheet(WORK_SHEET)
     header = ["序号", "项目", "位置", "公式", "代入数值（含单元格）", "计算值", "表中填报值", "处理"]
     widths = [6, 30, 22, 40, 70, 16, 14, 20]
-    ws.append(["计算过程（金额单位：万元）"])
+    ws.append(["计算过程（金额按所在表的单位列出）"])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
     ws["A1"].font = Font(name=FONT, size=14, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center")

@@ -186,6 +186,21 @@ def test_inline_breakdown_read_and_total_filled_back_as_text(tmp_path):
     assert form["A7"].value == "其中：一般公共预算：1873.66"
 
 
+def test_inline_total_on_a_yuan_form_is_written_in_yuan(tmp_path):
+    """The same inline lines on a 自评表 kept in 元: the filled-in total is in 元 too."""
+    path = made(messy.build_yuan_form, tmp_path)
+    wb = openpyxl.load_workbook(path)
+    form = wb["整体支出绩效自评表"]
+    for ref, text in messy.INLINE_BREAKDOWN.items():
+        label, _, number = text.rpartition("：")
+        yuan = f"{label}：{int(float(number) * 10000)}" if number and label else text
+        messy.merge_anew(form, ref, yuan)
+    wb.save(path)
+    report = api.fill(path, tmp_path / "out")
+    assert "整体支出绩效自评表!A6" in report.filled
+    assert sheet_of(report.output, "整体支出绩效自评表")["A6"].value == "按收入性质分：75380300.00"
+
+
 # ---- 6. numbers typed as text --------------------------------------------------------------------------
 def test_numbers_typed_as_text(tmp_path, pristine):
     path = made(messy.build_text_numbers, tmp_path)
@@ -271,6 +286,23 @@ def test_basic_sheet_in_yuan_gives_the_same_rates_and_fills_in_yuan(tmp_path, pr
     done = sheet_of(report.output, "基础数据表")
     sangong, car = (where(pristine, k).split("!")[1] for k in ("basic.funds.sangong.final", "basic.funds.car.final"))
     assert done[sangong].value == pytest.approx(2584800.0) and done[car].value == pytest.approx(2362500.0)  # in 元
+
+
+def test_findings_on_a_yuan_sheet_speak_in_yuan(tmp_path):
+    """A clerk who filled in 元 reads 元 back: in the message, the 审核结果 columns and 计算过程."""
+    path = made(messy.build_yuan_basic, tmp_path)
+    wb = openpyxl.load_workbook(path)
+    messy.put(wb, messy.cells_of(wb), "basic.funds.car.final", 2362600)  # 100 元 more than 购置 + 运行维护
+    wb.save(path)
+    report = api.fill(path, tmp_path / "out")
+    [car] = [f for f in report.findings if f.rule == "car-total"]
+    assert "填报 2,362,600.00元" in car.message and "计算为 2,362,500.00元，相差 100.00元" in car.message
+    assert car.stated == D("236.26")  # the data (and --json) stay in 万元
+    out = openpyxl.load_workbook(report.output)
+    row = next(r for r in out["审核结果"].iter_rows(min_row=3, values_only=True) if r[2] == "car-total")
+    assert row[7:10] == ("2,362,600.00元", "2,362,500.00元", "100.00元")
+    work = "\n".join(str(r[4]) for r in out["计算过程"].iter_rows(min_row=3, values_only=True))
+    assert "=855,100.00元" in work and "=85.51" not in work
 
 
 # ---- 10. a field that cannot be found ------------------------------------------------------------------

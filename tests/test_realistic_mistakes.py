@@ -14,20 +14,20 @@ D = Decimal
 MISTAKES = {
     # name: (changes, rule, field reported, words the message must contain)
     "合计多填了0.3万元": ({"ie.income.1.total": D("6096.32")}, "income-total", "ie.income.1.total",
-                      ["6096.32", "6096.02", "0.30"]),
+                      ["6,096.32万元", "6,096.02万元", "相差 0.30万元"]),
     "汇总行漏加一个机构": ({"ie.income.summary.total": D("10051.98")}, "summary-row", "ie.income.summary.total",
-                     ["10051.98", "各机构合计为 10246.65"]),
+                     ["10,051.98万元", "各机构合计为 10,246.65万元"]),
     "执行率填成100%": ({"dept.money.total.rate": "100%"}, "stated-rate", "dept.money.total.rate",
                    ["100.00%", "87.57%", "全年执行数", "全年预算数"]),
     "三公明细加不起来": ({"ie.sangong.1.reception": D("6.59")}, "sangong-table-total", "ie.sangong.1.total",
-                   ["174.39", "175.39"]),
+                   ["174.39万元", "175.39万元"]),
     "收入性质与支出性质对不上": ({"dept.breakdown.by_income.general": D("7541.03"), "dept.breakdown.by_spending.basic": D("4870.15"),
                        "dept.breakdown.by_spending.project": D("2667.88")}, "breakdown-balance",
-                      "dept.breakdown.by_income.total", ["7541.03", "7538.03", "3.00"]),
+                      "dept.breakdown.by_income.total", ["7,541.03万元", "7,538.03万元", "相差 3.00万元"]),
     "万元表里填了元": ({"ie.assets.3.in_use": D("2546300")}, "unit-slip", "ie.assets.3.in_use",
-                  ["2546300", "疑似以元填报", "254.63"]),
+                  ["2,546,300.00万元", "疑似以元填报", "254.63万元"]),
     "当年结余符号反了": ({"ie.spending.2.year_balance": D("5.85")}, "year-balance", "ie.spending.2.year_balance",
-                   ["5.85", "-5.85"]),
+                   ["5.85万元", "-5.85万元"]),
 }
 
 

@@ -91,7 +91,7 @@ def test_recompute_replaces_stated_derived_values(tmp_path):
     sheet, cell = where("ie.income.1.total")
     wb = openpyxl.load_workbook(report.output)
     assert wb[sheet][cell].value == pytest.approx(6096.02)
-    assert "6096.32" in wb[sheet][cell].comment.text
+    assert "原填报值：6,096.32万元" in wb[sheet][cell].comment.text
     assert ["recomputed", sheet, cell] in report.flatten(["rule", "sheet", "cell"])
     # by default the clerk's value is kept
     kept = api.fill(path, tmp_path / "kept")

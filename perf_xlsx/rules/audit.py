@@ -9,7 +9,7 @@ from ..reading import same_institution
 from ..layout import describe_key
 from ..model import Institution, Slot
 from ..report import Finding
-from ..writing import display, formula_text, inputs_text
+from ..writing import formula_text, inputs_text, value_text
 from .catalogue import Rule, load_rules
 from .tolerance import ZERO, classify, half, half_unit, own_half
 
@@ -36,9 +36,16 @@ class Audit:
         slot = self.slot(key)
         return slot.label if slot else describe_key(key)
 
+    def text(self, value, key: str | None = None) -> str:
+        """A value as messages show it (see writing.value_text), in the unit of the sheet of `key`'s cell."""
+        return value_text(value, *self.unit_of(self.slot(key) if key else None)) if value is not None else "空"
+
     @staticmethod
-    def text(value, type_: str = "amount") -> str:
-        return display(value, type_) if value is not None else "空"
+    def unit_of(slot: Slot | None) -> tuple[str, Decimal]:
+        """(type, scale) a slot's values are shown with; amounts of an unknown cell in 万元."""
+        if slot is None:
+            return "amount", Decimal(1)
+        return slot.type, slot.scale
 
     @staticmethod
     def round_score(value) -> Decimal:
@@ -84,7 +91,8 @@ class Audit:
             return
         self.finding(rule, slot, stated=a, computed=b, difference=diff, tolerance=envelope,
                      severity=None if outcome == "error" else "rounding",
-                     formula=f"{slot.label} = {self.label(right)}：{self.text(a)} − {self.text(b)} = {self.text(diff)}")
+                     formula=f"{slot.label} = {self.label(right)}：{self.text(a, left)} − {self.text(b, left)} = "
+                             f"{self.text(diff, left)}")
 
     # ---- 元/万元 --------------------------------------------------------------------------------
     def explain_slip(self, result: Result, slot: Slot) -> bool:
@@ -167,13 +175,13 @@ class Audit:
         if (rule.id, sheet, cell) in self._seen:
             return
         self._seen.add((rule.id, sheet, cell))
-        type_ = slot.type if slot is not None else "amount"
+        unit = self.unit_of(slot)
         label = label or (slot.label if slot is not None else "")
         if formula is None and result is not None:
             formula = f"{formula_text(self.completion, result)}：{inputs_text(self.completion, result.inputs)}"
-        values = {"label": label, "where": f"{sheet}!{cell}" if cell else (sheet or ""),
-                  "stated": self._fmt(stated, type_), "computed": self._fmt(computed, type_),
-                  "difference": self._fmt(difference, type_), "tolerance": self._fmt(tolerance, type_),
+        shown = {name: value_text(value, *unit) for name, value in
+                 (("stated", stated), ("computed", computed), ("difference", difference), ("tolerance", tolerance))}
+        values = {"label": label, "where": f"{sheet}!{cell}" if cell else (sheet or ""), **shown,
                   "formula": formula_text(self.completion, result) if result is not None else "", "detail": detail}
         text = message or rule.message.format(**values)
         if severity == "rounding":
@@ -181,15 +189,5 @@ class Audit:
         self.findings.append(Finding(
             rule=rule.id, severity=severity or rule.severity, sheet=sheet, cell=cell,
             message=text, labels=[label] if label else [],
-            stated=stated, computed=computed, difference=difference, tolerance=tolerance,
+            stated=stated, computed=computed, difference=difference, tolerance=tolerance, shown=shown,
             title=rule.title, formula=formula or ""))
-
-    @staticmethod
-    def _fmt(value, type_: str) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, str):
-            return value
-        if type_ == "rate":
-            return display(value, "rate")
-        return display(value, "score" if type_ == "score" else "amount")

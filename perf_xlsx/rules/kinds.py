@@ -98,7 +98,7 @@ def equals(rule: Rule, audit: Audit) -> None:
         outcomes = [audit.outcome(left, r) for r in present]
         if all(o == "error" for o in outcomes):
             audit.finding(rule, audit.slot(left), stated=audit.shown(left),
-                          computed="、".join(audit.text(audit.shown(r)) for r in present))
+                          computed="、".join(audit.text(audit.shown(r), left) for r in present))
         return
     audit.compare(rule, left, present[0])
 
