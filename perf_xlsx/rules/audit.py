@@ -72,8 +72,13 @@ class Audit:
     # ---- comparing -----------------------------------------------------------------------------
     def outcome(self, left: str, right: str) -> str | None:
         diff = Decimal(self.shown(left)) - Decimal(self.shown(right))
-        own = half(self.completion, left)
-        return classify(diff, own, own + half(self.completion, right))
+        return classify(diff, *self.twin_tolerance(left, right))
+
+    def twin_tolerance(self, left: str, right: str) -> tuple[Decimal, Decimal]:
+        """(own, envelope) of two figures that should be equal: either side's rounding alone is no
+        finding (a 元-exact figure against its 2-decimal 万元 twin is 一致), both together are 尾差."""
+        a, b = half(self.completion, left), half(self.completion, right)
+        return max(a, b), a + b
 
     def compare(self, rule: Rule, left: str, right: str) -> None:
         """left = right, within the rounding envelope of both (see tolerance.py)."""
@@ -81,8 +86,7 @@ class Audit:
         if a is None or b is None:
             return
         diff = Decimal(a) - Decimal(b)
-        own = half(self.completion, left)
-        envelope = own + half(self.completion, right)
+        own, envelope = self.twin_tolerance(left, right)
         outcome = classify(diff, own, envelope)
         if outcome is None:
             return
