@@ -63,12 +63,13 @@ def sheet_scale(grid: Grid) -> Decimal:
 
 
 def format_decimals(number_format: str) -> int | None:
-    """Decimals a number format shows (`#,##0.00` → 2, `0` → 0); None for General (shows what is stored)."""
+    """Decimals of the stored number a format shows (`#,##0.00` → 2, `0` → 0; `0.00%` → 4, as it shows
+    0.8699 as 86.99%); None for General (shows what is stored)."""
     section = number_format.split(";")[0]
     if not re.search(r"[0#]", section) or section.lower() == "general":
         return None
     match = re.search(r"\.([0#]+)", section)
-    return len(match.group(1)) if match else 0
+    return (len(match.group(1)) if match else 0) + (2 if "%" in section.replace("\\%", "") else 0)
 
 
 # ---- values ------------------------------------------------------------------------------------

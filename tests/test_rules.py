@@ -139,3 +139,25 @@ def test_a_unit_typed_in_the_cell_sets_its_rounding(typed, expected, tmp_path):
     sheet, cell = where("ie.income.1.total")
     found = [f.severity for f in report.findings if f.rule == "income-total" and (f.sheet, f.cell) == (sheet, cell)]
     assert found == ([] if expected is None else [expected])
+
+
+@pytest.mark.parametrize("value, number_format, fires", [
+    (0.88, "0%", False),        # shows 88%: 87.57% printed to whole percents
+    (0.87, "0%", True),         # shows 87%: off by more than its half-percent
+    (0.876, "0.0%", False),     # 87.6% ± 0.05%
+    (0.8757, "0.00%", False),
+    (0.8750, "0.00%", True),    # 87.50%: 0.07 points off at 2 decimals
+    ("88%", None, False),       # typed as text: as printed
+    ("87%", None, True),
+    ("87.50%", None, True),
+])
+def test_a_stated_rate_is_checked_as_printed(value, number_format, fires, tmp_path):
+    """rules.md §2: rates are stated to the decimals they are printed with (预算执行率 is 87.57…%)."""
+    path = variant(tmp_path, {"dept.money.total.rate": value})
+    if number_format:
+        wb = openpyxl.load_workbook(path)
+        sheet, cell = where("dept.money.total.rate")
+        wb[sheet][cell].number_format = number_format
+        wb.save(path)
+    found = [f for f in api.check(path).findings if f.rule == "stated-rate"]
+    assert bool(found) == fires, [f.message for f in found]

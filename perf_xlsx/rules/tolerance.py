@@ -34,12 +34,8 @@ def own_half(slot: Slot | None) -> Decimal:
     declared = DECLARED.get(slot.type)
     if declared is None:  # head counts are exact
         return ZERO
-    if slot.type == "rate":  # decimals counted in percent: '86.99%' typed, or 0.8699 stored
-        stored = slot.decimals or 0
-        if not isinstance(slot.raw, str):
-            stored -= 2
-        shown = 2  # percent with 2 decimals = 4 decimals of the fraction
-        return ZERO if stored > shown else half_unit(shown + 2)
+    if slot.type == "rate" and isinstance(slot.raw, str):  # as typed: '87%' is 87% ± 0.5%
+        return half_unit((slot.decimals or 0) + 2)  # decimals typed in percent, +2 for the fraction
     shown = slot.format_decimals if slot.format_decimals is not None else declared
     if slot.decimals is not None and slot.decimals > shown:
         return ZERO  # Excel hides digits: the stored value is what was meant
