@@ -86,9 +86,13 @@ CASES: dict[str, tuple[dict, str, dict]] = {
     "stated-total-score": ({"dept.closing.total": D("90")}, "dept.closing.total", {}),
     "stated-grade": ({"dept.closing.grade": "良"}, "dept.closing.grade", {}),
     "unit-slip": ({"ie.income.2.fiscal": D("3699100")}, "ie.income.2.fiscal", {}),
-    # a blank total: no identity to break, only the size gives the slip away
-    "unit-slip-peers": ({"ie.income.2.fiscal": D("3699100"), "ie.income.2.total": "", "ie.income.summary.fiscal": "",
-                         "ie.income.summary.total": ""}, "ie.income.2.fiscal", {}),
+    "unit-slip-size": ({"basic.funds.procurement.final": D("3457775.58")}, "basic.funds.procurement.final",
+                       {"basic.funds.procurement.final": D("345.78")}),
+    # totals blank (no identity to break), too small beside the department for unit-slip-size,
+    # but 10,000× the rest of its column
+    "unit-slip-peers": ({"ie.sangong.2.reception": D("41600"), "ie.sangong.2.total": "",
+                         "ie.sangong.summary.reception": "", "ie.sangong.summary.total": ""},
+                        "ie.sangong.2.reception", {}),
     "staff-over-quota": ({"basic.staff.actual": 150}, "basic.staff.rate", {}),
     "sangong-over-budget": ({"basic.funds.sangong.budget": D("200")}, "basic.funds.sangong.final", {}),
     "sangong-increase": ({"basic.funds.sangong.prev_final": D("200")}, "basic.funds.sangong.final", {}),

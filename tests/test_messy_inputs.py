@@ -307,6 +307,20 @@ def test_findings_on_a_yuan_sheet_speak_in_yuan(tmp_path):
     assert "=855,100.00元" in work and "=85.51" not in work
 
 
+def test_an_amount_typed_in_wan_on_a_yuan_sheet_is_blamed_there(tmp_path):
+    """On a 基础数据表 kept in 元, 项目支出 typed in 万元 (2667.88): 10,000× smaller than 收支情况's
+    2,667.88 万元. The slip is the 元 sheet's cell, not the 万元 one it disagrees with."""
+    path = made(messy.build_yuan_basic, tmp_path)
+    wb = openpyxl.load_workbook(path)
+    messy.put(wb, messy.cells_of(wb), "basic.funds.project.final", 2667.88)
+    wb.save(path)
+    report = api.check(path)
+    errors = [(f.rule, f.where) for f in report.findings if f.severity == "error"]
+    assert errors == [("unit-slip", where(api.evaluate(path), "basic.funds.project.final"))]
+    [slip] = [f for f in report.findings if f.rule == "unit-slip"]
+    assert "为 2,667.88元" in slip.message and "疑似以万元填报；本表单位为元" in slip.message
+
+
 # ---- 10. a field that cannot be found ------------------------------------------------------------------
 def test_missing_label_is_named_and_leaves_its_figure_blank(tmp_path):
     path = made(messy.build_missing_label, tmp_path)

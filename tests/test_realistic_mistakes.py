@@ -26,6 +26,8 @@ MISTAKES = {
                       "dept.breakdown.by_income.total", ["7,541.03万元", "7,538.03万元", "相差 3.00万元"]),
     "万元表里填了元": ({"ie.assets.3.in_use": D("2546300")}, "unit-slip", "ie.assets.3.in_use",
                   ["2,546,300.00万元", "疑似以元填报", "254.63万元"]),
+    "政府采购金额填成元": ({"basic.funds.procurement.final": D("3457775.58")}, "unit-slip-size",
+                   "basic.funds.procurement.final", ["3,457,775.58万元", "本部门资金规模", "疑似以元填报"]),
     "当年结余符号反了": ({"ie.spending.2.year_balance": D("5.85")}, "year-balance", "ie.spending.2.year_balance",
                    ["5.85万元", "-5.85万元"]),
 }

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from statistics import median_low
 
 from ..derive import Completion, Result, rounded
 from ..figures import Figure
 from ..reading import same_institution
-from ..layout import describe_key
+from ..layout import YUAN, describe_key
 from ..model import Institution, Slot
 from ..report import Finding
 from ..writing import formula_text, inputs_text, value_text
@@ -100,10 +101,11 @@ class Audit:
 
     # ---- 元/万元 --------------------------------------------------------------------------------
     def explain_slip(self, result: Result, slot: Slot) -> bool:
-        """Is a broken identity explained by one amount typed in 元 (10,000×)? Then report that instead.
+        """Is a broken identity explained by one amount typed in the wrong unit? Then report that instead.
 
-        The identity with that amount ÷ 10,000 must hold within the envelope plus the half-cent of the
-        converted amount, and the converted amount must itself exceed that tolerance: otherwise
+        On a 万元 sheet the slip is an amount typed in 元 (10,000× too big), on a 元 sheet one typed in
+        万元 (10,000× too small). With that amount converted the identity must hold within the envelope
+        plus the 万元 half-cent, and the converted amount must itself exceed that tolerance: otherwise
         "typed in 元" cannot be told from "left out" (an omitted institution is not a slip).
         """
         factor = Decimal(self.rules["unit-slip"].get("ratio"))
@@ -113,41 +115,75 @@ class Audit:
         tolerance = envelope + half_unit(2)
         if slot.key in self._slipped or any(k in self._slipped for k, _ in result.derivation.inputs):
             return True
-        if abs(stated) > factor * tolerance and computed != 0 and abs(stated / factor - computed) <= tolerance:
-            self.slip(slot.key, computed, factor)
+        total_factor = factor if slot.scale != YUAN else 1 / factor  # what the total's slip multiplies by
+        if computed != 0 and min(abs(stated), abs(stated / total_factor)) > tolerance \
+                and abs(stated / total_factor - computed) <= tolerance:
+            self.slip(slot.key, computed, total_factor)
             return True
         for key, weight in result.derivation.inputs:
             part = self.slot(key)
             value = self.shown(key)
-            if part is None or not part.stated or not value or abs(Decimal(value)) <= factor * tolerance:
+            if part is None or not part.stated or not value:
                 continue
-            fixed = computed - Decimal(weight) * Decimal(value) + Decimal(weight) * Decimal(value) / factor
+            part_factor = factor if part.scale != YUAN else 1 / factor
+            if min(abs(Decimal(value)), abs(Decimal(value) / part_factor)) <= tolerance:
+                continue
+            fixed = computed - Decimal(weight) * Decimal(value) + Decimal(weight) * Decimal(value) / part_factor
             if abs(stated - fixed) <= tolerance:
-                self.slip(key, Decimal(value) / factor, factor)
+                self.slip(key, Decimal(value) / part_factor, part_factor)
                 return True
         return False
 
     def _slip_between(self, left: str, right: str) -> bool:
+        """Two figures that should be equal but are 10,000× apart: the big one typed in 元 on a 万元
+        sheet, or the small one in 万元 on a 元 sheet. When both could be, the department's size
+        decides (a 元-sized big one is the slip)."""
         factor = Decimal(self.rules["unit-slip"].get("ratio"))
         a, b = Decimal(self.shown(left)), Decimal(self.shown(right))
         envelope = half(self.completion, left) + half(self.completion, right)
         tolerance = envelope + half_unit(2)
-        for key, value, other in ((left, a, b), (right, b, a)):
-            slot = self.slot(key)
-            if slot is not None and slot.stated and other != 0 and abs(value) > factor * tolerance \
-                    and abs(value / factor - other) <= tolerance:
-                self.slip(key, other, factor)
+        for big, value, small, other in ((left, a, right, b), (right, b, left, a)):
+            if other == 0 or abs(value) <= factor * tolerance or abs(value / factor - other) > tolerance:
+                continue
+            big_slot, small_slot = self.slot(big), self.slot(small)
+            inflated = big_slot is not None and big_slot.stated and big_slot.scale != YUAN
+            deflated = small_slot is not None and small_slot.stated and small_slot.scale == YUAN
+            if deflated and (not inflated or self.yuan_sized(value) is False):
+                self.slip(small, value, 1 / factor)
+                return True
+            if inflated:
+                self.slip(big, other, factor)
                 return True
         return False
 
+    def department_size(self) -> Decimal | None:
+        """本部门资金规模 (万元): the median of the department totals named by unit-slip-size's `reference`
+        (low median: one total typed in 元 does not move it); None when unknown or two disagree wildly."""
+        if not hasattr(self, "_size"):
+            rule = self.rules.get("unit-slip-size")
+            values = sorted(abs(Decimal(v)) for k in (rule.get("reference") if rule else [])
+                            if (v := self.shown(k)) is not None and Decimal(v) != 0)
+            ambiguous = not values or (len(values) == 2 and values[1] > 100 * values[0])
+            self._size = None if ambiguous else median_low(values)
+        return self._size
+
+    def yuan_sized(self, value) -> bool | None:
+        """Is an amount (万元) a 元-sized number for this department (≥ size_ratio × its size)? None: unknown."""
+        size = self.department_size()
+        if size is None:
+            return None
+        return abs(Decimal(value)) >= Decimal(self.rules["unit-slip-size"].get("size_ratio")) * size
+
     def slip(self, key: str, expected, ratio, rule: Rule | None = None) -> None:
-        """Report `key` as typed in 元 (once, whichever rule sees it first)."""
+        """Report `key` as typed in the wrong unit (once, whichever rule sees it first): `ratio` is how
+        many times too big it is (10,000: typed in 元 on a 万元 sheet; 1/10,000: in 万元 on a 元 sheet)."""
         if key in self._slipped:
             return
         self._slipped.add(key)
         slot = self.slot(key)
+        hint = "疑似以元填报；本表单位为万元" if Decimal(ratio) >= 1 else "疑似以万元填报；本表单位为元"
         self.finding(rule or self.rules["unit-slip"], slot, stated=slot.value, computed=Decimal(expected),
-                     detail=f"{Decimal(ratio):,.0f}")
+                     detail=f"{Decimal(ratio):,.0f}", hint=hint)
 
     def peer_groups(self) -> list[list[str]]:
         """Amounts that should be of one size: a column of a 收支情况 table; a row of a money matrix."""
@@ -173,7 +209,7 @@ class Audit:
 
     def finding(self, rule: Rule, slot: Slot | None, *, stated=None, computed=None, difference=None, tolerance=None,
                 result: Result | None = None, severity: str | None = None, message: str | None = None,
-                formula: str | None = None, detail: str = "", label: str | None = None) -> None:
+                formula: str | None = None, detail: str = "", label: str | None = None, hint: str = "") -> None:
         sheet = slot.sheet if slot is not None else None
         cell = slot.cell if slot is not None else None
         if (rule.id, sheet, cell) in self._seen:
@@ -186,7 +222,8 @@ class Audit:
         shown = {name: value_text(value, *unit) for name, value in
                  (("stated", stated), ("computed", computed), ("difference", difference), ("tolerance", tolerance))}
         values = {"label": label, "where": f"{sheet}!{cell}" if cell else (sheet or ""), **shown,
-                  "formula": formula_text(self.completion, result) if result is not None else "", "detail": detail}
+                  "formula": formula_text(self.completion, result) if result is not None else "", "detail": detail,
+                  "hint": hint}
         text = message or rule.message.format(**values)
         if severity == "rounding":
             text += "，在舍入允许范围内（尾差）"

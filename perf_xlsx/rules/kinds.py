@@ -9,6 +9,8 @@ from decimal import Decimal
 from fnmatch import fnmatchcase
 from statistics import median
 
+from ..layout import YUAN
+from ..numbers import typed_amount_unit
 from .audit import Audit
 from .catalogue import Rule
 from .tolerance import ZERO, classify, half, own_half, ratio_interval
@@ -148,6 +150,18 @@ def unit_slip(rule: Rule, audit: Audit) -> None:
             audit.explain_slip(result, slot)
 
 
+def unit_slip_size(rule: Rule, audit: Audit) -> None:
+    """An amount on a 万元 sheet at least `size_ratio`× the department's size: a 元-sized number.
+    Amounts with a unit typed in the cell ('300元') are read in that unit and not checked."""
+    for key, slot in audit.completion.filing.slots.items():
+        if slot.type != "amount" or slot.scale == YUAN or not slot.stated or not slot.found or not slot.value \
+                or typed_amount_unit(slot.raw) is not None:
+            continue
+        if audit.yuan_sized(slot.value):
+            size = audit.department_size()
+            audit.slip(key, size, abs(Decimal(slot.value)) / size, rule)
+
+
 def unit_slip_peers(rule: Rule, audit: Audit) -> None:
     """An amount `peer_ratio`× the median of its peers (same column of a table, same row of a matrix):
     only plausible, so a 提示; a slip that breaks an identity is reported by `unit-slip` as 错误."""
@@ -248,6 +262,7 @@ KINDS = {
     "at-most": at_most,
     "projects": projects,
     "unit-slip": unit_slip,
+    "unit-slip-size": unit_slip_size,
     "unit-slip-peers": unit_slip_peers,
     "figure": figure,
     "no-reason": no_reason,
