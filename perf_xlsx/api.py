@@ -50,11 +50,40 @@ def evaluate(path: Path, scheme: str = DEFAULT_SCHEME) -> Evaluation:
 
         raise NotABasicDataWorkbook("未找到任何一张表样（基础数据表、收支情况、整体支出绩效自评表、项目支出绩效自评表），"
                                     "请确认各表标题未被删除。", path)
+    return _assess(path, workbook, filing, scheme)
+
+
+def _assess(path: Path, workbook, filing: Filing, scheme: str) -> Evaluation:
+    """Recompute a filing and run the rules on it (复算与审核)."""
     completion = Completion(filing, scheme)
     figures = compute(completion)
     report = Report(file=path, unit=filing.unit, year=filing.year, figures=figures, scores=scores_of(completion),
                     findings=problem_findings(completion) + rules.run(completion, figures))
     return Evaluation(workbook, filing, completion, report)
+
+
+def _recompute(ev: Evaluation, scheme: str) -> tuple[Evaluation, dict[str, object]]:
+    """`--recompute` (按公式重算): every stated derived value its formula disagrees with is set aside and
+    computed instead, then the whole workbook again, so that what was built on a replaced value (a
+    summary row, 当年结余, a rate) follows it; until no stated value disagrees. Returns the new
+    evaluation and the set-aside values by key."""
+    identities = {r.id for r in rules.load_rules() if r.kind == "identity"}  # stated derived vs formula
+    replaced: dict[str, object] = {}
+    while True:
+        flagged = {f"{f.sheet}!{f.cell}" for f in ev.report.findings if f.rule in identities}
+        keys = [k for k, s in ev.filing.slots.items() if s.found and s.stated and s.where in flagged
+                and k not in replaced and ev.completion.computed(k) is not None]
+        if not keys:
+            break
+        for key in keys:
+            replaced[key] = ev.filing.slots[key].value
+            ev.filing.slots[key].value = None  # as if left blank: computed and filled in
+        ev = _assess(ev.report.file, ev.workbook, ev.filing, scheme)
+    # a value flagged only because it was built on a wrong one is right again once that is fixed: kept
+    kept = [k for k, old in replaced.items() if ev.completion.computed(k) == old]
+    for key in kept:
+        ev.filing.slots[key].value = replaced.pop(key)
+    return (_assess(ev.report.file, ev.workbook, ev.filing, scheme) if kept else ev), replaced
 
 
 def check(path: Path, scheme: str = DEFAULT_SCHEME) -> Report:
@@ -70,25 +99,26 @@ def fill(path: Path, out_dir: Path | None = None, recompute: bool = False, schem
     sheets 审核结果 and 计算过程 are added; 说明 typed into an earlier output is carried over.
     """
     from .findings_sheet import add_findings_sheet, carried_notes, mark_cells
-    from .writing import add_work_sheet, fill_cells, recompute_cells, save_deterministic
+    from .writing import add_work_sheet, fill_cells, note_replaced, save_deterministic
 
     path = Path(path)
     target = output_path(path, out_dir)
     if target.resolve() == path.resolve():
         raise PerfXlsxError("输出文件与输入文件相同，为保护原文件已停止；请换一个输出文件夹。", path)
     ev = evaluate(path, scheme)
+    ev, replaced = _recompute(ev, scheme) if recompute else (ev, {})
     report = ev.report
     filled = fill_cells(ev.workbook, ev.completion)
-    if recompute:
-        identities = {r.id for r in rules.load_rules() if r.kind == "identity"}  # stated derived vs formula
-        flagged = {f"{f.sheet}!{f.cell}" for f in report.findings if f.rule in identities}
-        keys = {k for k, s in ev.filing.slots.items() if s.found and s.where in flagged}
-        for slot, old, new in recompute_cells(ev.workbook, ev.completion, keys):
+    for result in filled:
+        if result.key in replaced:
+            slot, old, new = ev.filing.slots[result.key], replaced[result.key], result.value
+            old_text, new_text = value_text(old, slot.type, slot.scale), value_text(new, slot.type, slot.scale)
+            note_replaced(ev.workbook, slot, old_text, new_text)
             report.findings.append(Finding(
                 rule="recomputed", severity="warning", sheet=slot.sheet, cell=slot.cell, labels=[slot.label],
                 stated=old, computed=new, title="已按公式重算（--recompute）",
-                message=f"{slot.label} 原填报 {value_text(old, slot.type, slot.scale)}，"
-                        f"已按公式重算为 {value_text(new, slot.type, slot.scale)}"))
+                shown={"stated": old_text, "computed": new_text},
+                message=f"{slot.label} 原填报 {old_text}，已按公式重算为 {new_text}"))
     notes = carried_notes(target)
     for finding in report.findings:
         finding.note = notes.get((finding.rule, finding.sheet or "", finding.cell or ""), "")
@@ -96,7 +126,7 @@ def fill(path: Path, out_dir: Path | None = None, recompute: bool = False, schem
     add_findings_sheet(ev.workbook, report.findings)
     add_work_sheet(ev.workbook, ev.completion, report.figures, report.scores)
     save_deterministic(ev.workbook, target)
-    report.filled = [ev.filing.slots[r.key].where for r in filled]
+    report.filled = [ev.filing.slots[r.key].where for r in filled if r.key not in replaced]
     report.output = target
     return report
 

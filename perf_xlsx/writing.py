@@ -120,24 +120,13 @@ def fill_cells(workbook, completion: Completion) -> list[Result]:
     return filled
 
 
-def recompute_cells(workbook, completion: Completion, keys: set[str]) -> list[tuple[Slot, object, object]]:
-    """`--recompute`: replace stated derived values (at `keys`) by the computed ones; the old value goes
-    into the cell comment. Returns (slot, old, new) for each replaced cell."""
+def note_replaced(workbook, slot: Slot, old: str, new: str) -> None:
+    """`--recompute`: the cell of a stated value replaced by the computed one keeps the old in a comment."""
     from openpyxl.comments import Comment
 
-    replaced = []
-    for key in sorted(keys):
-        slot, result = completion.filing.slots.get(key), completion.results.get(key)
-        if slot is None or result is None or result.value is None or not slot.found or not slot.stated:
-            continue
-        cell = cell_at(workbook, slot.sheet, slot.cell)
-        if cell is None:
-            continue
-        old, new = (value_text(v, slot.type, slot.scale) for v in (slot.value, result.value))
-        _write(cell, slot, result.value)
+    cell = cell_at(workbook, slot.sheet, slot.cell)
+    if cell is not None:
         cell.comment = Comment(f"原填报值：{old}；已按公式重算为 {new}", "perfxlsx")
-        replaced.append((slot, slot.value, result.value))
-    return replaced
 
 
 def formula_text(completion: Completion, result: Result) -> str:

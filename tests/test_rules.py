@@ -161,3 +161,21 @@ def test_a_stated_rate_is_checked_as_printed(value, number_format, fires, tmp_pa
         wb.save(path)
     found = [f for f in api.check(path).findings if f.rule == "stated-rate"]
     assert bool(found) == fires, [f.message for f in found]
+
+
+def test_recompute_carries_through_to_what_was_built_on_the_replaced_value(tmp_path):
+    """本级 收入合计 typed 0.30 too high and the 汇总 row added up from it: both are recomputed, and
+    the 汇总 row follows the corrected 本级 value instead of keeping the old sum."""
+    path = variant(tmp_path, {"ie.income.1.total": 6096.32, "ie.income.summary.total": 10246.95,
+                              "ie.spending.1.year_balance": -15.67})  # right, by the corrected 收入合计
+    report = api.fill(path, tmp_path / "out", recompute=True)
+    wb = openpyxl.load_workbook(report.output)
+    for key, value in (("ie.income.1.total", 6096.02), ("ie.income.summary.total", 10246.65)):
+        sheet, cell = where(key)
+        assert wb[sheet][cell].value == pytest.approx(value), key
+        assert ["recomputed", sheet, cell] in report.flatten(["rule", "sheet", "cell"])
+    assert [f for f in report.findings if f.severity == "error"] == []
+    # 当年结余 disagreed with the wrong 收入合计 but was right all along: the clerk's value stays
+    sheet, cell = where("ie.spending.1.year_balance")
+    assert ["recomputed", sheet, cell] not in report.flatten(["rule", "sheet", "cell"])
+    assert wb[sheet][cell].value == pytest.approx(-15.67) and wb[sheet][cell].comment is None
