@@ -96,6 +96,7 @@ class SheetReader:
         self.filing, self.grid, self.layout, self.prefix = filing, grid, layout, prefix
         self.year = filing.year
         self.scale = sheet_scale(grid)
+        self.merged_amounts: dict[tuple[int, int, int, int], Slot] = {}  # merged range → the amount read from it
 
     def matcher(self, labels) -> LabelMatcher:
         return LabelMatcher(labels, self.year)
@@ -112,6 +113,8 @@ class SheetReader:
         slot.cell = ref(*pos)
         slot.inline_label = inline_label
         slot.raw = self.grid.value(*pos) if raw is None and inline_label is None else raw
+        if type_ == "amount" and inline_label is None and self._shares_merge(slot, pos):
+            return self.filing.add(slot)
         if inline_label is None and not isinstance(slot.raw, str):
             slot.format_decimals = format_decimals(self.grid.formats.get(self.grid.bounds(*pos)[:2], "General"))
         try:
@@ -121,6 +124,21 @@ class SheetReader:
             slot.error = exc.message
             self.filing.problem(exc.kind, f"“{label}”{exc.message}", self.grid.title, slot.cell)
         return self.filing.add(slot)
+
+    def _shares_merge(self, slot: Slot, pos: tuple[int, int]) -> bool:
+        """An amount whose cell is merged with another amount's (合并单元格跨栏): one number typed over
+        two fields. It is counted for the first field only; this one is an unknown value, an 错误."""
+        bounds = self.grid.bounds(*pos)
+        if bounds[:2] == bounds[2:]:
+            return False
+        first = self.merged_amounts.setdefault(bounds, slot)
+        if first is slot:
+            return False
+        slot.raw = None
+        slot.error = (f"与“{first.label}”同在合并单元格 {ref(*bounds[:2])}:{ref(*bounds[2:])} 中，"
+                      f"无法判断这个数属于哪一栏（已只计入“{first.label}”）；请取消合并后分别填写")
+        self.filing.problem("merged-fields", f"“{slot.label}”{slot.error}", self.grid.title, slot.cell)
+        return True
 
     def labelled(self, key: str, field: Field, rows: range | None = None, label: str | None = None) -> Slot:
         """A value next to its label, or typed into the label's cell (`其中：一般公共预算：1873.66`)."""

@@ -9,7 +9,7 @@ from .derive import Completion, rounded
 from .figures import Figure
 
 SEVERITIES = {"error": "错误", "warning": "提示", "rounding": "尾差"}
-UNKNOWN_VALUE = ("unreadable", "error-value", "formula")  # reading problems that leave a value unknown
+UNKNOWN_VALUE = ("unreadable", "error-value", "formula", "merged-fields")  # reading problems that leave a value unknown
 
 
 @dataclass

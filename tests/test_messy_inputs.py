@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -199,6 +200,26 @@ def test_inline_total_on_a_yuan_form_is_written_in_yuan(tmp_path):
     report = api.fill(path, tmp_path / "out")
     assert "整体支出绩效自评表!A6" in report.filled
     assert sheet_of(report.output, "整体支出绩效自评表")["A6"].value == "按收入性质分：75380300.00"
+
+
+def test_one_number_merged_over_two_amount_columns_is_counted_once_and_flagged(tmp_path):
+    """A clerk merges 人员支出 and 公用支出 of one institution over one number: it is not counted in
+    both (基本支出 would double); the second field is an unknown value, an 错误 naming the merge."""
+    path = tmp_path / "merged.xlsx"
+    shutil.copy(messy.SAMPLE, path)
+    pristine = api.evaluate(path)
+    people, public = (pristine.filing.slots[f"ie.spending.1.{k}"] for k in ("personnel", "public"))
+    wb = openpyxl.load_workbook(path)
+    ws = wb[people.sheet]
+    ws[public.cell] = None
+    ws.merge_cells(f"{people.cell}:{public.cell}")
+    wb.save(path)
+    ev = api.evaluate(path)
+    assert ev.filing.slots["ie.spending.1.personnel"].value == people.value
+    assert ev.filing.slots["ie.spending.1.public"].value is None
+    [merged] = [f for f in ev.report.findings if f.rule == "read-merged-fields"]
+    assert merged.severity == "error" and merged.cell == public.cell
+    assert f"合并单元格 {people.cell}:{public.cell}" in merged.message and "人员支出" in merged.message
 
 
 # ---- 6. numbers typed as text --------------------------------------------------------------------------
