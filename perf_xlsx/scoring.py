@@ -33,6 +33,17 @@ def load_scheme(name: str = DEFAULT_SCHEME) -> dict:
     return tomllib.loads(_folder().joinpath(f"scoring_{name}.toml").read_text("utf-8"))
 
 
+def scheme_weights(scheme: str = DEFAULT_SCHEME) -> dict[str, Decimal]:
+    """一级指标权重 (block weights) of a scheme by block name: 预算执行 10, 产出指标 50, 效益指标 30, 满意度指标 10."""
+    return {name: Decimal(str(weight)) for name, weight in load_scheme(scheme)["weights"].items()}
+
+
+def in_block(level1: str, block: str) -> bool:
+    """An indicator's 一级指标 belongs to a scheme block (所属一级指标): "产出指标", "产出" and "产出指标（50分）"
+    all belong to 产出指标."""
+    return bool(level1) and level1.startswith(block.removesuffix("指标"))
+
+
 def grade_of(total: Decimal, scheme: str = DEFAULT_SCHEME) -> str:
     """评价等次: the first band (highest floor first) whose floor 总分 reaches; ≥90 优, ≥80 良, ≥60 中, else 差."""
     bands = sorted(load_scheme(scheme)["grades"], key=lambda b: -b["floor"])

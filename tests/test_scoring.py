@@ -111,3 +111,39 @@ def test_local_scheme_penalises_a_big_overshoot(tmp_path):
 def test_budget_score_caps_at_100_percent(tmp_path):
     path = scored_workbook(tmp_path, actual=D("1200"))  # 120% executed → still 10 × 100%
     assert api.evaluate(path).completion.computed("dept.money.total.score") == D("10")
+
+
+def _weight_findings(report):
+    return [(f.cell, f.message) for f in report.findings if f.rule == "scheme-weights"]
+
+
+def test_split_of_the_scheme_is_silent(tmp_path):
+    assert _weight_findings(api.check(scored_workbook(tmp_path))) == []  # 10 · 20+15+5+10 · 10+10+10 · 10
+
+
+def test_split_other_than_the_scheme_warns_per_block(tmp_path):
+    """产出 60 and 效益 20 (still 100 in all): one 提示 at each block's first 分值 cell, naming both numbers."""
+    rows = [r[:5] + (20 if r[2] == "公用经费控制率" else 5 if r[2] in ("群众满意度", "招商项目") else r[5], None)
+            for r in ROWS]
+    path = scored_workbook(tmp_path, rows)
+    slots = api.evaluate(path).filing.slots
+    report = api.check(path)
+    assert _weight_findings(report) == [
+        (slots["dept.indicators[1].weight"].cell, "产出指标分值合计 60.00，评分方案为 50；其他分配也可以，请确认分值依据"),
+        (slots["dept.indicators[5].weight"].cell, "效益指标分值合计 20.00，评分方案为 30；其他分配也可以，请确认分值依据"),
+    ]
+    assert {f.severity for f in report.findings if f.rule == "scheme-weights"} == {"warning"}
+
+
+def test_parts_not_adding_up_to_100_warn_at_the_total(tmp_path):
+    rows = [r for r in ROWS if r[0] != "满意度指标"]   # no 满意度 block: 10 + 50 + 30 = 90
+    path = scored_workbook(tmp_path, rows)
+    total = api.evaluate(path).filing.slots["dept.closing.total"]
+    assert _weight_findings(api.check(path)) == [
+        (total.cell, "各部分分值合计 90.00（预算执行 10.00、产出指标 50.00、效益指标 30.00），应为 100；表中没有满意度指标")]
+
+
+def test_blank_weights_say_the_check_cannot_run(tmp_path):
+    rows = [r[:5] + (None if r[0] == "效益指标" else r[5], None) for r in ROWS]
+    found = _weight_findings(api.check(scored_workbook(tmp_path, rows)))
+    assert len(found) == 1 and found[0][1] == "无法检查“各部分分值与评分方案的权重一致”：缺少效益指标分值"
