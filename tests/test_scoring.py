@@ -5,10 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 import openpyxl
+import pytest
+from click.testing import CliRunner
 
 from perf_xlsx import api
+from perf_xlsx.cli import cli
 from perf_xlsx.template import Content, build
 from perf_xlsx.writing import save_deterministic
+from tests.golden import SAMPLE
+from tests.rule_cases import where
 
 D = Decimal
 
@@ -147,3 +152,59 @@ def test_blank_weights_say_the_check_cannot_run(tmp_path):
     rows = [r[:5] + (None if r[0] == "效益指标" else r[5], None) for r in ROWS]
     found = _weight_findings(api.check(scored_workbook(tmp_path, rows)))
     assert len(found) == 1 and found[0][1] == "无法检查“各部分分值与评分方案的权重一致”：缺少效益指标分值"
+
+
+# ---- 三公经费变动率的口径 (a scheme setting) -------------------------------------------------------
+@pytest.fixture
+def scheme_with(tmp_path, monkeypatch):
+    """The shipped schemes plus, for each call make(name, old, new), `scoring_<name>.toml`: the national
+    scheme with `old` replaced by `new` (a locality's scheme file, as `--scheme name` finds it)."""
+    from perf_xlsx import scoring
+
+    folder = tmp_path / "schemes"
+    folder.mkdir()
+    national = scoring._folder().joinpath("scoring_national.toml").read_text("utf-8")
+    for name in scoring.available_schemes():
+        (folder / f"scoring_{name}.toml").write_text(scoring._folder().joinpath(f"scoring_{name}.toml").read_text("utf-8"),
+                                                     encoding="utf-8")
+    monkeypatch.setattr(scoring, "_folder", lambda: folder)
+    scoring.load_scheme.cache_clear()
+
+    def make(name, old, new):
+        assert old in national
+        (folder / f"scoring_{name}.toml").write_text(national.replace(old, new), encoding="utf-8")
+        return name
+
+    yield make
+    scoring.load_scheme.cache_clear()
+
+
+def test_sangong_change_on_the_final_basis_by_default():
+    """湘西 compares 本年决算 with 上年决算: the seed's −23.56%, and the formula says so."""
+    figure = api.check(SAMPLE).figures["三公经费变动率"]
+    assert f"{figure.percent:.2f}" == "-23.56"
+    assert figure.formula == "（三公经费本年决算数 − 上年决算数）/ 上年决算数"
+    assert [i["label"] for i in figure.inputs] == ["三公经费本年决算数", "三公经费上年决算数"]
+
+
+def test_sangong_change_on_the_budget_basis(scheme_with, tmp_path):
+    """预算 basis: 本年预算数 against 上年决算数 = (4,039,364.85 − 3,381,318.25) / 3,381,318.25 = 19.46%."""
+    name = scheme_with("budget_basis", 'sangong_change_basis = "决算"', 'sangong_change_basis = "预算"')
+    report = api.fill(SAMPLE, tmp_path / "out", scheme=name)
+    figure = report.figures["三公经费变动率"]
+    assert f"{figure.percent:.2f}" == "19.46"
+    formula = "（三公经费本年预算数 − 上年决算数）/ 上年决算数"
+    assert figure.formula == formula
+    rows = list(openpyxl.load_workbook(report.output)["计算过程"].iter_rows(values_only=True))
+    assert any(r[1] == "三公经费变动率" and r[3] == formula and "三公经费本年预算数[" in r[4] for r in rows)
+    # now a rise: the 提示 stands at the input the figure compares, 本年预算数
+    sheet, cell = where("basic.funds.sangong.budget")
+    assert ["sangong-increase", sheet, cell] in report.flatten(["rule", "sheet", "cell"])
+    assert "sangong-increase" not in [f.rule for f in api.check(SAMPLE).findings]
+
+
+def test_sangong_change_basis_must_be_one_the_program_knows(scheme_with, tmp_path):
+    name = scheme_with("typo", 'sangong_change_basis = "决算"', 'sangong_change_basis = "概算"')
+    result = CliRunner().invoke(cli, ["check", str(SAMPLE), "--scheme", name])
+    assert result.exit_code == 2 and "sangong_change_basis" in result.output and "“概算”" in result.output
+    assert "Traceback" not in result.output
