@@ -63,6 +63,19 @@ def test_blank_scores_filled_by_rule(tmp_path):
     assert [f.labels for f in unscored] == [["长效机制"]]
 
 
+def test_on_time_indicators_are_deadline_indicators(tmp_path):
+    """按时 / 按时拨付 / 按时发放 / 按时到位: full when the actual says it was done, else the clerk's score."""
+    rows = [("产出指标", "时效指标", "资金拨付", "按时拨付", "已按时拨付", 10, D("10.00")),
+            ("产出指标", "时效指标", "补贴发放", "按时发放", "已全部发放到位", 10, D("10.00")),
+            ("产出指标", "时效指标", "配套资金", "按时到位", "按时到位", 10, D("10.00")),
+            ("产出指标", "时效指标", "报表报送", "按时", "按时", 10, D("10.00")),
+            ("产出指标", "时效指标", "项目验收", "按时完成", "未按时完成", 10, None)]
+    report = api.fill(scored_workbook(tmp_path, rows), tmp_path / "out")
+    slots = api.evaluate(report.output).filing.slots
+    assert [slots[f"dept.indicators[{n}].score"].value for n in range(1, 6)] == [r[-1] for r in rows]
+    assert [f.labels for f in report.findings if f.rule == "unscored-indicator"] == [["项目验收"]]
+
+
 def test_parse_is_visible_in_the_work_sheet(tmp_path):
     report = api.fill(scored_workbook(tmp_path), tmp_path / "out")
     rows = list(openpyxl.load_workbook(report.output)["计算过程"].iter_rows(min_row=3, values_only=True))
