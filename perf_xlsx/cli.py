@@ -96,10 +96,15 @@ def _usage_zh(message: str) -> str:
 
 
 def _scheme(ctx, param, value: str) -> str:
-    from .scoring import available_schemes
+    from .errors import PerfXlsxError
+    from .scoring import available_schemes, load_scheme
 
     if value not in available_schemes():
         raise click.BadParameter(f"没有名为“{value}”的评分方案；可用：{'、'.join(available_schemes())}")
+    try:
+        load_scheme(value)  # a setting it cannot have is a usage error too, before any file is read
+    except PerfXlsxError as exc:
+        raise click.BadParameter(exc.message) from exc
     return value
 
 

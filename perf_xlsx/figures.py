@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Callable
 
 from .derive import Completion
+from .scoring import SANGONG_BASES, sangong_change_basis
 
 
 @dataclass
@@ -80,8 +81,12 @@ def staff_control_rate(v: _Inputs):
 
 @figure("三公经费变动率", "（三公经费本年决算数 − 上年决算数）/ 上年决算数")
 def sangong_change_rate(v: _Inputs):
-    """三公经费变动率 (change of the three public expenses) = (本年决算 − 上年决算) / 上年决算 (湘西: 决算 basis)."""
-    this, last = v("basic.funds.sangong.final", "三公经费本年决算数"), v("basic.funds.sangong.prev_final", "三公经费上年决算数")
+    """三公经费变动率 (change of the three public expenses) = (本年决算 − 上年决算) / 上年决算; the 本年 side is
+    决算 or 预算 by the scheme's `sangong_change_basis` *(local)*: 湘西 uses 决算, the framework text 预算."""
+    basis = sangong_change_basis(v.c.scheme)
+    v.figure.formula = f"（三公经费本年{basis}数 − 上年决算数）/ 上年决算数"
+    this = v(f"basic.funds.sangong.{SANGONG_BASES[basis]}", f"三公经费本年{basis}数")
+    last = v("basic.funds.sangong.prev_final", "三公经费上年决算数")
     return None if this is None else _ratio(None if last is None else this - last, last)
 
 

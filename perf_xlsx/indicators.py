@@ -72,8 +72,15 @@ _DATE = re.compile(
 _YEAR = re.compile(r"(?<![0-9])[0-9]{4}年度?")  # "2022年度" is a label, not a number
 _BEFORE = ("前", "以前", "之前")
 _AS_OF = ("截止", "截至", "截止到", "截至到", "至")  # "截止2022年12月31日，已完成": a report date
-_NOT_DONE = re.compile(r"(?:未|没有|没|无法|不能)能?(?:全部|按时|如期|全面)?完成")
-_DONE = re.compile(r"(?:已|已经|均已|全部|全面|按时|如期|顺利|圆满)完成|^完成$")
+# 时限指标 without a date (`按时`, `按时拨付`, `如期完成`) and 完成 written in an actual (`已拨付到位`):
+_ON_TIME = ("按时", "按期", "如期")                                   # 按时词
+_DONE_BY = ("已", "已经", "均已", "全部", "全面", "顺利", "圆满") + _ON_TIME  # written before the verb
+_MANNER = ("足额", "按质", "保质保量")                                 # may stand between: 按时足额发放
+_VERBS = ("完成", "拨付", "发放", "到位", "兑付", "兑现", "支付", "下达", "办结", "交付", "上报", "报送")  # 完成类动词
+_NOT_DONE = re.compile(rf"(?:未|没有|没|无法|不能)能?(?:全部|全面|{_alternation(_ON_TIME + _MANNER)})*"
+                       rf"(?:{_alternation(_VERBS)})")
+_DONE = re.compile(rf"(?:{_alternation(_DONE_BY)})+(?:{_alternation(_MANNER)})?(?:{_alternation(_VERBS)})(?:到位)?"
+                   rf"|(?:{_alternation(_VERBS)})到位|^(?:完成|{_alternation(_ON_TIME)})$")
 
 
 def _qualitative(text: str, why: str = "定性描述，需人工评分") -> Quantity:

@@ -1,4 +1,5 @@
-"""Scoring scheme (评分方案): weights, grade bands and optional local caps, from workbook_templates/scoring_*.toml.
+"""Scoring scheme (评分方案): weights, grade bands, optional local caps and the local bases of figures
+(计算口径), from workbook_templates/scoring_*.toml.
 
 The default is the national scheme; a locality changes scoring by adding a scheme file (see
 scoring_local_caps.toml) and choosing it with `--scheme NAME`, not by changing code.
@@ -25,12 +26,38 @@ def available_schemes() -> list[str]:
                   if p.name.startswith("scoring_") and p.name.endswith(".toml"))
 
 
+#: 三公经费变动率 basis → the 基础数据表 column of the 本年 side (the 上年 side is always 上年决算数).
+SANGONG_BASES = {"决算": "final", "预算": "budget"}
+
+
 @cache
 def load_scheme(name: str = DEFAULT_SCHEME) -> dict:
-    """Load `scoring_<name>.toml`; an unknown name is a usage error with the names that exist."""
+    """Load `scoring_<name>.toml`; an unknown name, or a setting with a value it cannot have, is a usage error."""
     if name not in available_schemes():
         raise PerfXlsxError(f"没有名为“{name}”的评分方案；可用：{'、'.join(available_schemes())}")
-    return tomllib.loads(_folder().joinpath(f"scoring_{name}.toml").read_text("utf-8"))
+    scheme = tomllib.loads(_folder().joinpath(f"scoring_{name}.toml").read_text("utf-8"))
+    basis = scheme.get("figures", {}).get("sangong_change_basis", "决算")
+    if basis not in SANGONG_BASES:
+        raise PerfXlsxError(f"评分方案“{name}”的 sangong_change_basis 为“{basis}”，应为"
+                            f"{'或'.join(f'“{b}”' for b in SANGONG_BASES)}（scoring_{name}.toml）")
+    return scheme
+
+
+def sangong_change_basis(scheme: str = DEFAULT_SCHEME) -> str:
+    """三公经费变动率的口径 *(local)*: "决算" compares 本年决算数 with 上年决算数 (湘西, the default);
+    "预算" compares 本年预算数 with 上年决算数 (see scoring_national.toml)."""
+    return load_scheme(scheme).get("figures", {}).get("sangong_change_basis", "决算")
+
+
+def scheme_weights(scheme: str = DEFAULT_SCHEME) -> dict[str, Decimal]:
+    """一级指标权重 (block weights) of a scheme by block name: 预算执行 10, 产出指标 50, 效益指标 30, 满意度指标 10."""
+    return {name: Decimal(str(weight)) for name, weight in load_scheme(scheme)["weights"].items()}
+
+
+def in_block(level1: str, block: str) -> bool:
+    """An indicator's 一级指标 belongs to a scheme block (所属一级指标): "产出指标", "产出" and "产出指标（50分）"
+    all belong to 产出指标."""
+    return bool(level1) and level1.startswith(block.removesuffix("指标"))
 
 
 def grade_of(total: Decimal, scheme: str = DEFAULT_SCHEME) -> str:

@@ -85,6 +85,8 @@ CASES: dict[str, tuple[dict, str, dict]] = {
     "stated-score": ({}, "dept.money.total.score", {"dept.money.total.score": D("8.76")}),
     "stated-total-score": ({"dept.closing.total": D("90")}, "dept.closing.total", {}),
     "stated-grade": ({"dept.closing.grade": "良"}, "dept.closing.grade", {}),
+    # the seed splits 10 · 50 · 30 · 10, as the national scheme does
+    "scheme-weights": ({"dept.indicators[1].weight": D("60")}, "dept.indicators[1].weight", {}),
     "unit-slip": ({"ie.income.2.fiscal": D("3699100")}, "ie.income.2.fiscal", {}),
     "unit-slip-size": ({"basic.funds.procurement.final": D("3457775.58")}, "basic.funds.procurement.final",
                        {"basic.funds.procurement.final": D("345.78")}),

@@ -36,6 +36,20 @@ FORMS = [
     ("全部完成", "done", None, "", "", None),
     ("完成", "done", None, "", "", None),
     ("截止2022年12月31日，目标任务已完成", "done", None, "", "", None),
+    ("按时", "done", None, "", "", None),                    # 时限指标 with no date: 按时 …
+    ("按时拨付", "done", None, "", "", None),
+    ("按时发放", "done", None, "", "", None),
+    ("按时到位", "done", None, "", "", None),
+    ("按期完成", "done", None, "", "", None),
+    ("按时足额发放", "done", None, "", "", None),
+    ("已按时拨付", "done", None, "", "", None),                # … and 完成 written as an actual
+    ("资金已全部拨付到位", "done", None, "", "", None),
+    ("发放到位", "done", None, "", "", None),
+    ("2022年12月31日前按时拨付", "deadline", None, "", "", dt.date(2022, 12, 31)),
+    ("未按时拨付", "qualitative", None, "", "", None),
+    ("尚未发放", "qualitative", None, "", "", None),
+    ("未能按时足额发放到位", "qualitative", None, "", "", None),
+    ("足额发放", "qualitative", None, "", "", None),          # how much, not when
     ("达标率100%", "number", D(100), "%", "", None),
     ("实际完成工作任务达标率100%", "number", D(100), "%", "", None),
     ("满意度达90%以上", "number", D(90), "%", ">=", None),
@@ -110,6 +124,11 @@ def test_parse_keeps_text_and_is_frozen():
     ("2022年12月31日前", "截止2022年12月31日，目标任务已完成", "10", "10.00"),
     ("2022年12月31日前", "2022年11月20日完成", "10", "10.00"),
     ("按时完成", "全部完成", "8", "8.00"),
+    ("按时", "已完成", "2", "2.00"),
+    ("按时拨付", "已按时拨付", "5", "5.00"),
+    ("按时发放", "资金已全部发放到位", "4", "4.00"),
+    ("按时到位", "按时到位", "3", "3.00"),
+    ("2022年12月31日前按时拨付", "2022年11月20日已拨付", "6", "6.00"),
 ])
 def test_score_by_hand(target, actual, weight, expected):
     got = score(parse(target), parse(actual), D(weight))
@@ -139,6 +158,8 @@ def test_score_unit_mismatch(target, actual):
     ("2022年12月31日前", "51个", True),
     ("12月31日前", "2022年11月20日完成", True),      # the deadline has no year
     ("按时完成", "51个", True),
+    ("按时拨付", "未按时拨付", False),               # written as not done: the clerk's score
+    ("按时发放", "51个", True),
     ("≥50个", "已完成", True),
 ])
 def test_score_left_to_the_clerk(target, actual, warned):

@@ -5,10 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 import openpyxl
+import pytest
+from click.testing import CliRunner
 
 from perf_xlsx import api
+from perf_xlsx.cli import cli
 from perf_xlsx.template import Content, build
 from perf_xlsx.writing import save_deterministic
+from tests.golden import SAMPLE
+from tests.rule_cases import where
 
 D = Decimal
 
@@ -56,6 +61,19 @@ def test_blank_scores_filled_by_rule(tmp_path):
     assert report.scores["产出"] == "49.40" and report.scores["效益"] == "17.94" and report.scores["满意度"] == "10.00"
     unscored = [f for f in report.findings if f.rule == "unscored-indicator"]
     assert [f.labels for f in unscored] == [["长效机制"]]
+
+
+def test_on_time_indicators_are_deadline_indicators(tmp_path):
+    """按时 / 按时拨付 / 按时发放 / 按时到位: full when the actual says it was done, else the clerk's score."""
+    rows = [("产出指标", "时效指标", "资金拨付", "按时拨付", "已按时拨付", 10, D("10.00")),
+            ("产出指标", "时效指标", "补贴发放", "按时发放", "已全部发放到位", 10, D("10.00")),
+            ("产出指标", "时效指标", "配套资金", "按时到位", "按时到位", 10, D("10.00")),
+            ("产出指标", "时效指标", "报表报送", "按时", "按时", 10, D("10.00")),
+            ("产出指标", "时效指标", "项目验收", "按时完成", "未按时完成", 10, None)]
+    report = api.fill(scored_workbook(tmp_path, rows), tmp_path / "out")
+    slots = api.evaluate(report.output).filing.slots
+    assert [slots[f"dept.indicators[{n}].score"].value for n in range(1, 6)] == [r[-1] for r in rows]
+    assert [f.labels for f in report.findings if f.rule == "unscored-indicator"] == [["项目验收"]]
 
 
 def test_parse_is_visible_in_the_work_sheet(tmp_path):
@@ -111,3 +129,95 @@ def test_local_scheme_penalises_a_big_overshoot(tmp_path):
 def test_budget_score_caps_at_100_percent(tmp_path):
     path = scored_workbook(tmp_path, actual=D("1200"))  # 120% executed → still 10 × 100%
     assert api.evaluate(path).completion.computed("dept.money.total.score") == D("10")
+
+
+def _weight_findings(report):
+    return [(f.cell, f.message) for f in report.findings if f.rule == "scheme-weights"]
+
+
+def test_split_of_the_scheme_is_silent(tmp_path):
+    assert _weight_findings(api.check(scored_workbook(tmp_path))) == []  # 10 · 20+15+5+10 · 10+10+10 · 10
+
+
+def test_split_other_than_the_scheme_warns_per_block(tmp_path):
+    """产出 60 and 效益 20 (still 100 in all): one 提示 at each block's first 分值 cell, naming both numbers."""
+    rows = [r[:5] + (20 if r[2] == "公用经费控制率" else 5 if r[2] in ("群众满意度", "招商项目") else r[5], None)
+            for r in ROWS]
+    path = scored_workbook(tmp_path, rows)
+    slots = api.evaluate(path).filing.slots
+    report = api.check(path)
+    assert _weight_findings(report) == [
+        (slots["dept.indicators[1].weight"].cell, "产出指标分值合计 60.00，评分方案为 50；其他分配也可以，请确认分值依据"),
+        (slots["dept.indicators[5].weight"].cell, "效益指标分值合计 20.00，评分方案为 30；其他分配也可以，请确认分值依据"),
+    ]
+    assert {f.severity for f in report.findings if f.rule == "scheme-weights"} == {"warning"}
+
+
+def test_parts_not_adding_up_to_100_warn_at_the_total(tmp_path):
+    rows = [r for r in ROWS if r[0] != "满意度指标"]   # no 满意度 block: 10 + 50 + 30 = 90
+    path = scored_workbook(tmp_path, rows)
+    total = api.evaluate(path).filing.slots["dept.closing.total"]
+    assert _weight_findings(api.check(path)) == [
+        (total.cell, "各部分分值合计 90.00（预算执行 10.00、产出指标 50.00、效益指标 30.00），应为 100；表中没有满意度指标")]
+
+
+def test_blank_weights_say_the_check_cannot_run(tmp_path):
+    rows = [r[:5] + (None if r[0] == "效益指标" else r[5], None) for r in ROWS]
+    found = _weight_findings(api.check(scored_workbook(tmp_path, rows)))
+    assert len(found) == 1 and found[0][1] == "无法检查“各部分分值与评分方案的权重一致”：缺少效益指标分值"
+
+
+# ---- 三公经费变动率的口径 (a scheme setting) -------------------------------------------------------
+@pytest.fixture
+def scheme_with(tmp_path, monkeypatch):
+    """The shipped schemes plus, for each call make(name, old, new), `scoring_<name>.toml`: the national
+    scheme with `old` replaced by `new` (a locality's scheme file, as `--scheme name` finds it)."""
+    from perf_xlsx import scoring
+
+    folder = tmp_path / "schemes"
+    folder.mkdir()
+    national = scoring._folder().joinpath("scoring_national.toml").read_text("utf-8")
+    for name in scoring.available_schemes():
+        (folder / f"scoring_{name}.toml").write_text(scoring._folder().joinpath(f"scoring_{name}.toml").read_text("utf-8"),
+                                                     encoding="utf-8")
+    monkeypatch.setattr(scoring, "_folder", lambda: folder)
+    scoring.load_scheme.cache_clear()
+
+    def make(name, old, new):
+        assert old in national
+        (folder / f"scoring_{name}.toml").write_text(national.replace(old, new), encoding="utf-8")
+        return name
+
+    yield make
+    scoring.load_scheme.cache_clear()
+
+
+def test_sangong_change_on_the_final_basis_by_default():
+    """湘西 compares 本年决算 with 上年决算: the seed's −23.56%, and the formula says so."""
+    figure = api.check(SAMPLE).figures["三公经费变动率"]
+    assert f"{figure.percent:.2f}" == "-23.56"
+    assert figure.formula == "（三公经费本年决算数 − 上年决算数）/ 上年决算数"
+    assert [i["label"] for i in figure.inputs] == ["三公经费本年决算数", "三公经费上年决算数"]
+
+
+def test_sangong_change_on_the_budget_basis(scheme_with, tmp_path):
+    """预算 basis: 本年预算数 against 上年决算数 = (4,039,364.85 − 3,381,318.25) / 3,381,318.25 = 19.46%."""
+    name = scheme_with("budget_basis", 'sangong_change_basis = "决算"', 'sangong_change_basis = "预算"')
+    report = api.fill(SAMPLE, tmp_path / "out", scheme=name)
+    figure = report.figures["三公经费变动率"]
+    assert f"{figure.percent:.2f}" == "19.46"
+    formula = "（三公经费本年预算数 − 上年决算数）/ 上年决算数"
+    assert figure.formula == formula
+    rows = list(openpyxl.load_workbook(report.output)["计算过程"].iter_rows(values_only=True))
+    assert any(r[1] == "三公经费变动率" and r[3] == formula and "三公经费本年预算数[" in r[4] for r in rows)
+    # now a rise: the 提示 stands at the input the figure compares, 本年预算数
+    sheet, cell = where("basic.funds.sangong.budget")
+    assert ["sangong-increase", sheet, cell] in report.flatten(["rule", "sheet", "cell"])
+    assert "sangong-increase" not in [f.rule for f in api.check(SAMPLE).findings]
+
+
+def test_sangong_change_basis_must_be_one_the_program_knows(scheme_with, tmp_path):
+    name = scheme_with("typo", 'sangong_change_basis = "决算"', 'sangong_change_basis = "概算"')
+    result = CliRunner().invoke(cli, ["check", str(SAMPLE), "--scheme", name])
+    assert result.exit_code == 2 and "sangong_change_basis" in result.output and "“概算”" in result.output
+    assert "Traceback" not in result.output

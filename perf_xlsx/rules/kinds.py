@@ -11,6 +11,7 @@ from statistics import median
 
 from ..layout import YUAN
 from ..numbers import typed_amount_unit
+from ..scoring import in_block, scheme_weights
 from .audit import Audit
 from .catalogue import Rule
 from .tolerance import ZERO, classify, half, own_half, ratio_interval
@@ -235,6 +236,58 @@ def over_weight(rule: Rule, audit: Audit) -> None:
                               difference=Decimal(score) - Decimal(weight))
 
 
+def weights(rule: Rule, audit: Audit) -> None:
+    """The 分值 a form gives each part against the scoring scheme's [weights] (权重分配): the budget part
+    (`budget.block`) is the one cell `budget.field`, each indicator block the Σ of its indicators' 分值.
+    One finding per part that differs, at its cell; one at 总分 when the parts do not add up to `total`
+    or a block is missing from the form."""
+    prefix = rule.get("form")
+    rows = audit.completion.filing.indicators.get(prefix)
+    if not rows:
+        return  # no such form, or no indicator rows read (already reported as not found)
+    budget = rule.get("budget")
+    scheme = scheme_weights(audit.completion.scheme)
+    blocks = [name for name in scheme if name != budget["block"]]
+    parts: list[tuple[str, Decimal]] = []
+    missing, absent = [], []
+    for name, expected in scheme.items():
+        if name == budget["block"]:
+            keys, label = [f"{prefix}.{budget['field']}"], f"{name}分值"
+        else:
+            members = [i for i in rows if in_block(i.level1, name)]
+            if not members:
+                absent.append(name)
+                continue
+            keys, label = [i.weight_key for i in members if i.weight_key], f"{name}分值合计"
+        slots = [audit.slot(k) for k in keys if audit.slot(k) is not None and audit.slot(k).found]
+        values = [Decimal(audit.shown(s.key)) for s in slots if audit.shown(s.key) is not None]
+        if not values:
+            missing.append((f"{name}分值", keys[0] if keys else None))
+            continue
+        value = sum(values, ZERO)
+        parts.append((name, value))
+        if value != expected:
+            audit.finding(rule, slots[0], stated=value, computed=f"{expected.normalize():f}",
+                          difference=value - expected, label=label)
+    others: dict[str, Decimal] = {}
+    for ind in rows:
+        if ind.weight_key and not any(in_block(ind.level1, b) for b in blocks) and audit.shown(ind.weight_key) is not None:
+            name = ind.level1 or "未写一级指标"
+            others[name] = others.get(name, ZERO) + Decimal(audit.shown(ind.weight_key))
+    parts += list(others.items())
+    if missing:
+        audit.cannot(rule, missing[0][1], [label for label, _ in missing])
+        return
+    total, limit = sum((v for _, v in parts), ZERO), Decimal(rule.get("total"))
+    if total == limit and not absent:
+        return
+    key = f"{prefix}.closing.total"
+    detail = "、".join(f"{name} {audit.text(value, key)}" for name, value in parts)
+    message = rule.get("total_message").format(stated=audit.text(total, key), computed=rule.get("total"), detail=detail)
+    audit.finding(rule, audit.slot(key), stated=total, computed=rule.get("total"), difference=total - limit,
+                  label="各部分分值合计", message=message + ("；表中没有" + "、".join(absent) if absent else ""))
+
+
 # ---- 完整性 ---------------------------------------------------------------------------------------
 def required(rule: Rule, audit: Audit) -> None:
     """Each required field (by key pattern) present on the form and not blank."""
@@ -269,6 +322,7 @@ KINDS = {
     "negative": negative,
     "zero-quota": zero_quota,
     "over-weight": over_weight,
+    "weights": weights,
     "required": required,
     "unscored": unscored,
 }
