@@ -43,6 +43,8 @@ def test_seed_findings_exactly():
         ["warning", "low-execution-no-reason", "整体支出绩效自评表", "H5"],
         ["warning", "spending-rate-gap", "整体支出绩效自评表", "H5"],
         ["warning", "stated-score", "整体支出绩效自评表", "I5"],
+        ["warning", "breakdown-basis", "整体支出绩效自评表", "C6"],      # 按收入性质分 blank: cannot check
+        ["warning", "project-form-cross", "整体支出绩效自评表", "H8"],   # 按支出性质分 项目支出 blank
         ["warning", "required-blank", "项目1", "E6"],
         ["warning", "required-blank", "项目2", "E6"],
         ["warning", "required-blank", "项目3", "E6"],

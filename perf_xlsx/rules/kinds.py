@@ -91,9 +91,13 @@ def equals(rule: Rule, audit: Audit) -> None:
     """Two fields on different sheets agree; with `right_any`, the left agrees with one of them."""
     left = rule.get("left")
     rights = rule.get("right_any") or [rule.get("right")]
-    if audit.slot(left) is None or audit.shown(left) is None:
+    if audit.slot(left) is None:
         return
     present = [r for r in rights if audit.shown(r) is not None]
+    if audit.shown(left) is None:
+        if present and audit.slot(left).found:  # one side given, the other blank: say so once
+            audit.cannot(rule, left, [audit.label(left)])
+        return
     if not present:
         audit.cannot(rule, left, [audit.label(r) for r in rights])
         return
