@@ -72,14 +72,28 @@ def format_decimals(number_format: str) -> int | None:
     return (len(match.group(1)) if match else 0) + (2 if "%" in section.replace("\\%", "") else 0)
 
 
+def is_percent_format(number_format: str) -> bool:
+    """A format that shows the stored number as a percentage (`0%`, `0.00%`): 0.93 shows as 93%."""
+    section = re.sub(r'"[^"]*"|\\.', "", (number_format or "").split(";")[0])
+    return "%" in section
+
+
 # ---- values ------------------------------------------------------------------------------------
-def parse(raw, type_: str, scale: Decimal):
-    """Cell content to a canonical value for a field type (money → 万元, rate → fraction)."""
+def cell_text(raw, number_format: str = "General") -> str | None:
+    """A cell read as text, as the clerk sees it (文本): a number in a percent-formatted cell is the
+    percentage shown (0.93 → "93%", every stored digit kept); None for blank."""
+    if isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool) and is_percent_format(number_format):
+        return f"{to_decimal(raw).scaleb(2).normalize():f}%"
+    text = str(raw).strip() if raw is not None else ""
+    return text or None
+
+
+def parse(raw, type_: str, scale: Decimal, number_format: str = "General"):
+    """Cell content to a canonical value for a field type (money → 万元, rate → fraction, text as shown)."""
     if isinstance(raw, CellIssue):
         raise NumberError(raw.message, raw, raw.kind)
     if type_ in ("text", "grade"):
-        text = str(raw).strip() if raw is not None else ""
-        return text or None
+        return cell_text(raw, number_format)
     if type_ == "count":
         return to_int(raw)
     if type_ == "rate":
@@ -112,10 +126,12 @@ class SheetReader:
         slot.cell = ref(*pos)
         slot.inline_label = inline_label
         slot.raw = self.grid.value(*pos) if raw is None and inline_label is None else raw
+        number_format = "General"
         if inline_label is None and not isinstance(slot.raw, str):
-            slot.format_decimals = format_decimals(self.grid.formats.get(self.grid.bounds(*pos)[:2], "General"))
+            number_format = self.grid.formats.get(self.grid.bounds(*pos)[:2], "General")
+            slot.format_decimals = format_decimals(number_format)
         try:
-            slot.value = parse(slot.raw, type_, slot.scale)
+            slot.value = parse(slot.raw, type_, slot.scale, number_format)
             slot.decimals = decimals_of(slot.raw) if type_ not in ("text", "grade") else None
         except NumberError as exc:
             slot.error = exc.message
@@ -318,8 +334,8 @@ class SheetReader:
                 self.filing.derive(keys["score"], "indicator_score",
                                    [(keys["target"], 1), (keys["actual"], 1), (keys["weight"], 1)])
             rows.append(Indicator(level1=label_key(level1), level2=label_key(level2), level3=text.get("level3", ""),
-                                  target=str(self.grid.value(r, cols["target"]) or "") if "target" in cols else "",
-                                  actual=str(self.grid.value(r, cols["actual"]) or "") if "actual" in cols else "",
+                                  target=self.filing.slots[keys["target"]].value or "",
+                                  actual=self.filing.slots[keys["actual"]].value or "",
                                   weight_key=keys["weight"], score_key=keys["score"], row=r,
                                   reason=str(self.grid.value(r, cols["reason"]) or "") if "reason" in cols else ""))
         self._closing(closing, cols, total_pos)

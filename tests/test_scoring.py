@@ -111,3 +111,34 @@ def test_local_scheme_penalises_a_big_overshoot(tmp_path):
 def test_budget_score_caps_at_100_percent(tmp_path):
     path = scored_workbook(tmp_path, actual=D("1200"))  # 120% executed → still 10 × 100%
     assert api.evaluate(path).completion.computed("dept.money.total.score") == D("10")
+
+
+def typed_cells(path, cells):
+    """Set fields (by key) the way Excel stores what a clerk typed: the value and the cell's number format."""
+    slots = api.evaluate(path).filing.slots
+    wb = openpyxl.load_workbook(path)
+    for key, (value, number_format) in cells.items():
+        cell = wb[slots[key].sheet][slots[key].cell]
+        cell.value, cell.number_format = value, number_format
+    wb.save(path)
+    return path
+
+
+def test_percent_cells_read_as_the_percentage_they_show(tmp_path):
+    """93% typed in Excel is stored as 0.93 in a percent-formatted cell: it is 93%, not the number 0.93."""
+    rows = [("产出指标", "质量指标", "公文办理及时率", "≥90%", "", 10, None),
+            ("产出指标", "质量指标", "合格率", "", "", 10, None),
+            ("效益指标", "社会效益指标", "办结率", "≥90", "", 20, None)]
+    path = typed_cells(scored_workbook(tmp_path, rows), {
+        "dept.indicators[1].actual": (0.93, "0%"),
+        "dept.indicators[2].target": (0.9, "0%"), "dept.indicators[2].actual": (0.855, "0.0%"),
+        "dept.indicators[3].actual": (0.93, "0%")})
+    report = api.fill(path, tmp_path / "out")
+    slots = api.evaluate(report.output).filing.slots
+    assert slots["dept.indicators[1].score"].value == D("10")          # 93% ≥ 90%
+    assert slots["dept.indicators[2].score"].value == D("9.5")         # 10 × 85.5/90
+    assert slots["dept.indicators[3].score"].value is None             # not 20 × 0.93/90 = 0.21
+    unscored = next(f for f in report.findings if f.rule == "unscored-indicator" and f.labels == ["办结率"])
+    assert "“%”" in unscored.message and "无单位" in unscored.message
+    rows = list(openpyxl.load_workbook(report.output)["计算过程"].iter_rows(min_row=3, values_only=True))
+    assert any("实际完成值“85.5%”" in (r[3] or "") and "年度指标值“90%”" in r[3] for r in rows)
