@@ -6,6 +6,7 @@ the reason.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -81,9 +82,12 @@ def is_percent_format(number_format: str) -> bool:
 # ---- values ------------------------------------------------------------------------------------
 def cell_text(raw, number_format: str = "General") -> str | None:
     """A cell read as text, as the clerk sees it (文本): a number in a percent-formatted cell is the
-    percentage shown (0.93 → "93%", every stored digit kept); None for blank."""
+    percentage shown (0.93 → "93%", every stored digit kept); a date cell is its date
+    ("2023年11月30日", the time of day dropped); None for blank."""
     if isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool) and is_percent_format(number_format):
         return f"{to_decimal(raw).scaleb(2).normalize():f}%"
+    if isinstance(raw, _dt.date):  # a datetime too
+        return f"{raw.year}年{raw.month}月{raw.day}日"
     text = str(raw).strip() if raw is not None else ""
     return text or None
 

@@ -2,6 +2,7 @@
 总分 and 等次, and a local scheme chosen by name."""
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import openpyxl
@@ -142,3 +143,20 @@ def test_percent_cells_read_as_the_percentage_they_show(tmp_path):
     assert "“%”" in unscored.message and "无单位" in unscored.message
     rows = list(openpyxl.load_workbook(report.output)["计算过程"].iter_rows(min_row=3, values_only=True))
     assert any("实际完成值“85.5%”" in (r[3] or "") and "年度指标值“90%”" in r[3] for r in rows)
+
+
+def test_date_cells_read_as_the_date(tmp_path):
+    """实际完成值 typed as an Excel date: on time scores full marks, late is left to the clerk."""
+    rows = [("产出指标", "时效指标", "按期完成", "2023年12月31日前", "", 10, None),
+            ("产出指标", "时效指标", "逾期完成", "2023年12月31日前", "", 10, None)]
+    path = typed_cells(scored_workbook(tmp_path, rows), {
+        "dept.indicators[1].actual": (dt.datetime(2023, 11, 30), "yyyy/m/d"),
+        "dept.indicators[2].actual": (dt.datetime(2024, 1, 15), "yyyy/m/d")})
+    report = api.fill(path, tmp_path / "out")
+    slots = api.evaluate(report.output).filing.slots
+    assert slots["dept.indicators[1].score"].value == D("10")
+    assert slots["dept.indicators[2].score"].value is None
+    late = next(f for f in report.findings if f.rule == "unscored-indicator" and f.labels == ["逾期完成"])
+    assert "晚于" in late.message
+    rows = list(openpyxl.load_workbook(report.output)["计算过程"].iter_rows(min_row=3, values_only=True))
+    assert any("实际完成值“2023年11月30日”" in (r[3] or "") for r in rows)
