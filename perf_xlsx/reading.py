@@ -15,7 +15,7 @@ from .grid import Grid, LabelMatcher, ref
 from .labels import clean, label_key
 from .layout import YUAN, Field, SheetLayout, all_layouts, common, expand
 from .model import FINDINGS_SHEET, WORK_SHEET, Filing, Indicator, Institution, Slot
-from .numbers import CellIssue, NumberError, decimals_of, to_amount, to_decimal, to_int, to_percent
+from .numbers import CellIssue, NumberError, decimals_of, to_amount, to_decimal, to_int, to_percent, to_score
 
 PREFIX = {"basic": "basic", "income_expenditure": "ie", "department_form": "dept"}
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -104,6 +104,8 @@ def parse(raw, type_: str, scale: Decimal, number_format: str = "General"):
         return to_percent(raw)
     if type_ == "amount":
         return to_amount(raw, scale)
+    if type_ == "score":
+        return to_score(raw)
     return to_decimal(raw)
 
 

@@ -160,3 +160,19 @@ def test_date_cells_read_as_the_date(tmp_path):
     assert "晚于" in late.message
     rows = list(openpyxl.load_workbook(report.output)["计算过程"].iter_rows(min_row=3, values_only=True))
     assert any("实际完成值“2023年11月30日”" in (r[3] or "") for r in rows)
+
+
+def test_scores_typed_with_their_unit(tmp_path):
+    """得分 “10分” and 分值 “15分” are how clerks type scores: read as 10 and 15, not errors."""
+    rows = [("产出指标", "质量指标", "合格率", "100%", "100%", 10, None),
+            ("满意度指标", "服务对象满意度指标", "满意度", "≥80%", "85%", 10, None)]
+    path = typed_cells(scored_workbook(tmp_path, rows), {
+        "dept.indicators[1].score": ("10分", "General"), "dept.indicators[2].weight": ("15分", "General")})
+    report = api.fill(path, tmp_path / "out")
+    assert [f.message for f in report.findings if f.severity == "error"] == []
+    slots = api.evaluate(report.output).filing.slots
+    assert openpyxl.load_workbook(report.output)[slots["dept.indicators[1].score"].sheet][
+        slots["dept.indicators[1].score"].cell].value == "10分"                          # kept as typed
+    assert slots["dept.indicators[1].score"].value == D("10")
+    assert slots["dept.indicators[2].score"].value == D("15")                            # 15 × min(85/80, 1)
+    assert report.scores["总分"] == "34.00"                                              # 9 + 10 + 15
