@@ -176,3 +176,16 @@ def test_scores_typed_with_their_unit(tmp_path):
     assert slots["dept.indicators[1].score"].value == D("10")
     assert slots["dept.indicators[2].score"].value == D("15")                            # 15 × min(85/80, 1)
     assert report.scores["总分"] == "34.00"                                              # 9 + 10 + 15
+
+
+def test_unreadable_score_is_not_said_to_be_filled(tmp_path):
+    """A 得分 cell holding text that is no number is left as it is, and 计算过程 says so."""
+    rows = [("产出指标", "质量指标", "合格率", "100%", "100%", 10, None)]
+    path = typed_cells(scored_workbook(tmp_path, rows), {"dept.indicators[1].score": ("满分", "General")})
+    report = api.fill(path, tmp_path / "out")
+    slot = api.evaluate(path).filing.slots["dept.indicators[1].score"]
+    wb = openpyxl.load_workbook(report.output)
+    assert wb[slot.sheet][slot.cell].value == "满分"
+    assert slot.where not in report.filled
+    row = next(r for r in wb["计算过程"].iter_rows(min_row=3, values_only=True) if r[2] == slot.where)
+    assert row[7] != "已填入" and "未填入" in row[7] and "“满分”" in row[7], row[7]
