@@ -189,3 +189,16 @@ def test_unreadable_score_is_not_said_to_be_filled(tmp_path):
     assert slot.where not in report.filled
     row = next(r for r in wb["计算过程"].iter_rows(min_row=3, values_only=True) if r[2] == slot.where)
     assert row[7] != "已填入" and "未填入" in row[7] and "“满分”" in row[7], row[7]
+
+
+def test_strict_targets_are_not_met_at_their_bound(tmp_path):
+    """“低于5%” is not met by 5%, nor “高于90%” by 90%: left to the clerk with the reason, never full marks."""
+    rows = [("产出指标", "质量指标", "差错率", "低于5%", "5%", 10, None),
+            ("产出指标", "质量指标", "达标率", "高于90%", "90%", 10, None),
+            ("效益指标", "社会效益指标", "投诉率", "低于5%", "4%", 10, None),
+            ("效益指标", "社会效益指标", "合格率", "高于90%", "95%", 10, None)]
+    report = api.fill(scored_workbook(tmp_path, rows), tmp_path / "out")
+    slots = api.evaluate(report.output).filing.slots
+    assert [slots[f"dept.indicators[{n}].score"].value for n in (1, 2, 3, 4)] == [None, None, D("10"), D("10")]
+    unscored = {f.labels[0]: f.message for f in report.findings if f.rule == "unscored-indicator"}
+    assert sorted(unscored) == ["差错率", "达标率"] and "界限" in unscored["差错率"]
