@@ -202,3 +202,17 @@ def test_strict_targets_are_not_met_at_their_bound(tmp_path):
     assert [slots[f"dept.indicators[{n}].score"].value for n in (1, 2, 3, 4)] == [None, None, D("10"), D("10")]
     unscored = {f.labels[0]: f.message for f in report.findings if f.rule == "unscored-indicator"}
     assert sorted(unscored) == ["差错率", "达标率"] and "界限" in unscored["差错率"]
+
+
+def test_a_form_without_indicators_is_not_graded_silently(tmp_path):
+    """No indicator filled on the 整体支出绩效自评表: 总分 and 等次 cover 预算执行 only, and a 提示 says which blocks are empty."""
+    path = scored_workbook(tmp_path, rows=[("产出指标", "数量指标", "项目数", "≥50个", "51个", 50, None)])
+    report = api.check(path)
+    empty = [f for f in report.findings if f.rule == "empty-indicator-block"]
+    total = api.evaluate(path).filing.slots["dept.closing.total"]
+    assert [(f.severity, f.sheet, f.cell) for f in empty] == [("warning", total.sheet, total.cell)]
+    assert "效益指标、满意度指标" in empty[0].message and "产出指标" not in empty[0].message
+
+    blank = api.write_template(tmp_path / "blank.xlsx", 2023, "某局", projects=0)
+    empty = [f for f in api.check(blank).findings if f.rule == "empty-indicator-block"]
+    assert len(empty) == 1 and "产出指标、效益指标、满意度指标" in empty[0].message
