@@ -124,7 +124,7 @@ def fill(path: Path, out_dir: Path | None = None, recompute: bool = False, schem
         finding.note = notes.get((finding.rule, finding.sheet or "", finding.cell or ""), "")
     mark_cells(ev.workbook, report.findings)
     add_findings_sheet(ev.workbook, report.findings)
-    add_work_sheet(ev.workbook, ev.completion, report.figures, report.scores)
+    add_work_sheet(ev.workbook, ev.completion, report.figures, report.scores, {r.key for r in filled})
     save_deterministic(ev.workbook, target)
     report.filled = [ev.filing.slots[r.key].where for r in filled if r.key not in replaced]
     report.output = target

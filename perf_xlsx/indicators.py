@@ -41,6 +41,10 @@ class Scored:
     warning: str | None = None
 
 
+# Directions (方向词). ≥ 以上 不低于 …: 正向 (">="); ≤ 以下 不超过 …: 反向 ("<="); = or none: "=", scored as
+# 正向. 高于 低于 超过 少于 > < are strict: scored like ≥/≤, except that an actual exactly at the bound
+# has not met the target ("低于5%" is not met by 5%) although the formula would give full marks, so
+# that one is left to the clerk (需人工评分, with a 提示 saying why).
 _WORDS = {  # direction written before the number (方向词)
     "≥": ">=", "≧": ">=", "⩾": ">=", "≮": ">=", ">=": ">=", "不少于": ">=", "不低于": ">=", "不小于": ">=",
     "大于等于": ">=", "大于或等于": ">=", "至少": ">=",
@@ -218,6 +222,10 @@ def score(target: Quantity, actual: Quantity, weight: Decimal) -> Scored:
     t, a = target.value, actual.value
     if t < 0 or a < 0:
         return Scored(None, "数量指标，需人工评分", "指标值为负数，未自动评分")
+    if target.direction in (">", "<") and a == t:
+        bound = f"{_show(t)}{'' if target.unit in ('%', '‰', '') else ' '}{target.unit}"
+        return Scored(None, "数量指标，需人工评分", f"实际完成值恰为界限 {bound}，未达到“{_SAY[target.direction]} {bound}”，"
+                                                    "按公式仍为满分，未自动评分，请人工评分")
     if target.direction in ("<=", "<"):
         if a <= t:
             return Scored(full, f"反向指标：实际 {_show(a)} ≤ 目标 {_show(t)}，得满分 = {full}")

@@ -7,7 +7,7 @@ import unicodedata
 from decimal import Decimal
 
 __all__ = ["NumberError", "CellIssue", "NULL_TOKENS", "ERROR_VALUES", "to_decimal", "to_amount", "to_percent",
-           "to_int", "decimals_of", "typed_amount_unit"]
+           "to_int", "to_score", "decimals_of", "typed_amount_unit"]
 
 
 class NumberError(ValueError):
@@ -195,6 +195,26 @@ def to_percent(value: object) -> Decimal | None:
     return number
 
 
+def _without_points(value: object) -> object:
+    """A score typed with its unit (分): '10分' → '10', '15 分' → '15'; any other value as it is."""
+    if isinstance(value, str):
+        s = _norm(value)
+        if len(s) > 1 and s.endswith("分"):
+            return s[:-1]
+    return value
+
+
+def to_score(value: object) -> Decimal | None:
+    """Cell value -> 分数 (得分、分值): a number, also typed with its unit as clerks do: '10分' -> 10."""
+    bare = _without_points(value)
+    try:
+        return to_decimal(bare)
+    except NumberError as exc:
+        if bare is value or exc.kind != "unreadable":
+            raise
+        raise _bad(value) from None  # name what was typed, 分 and all
+
+
 def to_int(value: object) -> int | None:
     """Cell value -> int (整数, e.g. 人数): '146人' -> 146; 146.5 -> NumberError."""
     number = to_decimal(value)
@@ -206,8 +226,8 @@ def to_int(value: object) -> int | None:
 
 
 def decimals_of(value: object) -> int | None:
-    """Digits after the decimal point as typed/stored (小数位数); None for empty. '86.99%' -> 2."""
-    parsed = _from_value(value)
+    """Digits after the decimal point as typed/stored (小数位数); None for empty. '86.99%' -> 2, '9.5分' -> 1."""
+    parsed = _from_value(_without_points(value))
     if parsed is None:
         return None
     number = parsed[0]

@@ -6,6 +6,7 @@ the reason.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +15,7 @@ from .grid import Grid, LabelMatcher, ref
 from .labels import clean, label_key
 from .layout import YUAN, Field, SheetLayout, all_layouts, common, expand
 from .model import FINDINGS_SHEET, WORK_SHEET, Filing, Indicator, Institution, Slot
-from .numbers import CellIssue, NumberError, decimals_of, to_amount, to_decimal, to_int, to_percent
+from .numbers import CellIssue, NumberError, decimals_of, to_amount, to_decimal, to_int, to_percent, to_score
 
 PREFIX = {"basic": "basic", "income_expenditure": "ie", "department_form": "dept"}
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -72,20 +73,39 @@ def format_decimals(number_format: str) -> int | None:
     return (len(match.group(1)) if match else 0) + (2 if "%" in section.replace("\\%", "") else 0)
 
 
+def is_percent_format(number_format: str) -> bool:
+    """A format that shows the stored number as a percentage (`0%`, `0.00%`): 0.93 shows as 93%."""
+    section = re.sub(r'"[^"]*"|\\.', "", (number_format or "").split(";")[0])
+    return "%" in section
+
+
 # ---- values ------------------------------------------------------------------------------------
-def parse(raw, type_: str, scale: Decimal):
-    """Cell content to a canonical value for a field type (money → 万元, rate → fraction)."""
+def cell_text(raw, number_format: str = "General") -> str | None:
+    """A cell read as text, as the clerk sees it (文本): a number in a percent-formatted cell is the
+    percentage shown (0.93 → "93%", every stored digit kept); a date cell is its date
+    ("2023年11月30日", the time of day dropped); None for blank."""
+    if isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool) and is_percent_format(number_format):
+        return f"{to_decimal(raw).scaleb(2).normalize():f}%"
+    if isinstance(raw, _dt.date):  # a datetime too
+        return f"{raw.year}年{raw.month}月{raw.day}日"
+    text = str(raw).strip() if raw is not None else ""
+    return text or None
+
+
+def parse(raw, type_: str, scale: Decimal, number_format: str = "General"):
+    """Cell content to a canonical value for a field type (money → 万元, rate → fraction, text as shown)."""
     if isinstance(raw, CellIssue):
         raise NumberError(raw.message, raw, raw.kind)
     if type_ in ("text", "grade"):
-        text = str(raw).strip() if raw is not None else ""
-        return text or None
+        return cell_text(raw, number_format)
     if type_ == "count":
         return to_int(raw)
     if type_ == "rate":
         return to_percent(raw)
     if type_ == "amount":
         return to_amount(raw, scale)
+    if type_ == "score":
+        return to_score(raw)
     return to_decimal(raw)
 
 
@@ -115,10 +135,12 @@ class SheetReader:
         slot.raw = self.grid.value(*pos) if raw is None and inline_label is None else raw
         if type_ == "amount" and inline_label is None and self._shares_merge(slot, pos):
             return self.filing.add(slot)
+        number_format = "General"
         if inline_label is None and not isinstance(slot.raw, str):
-            slot.format_decimals = format_decimals(self.grid.formats.get(self.grid.bounds(*pos)[:2], "General"))
+            number_format = self.grid.formats.get(self.grid.bounds(*pos)[:2], "General")
+            slot.format_decimals = format_decimals(number_format)
         try:
-            slot.value = parse(slot.raw, type_, slot.scale)
+            slot.value = parse(slot.raw, type_, slot.scale, number_format)
             slot.decimals = decimals_of(slot.raw) if type_ not in ("text", "grade") else None
         except NumberError as exc:
             slot.error = exc.message
@@ -336,8 +358,8 @@ class SheetReader:
                 self.filing.derive(keys["score"], "indicator_score",
                                    [(keys["target"], 1), (keys["actual"], 1), (keys["weight"], 1)])
             rows.append(Indicator(level1=label_key(level1), level2=label_key(level2), level3=text.get("level3", ""),
-                                  target=str(self.grid.value(r, cols["target"]) or "") if "target" in cols else "",
-                                  actual=str(self.grid.value(r, cols["actual"]) or "") if "actual" in cols else "",
+                                  target=self.filing.slots[keys["target"]].value or "",
+                                  actual=self.filing.slots[keys["actual"]].value or "",
                                   weight_key=keys["weight"], score_key=keys["score"], row=r,
                                   reason=str(self.grid.value(r, cols["reason"]) or "") if "reason" in cols else ""))
         self._closing(closing, cols, total_pos)

@@ -160,8 +160,9 @@ def inputs_text(completion: Completion, pairs) -> str:
     return "；".join(parts)
 
 
-def work_rows(completion: Completion, figures: dict[str, Figure]) -> list[list]:
-    """Rows of the 计算过程 sheet: every figure of figures.py, then every derived cell."""
+def work_rows(completion: Completion, figures: dict[str, Figure], filled: set[str] | None = None) -> list[list]:
+    """Rows of the 计算过程 sheet: every figure of figures.py, then every derived cell. `filled` (keys of the
+    cells fill_cells wrote) keeps 处理 truthful: a cell left as it was is never said to be 已填入."""
     rows = []
     for fig in figures.values():
         inputs = "；".join(f"{i['label']}[{i['cell'] or '未找到'}]={value_text(i['value'], i['type'], i['scale']) or '空'}"
@@ -176,8 +177,12 @@ def work_rows(completion: Completion, figures: dict[str, Figure]) -> list[list]:
             status = "保留填报值"
         elif not slot.found:
             status = "表中未找到该单元格"
+        elif slot.error is not None:
+            status = f"未填入（单元格原内容{slot.error}，保留原样）"
         elif result.value is None:
             status = f"未计算（{result.note}）"
+        elif filled is not None and result.key not in filled:
+            status = "未填入（单元格含公式或无法写入，保留原样）"
         else:
             status = "已填入"
         rows.append([slot.label, slot.where if slot.found else "", formula_text(completion, result),
@@ -186,8 +191,9 @@ def work_rows(completion: Completion, figures: dict[str, Figure]) -> list[list]:
     return rows
 
 
-def add_work_sheet(workbook, completion: Completion, figures: dict[str, Figure], scores: dict | None = None) -> None:
-    """The 计算过程 sheet: figure, where it stands, formula, inputs with their cells, value."""
+def add_work_sheet(workbook, completion: Completion, figures: dict[str, Figure], scores: dict | None = None,
+                   filled: set[str] | None = None) -> None:
+    """The 计算过程 sheet: figure, where it stands, formula, inputs with their cells, value; `filled` as in work_rows."""
     if WORK_SHEET in workbook.sheetnames:
         del workbook[WORK_SHEET]
     ws = workbook.create_sheet(WORK_SHEET)
@@ -198,7 +204,7 @@ def add_work_sheet(workbook, completion: Completion, figures: dict[str, Figure],
     ws["A1"].font = Font(name=FONT, size=14, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center")
     ws.append(header)
-    rows = work_rows(completion, figures)
+    rows = work_rows(completion, figures, filled)
     for name, value in (scores or {}).items():  # block subtotals of the 整体支出绩效自评表
         if name in ("产出", "效益", "满意度") and value is not None:
             rows.append([f"得分小计：{name}指标", "", f"Σ {name}指标各项得分", "", value, "", "已计算"])

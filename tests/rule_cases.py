@@ -106,5 +106,8 @@ CASES: dict[str, tuple[dict, str, dict]] = {
     "indicator-over-weight": ({"dept.indicators[1].score": D("60")}, "dept.indicators[1].score", {}),
     "required-blank": ({"basic.staff.quota": ""}, "basic.staff.quota",
                        {f"proj{n}.money.total.budget": D("1200") for n in range(1, 5)}),
+    # the sample's 满意度指标 block is one row: blank it and the block is empty
+    "empty-indicator-block": ({f"dept.indicators[7].{c}": "" for c in ("target", "actual", "weight", "score")},
+                              "dept.closing.total", {}),
     "unscored-indicator": ({"dept.indicators[1].score": ""}, "dept.indicators[1].score", {}),
 }

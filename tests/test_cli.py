@@ -39,8 +39,9 @@ def test_blank_template_reads_back_with_every_field(tmp_path):
     assert ev.filing.problems == []
     assert set(ev.filing.sheets) == {"basic", "income_expenditure", "department_form", "proj1", "proj2"}
     assert ev.filing.year == 2022 and ev.filing.unit == "某某局"
-    # a blank template has nothing wrong, only required inputs still to fill in
-    assert {(f.severity, f.rule) for f in ev.report.findings} == {("warning", "required-blank")}
+    # a blank template has nothing wrong, only required inputs and indicators still to fill in
+    assert {(f.severity, f.rule) for f in ev.report.findings} == {("warning", "required-blank"),
+                                                                  ("warning", "empty-indicator-block")}
 
 
 def test_template_filled_by_hand_with_odd_values(tmp_path):

@@ -111,7 +111,10 @@ def test_parse_keeps_text_and_is_frozen():
     ("≥90%", "85%", "10", "9.44"),                 # 10 × 85/90 = 9.444…
     ("100%", "93%", "20", "18.60"),                # no direction on a target: "="
     ("=100%", "120%", "5", "5.00"),                # over-achieving is capped at full
-    (">90%", "90%", "4", "4.00"),
+    (">90%", "95%", "4", "4.00"),                 # strictly above: met
+    (">90%", "85%", "4", "3.78"),                 # 4 × 85/90 = 3.777…
+    ("低于5%", "4%", "10", "10.00"),              # strictly below: met
+    ("低于5%", "8%", "10", "6.25"),               # 10 × 5/8
     ("≤100%", "120%", "5", "4.17"),                # 5 × 100/120 = 4.1666…
     ("≤100%", "80%", "5", "5.00"),
     ("<5天", "8天", "3", "1.88"),                  # 3 × 5/8 = 1.875, half-up
@@ -161,11 +164,19 @@ def test_score_unit_mismatch(target, actual):
     ("按时拨付", "未按时拨付", False),               # written as not done: the clerk's score
     ("按时发放", "51个", True),
     ("≥50个", "已完成", True),
+    ("低于5%", "5%", True),                         # exactly at a strict bound: not met, yet 5 × 5/5 is full
+    ("高于90%", "90%", True),
+    (">0个", "0个", True),
 ])
 def test_score_left_to_the_clerk(target, actual, warned):
     got = score(parse(target), parse(actual), D(10))
     assert got.score is None and got.rule
     assert (got.warning is not None) is warned
+
+
+def test_strict_bound_says_why():
+    got = score(parse("低于5%"), parse("5%"), D(10))
+    assert "5%" in got.warning and "低于" in got.warning and "人工评分" in got.warning
 
 
 def test_score_bad_weight():
@@ -198,7 +209,8 @@ def test_score_stays_within_weight(target, actual, weight):
     t, a = parse(t_text), parse(a_text)
     assert (t.value, t.unit, t.direction) == t_read and (a.value, a.unit, a.direction) == a_read
     got = score(t, a, weight)
-    assert (got.score is None) == (t.unit != a.unit)
+    at_strict_bound = t.direction in (">", "<") and a.value == t.value
+    assert (got.score is None) == (t.unit != a.unit or at_strict_bound)
     if got.score is not None:
         assert D(0) <= got.score <= weight
         assert got.score.as_tuple().exponent == -2

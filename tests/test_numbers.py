@@ -6,7 +6,7 @@ from decimal import Decimal as D
 import pytest
 from hypothesis import given, strategies as st
 
-from perf_xlsx.numbers import NULL_TOKENS, NumberError, decimals_of, to_decimal, to_int, to_percent
+from perf_xlsx.numbers import NULL_TOKENS, NumberError, decimals_of, to_decimal, to_int, to_percent, to_score
 
 
 # --- to_decimal: good input -------------------------------------------------
@@ -191,12 +191,34 @@ def test_to_int_propagates_parse_errors():
         to_int("约146人")
 
 
+# --- to_score: 得分、分值 as clerks type them ---------------------------------
+
+@pytest.mark.parametrize("raw, expected", [
+    ("10分", D("10")), ("15 分", D("15")), ("9.5分", D("9.5")), ("１０分", D("10")), (8, D("8")), ("8", D("8")),
+    (None, None), ("—", None),
+])
+def test_to_score(raw, expected):
+    assert to_score(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["满分", "分", "约10分", "10%分"])
+def test_to_score_rejects_and_shows_what_was_typed(raw):
+    with pytest.raises(NumberError) as info:
+        to_score(raw)
+    assert f"“{raw}”" in info.value.message
+
+
+def test_points_only_for_scores():
+    with pytest.raises(NumberError):
+        to_decimal("10分")
+
+
 # --- decimals_of -------------------------------------------------------------
 
 @pytest.mark.parametrize("raw, expected", [
     ("10,246.65 ", 2), (3.12, 2), (3, 0), ("3.10", 2), ("3", 0), ("3.", 0),
     (D("3.10"), 2), (D("3"), 0), (3.0, 0), (2.5, 1), ("（15.66）", 2), ("１２３．４５６", 3),
-    ("86.99%", 2), (None, None), ("", None), ("—", None),
+    ("86.99%", 2), (None, None), ("", None), ("—", None), ("9.5分", 1), ("10分", 0),
 ])
 def test_decimals_of(raw, expected):
     assert decimals_of(raw) == expected

@@ -2,6 +2,7 @@
 总分 and 等次, and a local scheme chosen by name."""
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import openpyxl
@@ -221,3 +222,107 @@ def test_sangong_change_basis_must_be_one_the_program_knows(scheme_with, tmp_pat
     result = CliRunner().invoke(cli, ["check", str(SAMPLE), "--scheme", name])
     assert result.exit_code == 2 and "sangong_change_basis" in result.output and "“概算”" in result.output
     assert "Traceback" not in result.output
+
+
+def typed_cells(path, cells):
+    """Set fields (by key) the way Excel stores what a clerk typed: the value and the cell's number format."""
+    slots = api.evaluate(path).filing.slots
+    wb = openpyxl.load_workbook(path)
+    for key, (value, number_format) in cells.items():
+        cell = wb[slots[key].sheet][slots[key].cell]
+        cell.value, cell.number_format = value, number_format
+    wb.save(path)
+    return path
+
+
+def test_percent_cells_read_as_the_percentage_they_show(tmp_path):
+    """93% typed in Excel is stored as 0.93 in a percent-formatted cell: it is 93%, not the number 0.93."""
+    rows = [("产出指标", "质量指标", "公文办理及时率", "≥90%", "", 10, None),
+            ("产出指标", "质量指标", "合格率", "", "", 10, None),
+            ("效益指标", "社会效益指标", "办结率", "≥90", "", 20, None)]
+    path = typed_cells(scored_workbook(tmp_path, rows), {
+        "dept.indicators[1].actual": (0.93, "0%"),
+        "dept.indicators[2].target": (0.9, "0%"), "dept.indicators[2].actual": (0.855, "0.0%"),
+        "dept.indicators[3].actual": (0.93, "0%")})
+    report = api.fill(path, tmp_path / "out")
+    slots = api.evaluate(report.output).filing.slots
+    assert slots["dept.indicators[1].score"].value == D("10")          # 93% ≥ 90%
+    assert slots["dept.indicators[2].score"].value == D("9.5")         # 10 × 85.5/90
+    assert slots["dept.indicators[3].score"].value is None             # not 20 × 0.93/90 = 0.21
+    unscored = next(f for f in report.findings if f.rule == "unscored-indicator" and f.labels == ["办结率"])
+    assert "“%”" in unscored.message and "无单位" in unscored.message
+    rows = list(openpyxl.load_workbook(report.output)["计算过程"].iter_rows(min_row=3, values_only=True))
+    assert any("实际完成值“85.5%”" in (r[3] or "") and "年度指标值“90%”" in r[3] for r in rows)
+
+
+def test_date_cells_read_as_the_date(tmp_path):
+    """实际完成值 typed as an Excel date: on time scores full marks, late is left to the clerk."""
+    rows = [("产出指标", "时效指标", "按期完成", "2023年12月31日前", "", 10, None),
+            ("产出指标", "时效指标", "逾期完成", "2023年12月31日前", "", 10, None)]
+    path = typed_cells(scored_workbook(tmp_path, rows), {
+        "dept.indicators[1].actual": (dt.datetime(2023, 11, 30), "yyyy/m/d"),
+        "dept.indicators[2].actual": (dt.datetime(2024, 1, 15), "yyyy/m/d")})
+    report = api.fill(path, tmp_path / "out")
+    slots = api.evaluate(report.output).filing.slots
+    assert slots["dept.indicators[1].score"].value == D("10")
+    assert slots["dept.indicators[2].score"].value is None
+    late = next(f for f in report.findings if f.rule == "unscored-indicator" and f.labels == ["逾期完成"])
+    assert "晚于" in late.message
+    rows = list(openpyxl.load_workbook(report.output)["计算过程"].iter_rows(min_row=3, values_only=True))
+    assert any("实际完成值“2023年11月30日”" in (r[3] or "") for r in rows)
+
+
+def test_scores_typed_with_their_unit(tmp_path):
+    """得分 “10分” and 分值 “15分” are how clerks type scores: read as 10 and 15, not errors."""
+    rows = [("产出指标", "质量指标", "合格率", "100%", "100%", 10, None),
+            ("满意度指标", "服务对象满意度指标", "满意度", "≥80%", "85%", 10, None)]
+    path = typed_cells(scored_workbook(tmp_path, rows), {
+        "dept.indicators[1].score": ("10分", "General"), "dept.indicators[2].weight": ("15分", "General")})
+    report = api.fill(path, tmp_path / "out")
+    assert [f.message for f in report.findings if f.severity == "error"] == []
+    slots = api.evaluate(report.output).filing.slots
+    assert openpyxl.load_workbook(report.output)[slots["dept.indicators[1].score"].sheet][
+        slots["dept.indicators[1].score"].cell].value == "10分"                          # kept as typed
+    assert slots["dept.indicators[1].score"].value == D("10")
+    assert slots["dept.indicators[2].score"].value == D("15")                            # 15 × min(85/80, 1)
+    assert report.scores["总分"] == "34.00"                                              # 9 + 10 + 15
+
+
+def test_unreadable_score_is_not_said_to_be_filled(tmp_path):
+    """A 得分 cell holding text that is no number is left as it is, and 计算过程 says so."""
+    rows = [("产出指标", "质量指标", "合格率", "100%", "100%", 10, None)]
+    path = typed_cells(scored_workbook(tmp_path, rows), {"dept.indicators[1].score": ("满分", "General")})
+    report = api.fill(path, tmp_path / "out")
+    slot = api.evaluate(path).filing.slots["dept.indicators[1].score"]
+    wb = openpyxl.load_workbook(report.output)
+    assert wb[slot.sheet][slot.cell].value == "满分"
+    assert slot.where not in report.filled
+    row = next(r for r in wb["计算过程"].iter_rows(min_row=3, values_only=True) if r[2] == slot.where)
+    assert row[7] != "已填入" and "未填入" in row[7] and "“满分”" in row[7], row[7]
+
+
+def test_strict_targets_are_not_met_at_their_bound(tmp_path):
+    """“低于5%” is not met by 5%, nor “高于90%” by 90%: left to the clerk with the reason, never full marks."""
+    rows = [("产出指标", "质量指标", "差错率", "低于5%", "5%", 10, None),
+            ("产出指标", "质量指标", "达标率", "高于90%", "90%", 10, None),
+            ("效益指标", "社会效益指标", "投诉率", "低于5%", "4%", 10, None),
+            ("效益指标", "社会效益指标", "合格率", "高于90%", "95%", 10, None)]
+    report = api.fill(scored_workbook(tmp_path, rows), tmp_path / "out")
+    slots = api.evaluate(report.output).filing.slots
+    assert [slots[f"dept.indicators[{n}].score"].value for n in (1, 2, 3, 4)] == [None, None, D("10"), D("10")]
+    unscored = {f.labels[0]: f.message for f in report.findings if f.rule == "unscored-indicator"}
+    assert sorted(unscored) == ["差错率", "达标率"] and "界限" in unscored["差错率"]
+
+
+def test_a_form_without_indicators_is_not_graded_silently(tmp_path):
+    """No indicator filled on the 整体支出绩效自评表: 总分 and 等次 cover 预算执行 only, and a 提示 says which blocks are empty."""
+    path = scored_workbook(tmp_path, rows=[("产出指标", "数量指标", "项目数", "≥50个", "51个", 50, None)])
+    report = api.check(path)
+    empty = [f for f in report.findings if f.rule == "empty-indicator-block"]
+    total = api.evaluate(path).filing.slots["dept.closing.total"]
+    assert [(f.severity, f.sheet, f.cell) for f in empty] == [("warning", total.sheet, total.cell)]
+    assert "效益指标、满意度指标" in empty[0].message and "产出指标" not in empty[0].message
+
+    blank = api.write_template(tmp_path / "blank.xlsx", 2023, "某局", projects=0)
+    empty = [f for f in api.check(blank).findings if f.rule == "empty-indicator-block"]
+    assert len(empty) == 1 and "产出指标、效益指标、满意度指标" in empty[0].message

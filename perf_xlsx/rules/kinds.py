@@ -300,6 +300,25 @@ def required(rule: Rule, audit: Audit) -> None:
             audit.finding(rule, slot)
 
 
+def empty_block(rule: Rule, audit: Audit) -> None:
+    """A block of indicators (产出/效益/满意度) of a form with no indicator filled in: no 年度指标值,
+    实际完成值, 分值 or 得分 in any of its rows. One finding per form, at its 总分."""
+    def typed(key: str) -> bool:
+        slot = audit.slot(key) if key else None
+        return slot is not None and (slot.stated or slot.error is not None)
+
+    for prefix in rule.get("forms"):
+        total = audit.slot(f"{prefix}.closing.total")
+        if total is None:  # no indicator table was read: reported as not found already
+            continue
+        rows = audit.completion.filing.indicators.get(prefix, [])
+        filled = [ind for ind in rows if ind.target or ind.actual or typed(ind.weight_key) or typed(ind.score_key)]
+        empty = [b for b in rule.get("blocks")
+                 if not any(ind.level1.startswith(b.removesuffix("指标")) for ind in filled)]
+        if empty:
+            audit.finding(rule, total, detail="、".join(empty))
+
+
 def unscored(rule: Rule, audit: Audit) -> None:
     """An indicator row with a 得分 cell left blank."""
     for rows in audit.completion.filing.indicators.values():
@@ -328,5 +347,6 @@ KINDS = {
     "over-weight": over_weight,
     "weights": weights,
     "required": required,
+    "empty-block": empty_block,
     "unscored": unscored,
 }
