@@ -113,7 +113,7 @@ def fill(path: Path, out_dir: Path | None = None, recompute: bool = False, schem
     sheets 审核结果 and 计算过程 are added; 说明 typed into an earlier output is carried over.
     `name` is the output's file name (输出文件名), by default output_name(path).
     """
-    from .findings_sheet import add_findings_sheet, carried_notes, mark_cells
+    from .findings_sheet import add_findings_sheet, carried_notes, carry_notes, mark_cells
     from .writing import add_work_sheet, fill_cells, recompute_cells, save_deterministic
 
     path = Path(path)
@@ -133,9 +133,7 @@ def fill(path: Path, out_dir: Path | None = None, recompute: bool = False, schem
                 stated=old, computed=new, title="已按公式重算（--recompute）",
                 message=f"{slot.label} 原填报 {value_text(old, slot.type, slot.scale)}，"
                         f"已按公式重算为 {value_text(new, slot.type, slot.scale)}"))
-    notes = carried_notes(target)
-    for finding in report.findings:
-        finding.note = notes.get((finding.rule, finding.sheet or "", finding.cell or ""), "")
+    carry_notes(report.findings, carried_notes(target))
     mark_cells(ev.workbook, report.findings)
     add_findings_sheet(ev.workbook, report.findings)
     add_work_sheet(ev.workbook, ev.completion, report.figures, report.scores)
