@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from .derive import Completion
 from .errors import PerfXlsxError
@@ -31,11 +32,52 @@ class Evaluation:
     report: Report
 
 
-def output_path(path: Path, out_dir: Path | None = None) -> Path:
-    """`<输入文件名>_已填.xlsx`, by default in `已生成/` beside the input."""
+def output_names(paths: Iterable[Path]) -> dict[Path, str]:
+    """输出文件名 of workbooks written to one folder: `<文件名>_已填.xlsx`, and never one name twice.
+
+    Workbooks that would share a name (`a.xls` beside `a.xlsx`; case is ignored, as Windows does)
+    keep their extension in it: `a（xls）_已填.xlsx`, `a（xlsx）_已填.xlsx`. A name still shared after
+    that (only with contrived names) gets `（2）`, `（3）`… in the order of the file names. The
+    same set of files always gives the same names.
+    """
+    paths = sorted({Path(p) for p in paths}, key=lambda p: (p.name.casefold(), p.name))
+    stems: dict[str, int] = {}
+    for p in paths:
+        stems[p.stem.casefold()] = stems.get(p.stem.casefold(), 0) + 1
+    proposed = {p: p.stem if stems[p.stem.casefold()] == 1 else f"{p.stem}（{p.suffix[1:].lower()}）" for p in paths}
+    taken = {base.casefold() for base in proposed.values()}
+    used: set[str] = set()
+    names = {}
+    for p in paths:
+        base = proposed[p]
+        if base.casefold() in used:
+            n = 2
+            while f"{base}（{n}）".casefold() in taken:
+                n += 1
+            base = f"{base}（{n}）"
+            taken.add(base.casefold())
+        used.add(base.casefold())
+        names[p] = f"{base}{OUTPUT_SUFFIX}.xlsx"
+    return names
+
+
+def output_name(path: Path) -> str:
+    """`<文件名>_已填.xlsx`, named as a folder run of the input's folder names it (see output_names)."""
+    from .batch import find_workbooks
+
+    path = Path(path)
+    try:
+        siblings = find_workbooks(path.parent) if path.parent.is_dir() else []
+    except (OSError, ValueError):  # a folder that cannot be listed: nothing beside it to tell apart
+        siblings = []
+    return output_names([path, *(p for p in siblings if p.name != path.name)])[path]
+
+
+def output_path(path: Path, out_dir: Path | None = None, name: str | None = None) -> Path:
+    """The output `name` (default: output_name), by default in `已生成/` beside the input."""
     path = Path(path)
     folder = Path(out_dir) if out_dir is not None else path.parent / OUTPUT_DIR
-    return folder / f"{path.stem}{OUTPUT_SUFFIX}.xlsx"
+    return folder / (name or output_name(path))
 
 
 def evaluate(path: Path, scheme: str = DEFAULT_SCHEME) -> Evaluation:
@@ -91,18 +133,20 @@ def check(path: Path, scheme: str = DEFAULT_SCHEME) -> Report:
     return evaluate(path, scheme).report
 
 
-def fill(path: Path, out_dir: Path | None = None, recompute: bool = False, scheme: str = DEFAULT_SCHEME) -> Report:
+def fill(path: Path, out_dir: Path | None = None, recompute: bool = False, scheme: str = DEFAULT_SCHEME,
+         name: str | None = None) -> Report:
     """Write the completed workbook (生成已填工作簿) and return the report. The input is never modified.
 
     Blank derived cells are filled; stated ones are kept and flagged, or with `recompute` replaced
     by the computed value (the old one kept in the cell comment and listed in 审核结果). The
     sheets 审核结果 and 计算过程 are added; 说明 typed into an earlier output is carried over.
+    `name` is the output's file name (输出文件名), by default output_name(path).
     """
-    from .findings_sheet import add_findings_sheet, carried_notes, mark_cells
+    from .findings_sheet import add_findings_sheet, carried_notes, carry_notes, mark_cells
     from .writing import add_work_sheet, fill_cells, note_replaced, save_deterministic
 
     path = Path(path)
-    target = output_path(path, out_dir)
+    target = output_path(path, out_dir, name)
     if target.resolve() == path.resolve():
         raise PerfXlsxError("输出文件与输入文件相同，为保护原文件已停止；请换一个输出文件夹。", path)
     ev = evaluate(path, scheme)
@@ -119,9 +163,7 @@ def fill(path: Path, out_dir: Path | None = None, recompute: bool = False, schem
                 stated=old, computed=new, title="已按公式重算（--recompute）",
                 shown={"stated": old_text, "computed": new_text},
                 message=f"{slot.label} 原填报 {old_text}，已按公式重算为 {new_text}"))
-    notes = carried_notes(target)
-    for finding in report.findings:
-        finding.note = notes.get((finding.rule, finding.sheet or "", finding.cell or ""), "")
+    carry_notes(report.findings, carried_notes(target))
     mark_cells(ev.workbook, report.findings)
     add_findings_sheet(ev.workbook, report.findings)
     add_work_sheet(ev.workbook, ev.completion, report.figures, report.scores, {r.key for r in filled})

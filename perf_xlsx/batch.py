@@ -71,14 +71,28 @@ def output_folder(path: Path, folder: Path, out_dir: Path) -> Path:
     return out_dir / path.parent.relative_to(folder)
 
 
-def process(path: Path, out_dir: Path, scheme: str = "national", recompute: bool = False) -> BatchRow:
-    """Fill one workbook; never raises (a bad file becomes a row with its reason)."""
+def output_names(paths: Iterable[Path], folder: Path, out_dir: Path) -> dict[Path, str]:
+    """Each file's output name (输出文件名), unique within its output folder (see api.output_names)."""
+    from .api import output_names as names_in_one_folder
+
+    groups: dict[Path, list[Path]] = {}
+    for path in paths:
+        groups.setdefault(output_folder(path, folder, out_dir), []).append(path)
+    names: dict[Path, str] = {}
+    for group in groups.values():
+        names.update(names_in_one_folder(group))
+    return names
+
+
+def process(path: Path, out_dir: Path, scheme: str = "national", recompute: bool = False,
+            name: str | None = None) -> BatchRow:
+    """Fill one workbook into `out_dir` as `name`; never raises (a bad file becomes a row with its reason)."""
     from . import api
     from .errors import PerfXlsxError
 
     row = BatchRow(file=path.name)
     try:
-        report = api.fill(path, out_dir, recompute=recompute, scheme=scheme)
+        report = api.fill(path, out_dir, recompute=recompute, scheme=scheme, name=name)
     except PerfXlsxError as exc:
         row.reason = exc.describe()
         return row
@@ -95,9 +109,9 @@ def process(path: Path, out_dir: Path, scheme: str = "national", recompute: bool
 
 
 def _work(args) -> tuple[int, BatchRow]:
-    index, path, out_dir, scheme, recompute, name = args
-    row = process(path, out_dir, scheme, recompute)
-    row.file = name
+    index, path, out_dir, scheme, recompute, shown, name = args
+    row = process(path, out_dir, scheme, recompute, name)
+    row.file = shown
     return index, row
 
 
@@ -120,7 +134,8 @@ def run(paths: Iterable[Path], folder: Path, out_dir: Path, jobs: int | None = N
     """Process `paths` with `jobs` worker processes (default: CPUs); rows come back in the order of `paths`."""
     paths = list(paths)
     jobs = max(1, jobs or os.cpu_count() or 1)
-    tasks = [(i, p, output_folder(p, folder, out_dir), scheme, recompute, p.relative_to(folder).as_posix())
+    names = output_names(paths, folder, out_dir)
+    tasks = [(i, p, output_folder(p, folder, out_dir), scheme, recompute, p.relative_to(folder).as_posix(), names[p])
              for i, p in enumerate(paths)]
     rows: list[BatchRow | None] = [None] * len(paths)
     done = 0

@@ -45,14 +45,18 @@ def _summary_lines(report) -> list[str]:
     return lines
 
 
-def _run(action, target: Path, as_json: bool, debug: bool) -> None:
+def _run(action, target: Path, as_json: bool, debug: bool) -> int:
+    """Each input through `action`; with --json one JSON document: an object for a file, a list for a folder."""
     from .errors import PerfXlsxError
     from .report import Report
 
     code = EXIT_OK
     paths = _inputs(target)
+    listed = [] if target.is_dir() else None  # a folder's reports, printed as one JSON list at the end
     if not paths:
         _echo_err(f"提示：文件夹“{target}”中没有 .xlsx/.xlsm/.xls 工作簿。")
+        if as_json:
+            click.echo("[]")
         return EXIT_OK
     for index, path in enumerate(paths):
         if index:
@@ -72,12 +76,16 @@ def _run(action, target: Path, as_json: bool, debug: bool) -> None:
                                                "请加 --debug 重试并把输出反馈给开发者。")
         if not report.ok:
             code = EXIT_FINDINGS
-        if as_json:
+        if as_json and listed is not None:
+            listed.append(report.as_json())
+        elif as_json:
             click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
         elif report.error:
             _echo_err(f"错误：{report.error}")
         else:
             click.echo("\n".join(_summary_lines(report)))
+    if as_json and listed is not None:
+        click.echo(json.dumps(listed, ensure_ascii=False, indent=2))
     return code
 
 
@@ -158,6 +166,8 @@ def _run_folder(folder: Path, output_dir: Path | None, recursive: bool, jobs: in
     paths = batch.find_workbooks(folder, recursive, exclude=out_dir)
     if not paths:
         _echo_err(f"提示：文件夹“{folder}”中没有 .xlsx/.xlsm/.xls 工作簿。")
+        if as_json:
+            click.echo("[]")
         return EXIT_OK
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -186,10 +196,10 @@ def _run_folder(folder: Path, output_dir: Path | None, recursive: bool, jobs: in
 @click.argument("target", type=click.Path(path_type=Path))
 @click.option("--scheme", default="national", show_default=True, callback=_scheme,
               help="评分方案名称（workbook_templates/scoring_<名称>.toml），如 local_caps。")
-@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果（TARGET 为文件夹时是一个列表，每个文件一项）。")
 @click.option("--debug", is_flag=True, help="出错时显示技术细节（供开发者排查）。")
 def check(target: Path, scheme: str, as_json: bool, debug: bool) -> None:
-    """只审核、不写文件：复算 TARGET 的全部派生数并报告。"""
+    """只审核、不写文件：复算 TARGET（工作簿或文件夹）的全部派生数并报告。"""
     from . import api
 
     sys.exit(_run(lambda p: api.check(p, scheme), target, as_json, debug))

@@ -2,7 +2,8 @@
 
 One row per finding; the offending cells are coloured by severity and carry a comment with the
 message. The 说明 column is the clerk's: what was typed there in an earlier output is carried over to
-the same finding (same rule, sheet and cell) on the next run.
+the same finding on the next run — same rule, sheet and cell, or for a finding without a cell (a
+field not found) same rule, sheet, 项目 and text.
 """
 from __future__ import annotations
 
@@ -25,13 +26,28 @@ NOTE_COLUMN = HEADER.index("说明") + 1
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "rounding": "DDEBF7"}
 
 
-def carried_notes(output: Path) -> dict[tuple, str]:
-    """说明 typed into an earlier output's 审核结果, by (规则编号, 表, 单元格)."""
+def _row(rule, sheet, cell, labels, text) -> tuple[str, ...]:
+    """A 审核结果 row's identity, as written and as read back (an empty cell reads as None)."""
+    return tuple("" if v is None else str(v) for v in (rule, sheet, cell, labels, text))
+
+
+def _identity(f: Finding) -> tuple[str, ...]:
+    return _row(f.rule, f.sheet, f.cell, "、".join(f.labels), f.formula or f.message)
+
+
+def _key(row: tuple[str, ...]) -> tuple[str, ...]:
+    """Which finding a note belongs to (说明归属): rule, sheet and cell; without a cell, also 项目 and text."""
+    rule, sheet, cell, labels, text = row
+    return (rule, sheet, cell) if cell else (rule, sheet, "", labels, text)
+
+
+def carried_notes(output: Path) -> list[tuple[tuple[str, ...], str]]:
+    """说明 typed into an earlier output's 审核结果: (row identity, 说明) for each row with one."""
     try:
         if not output.is_file():
-            return {}
+            return []
     except OSError:  # e.g. a name too long for the file system: nothing earlier to carry over
-        return {}
+        return []
     import openpyxl
 
     try:
@@ -39,17 +55,31 @@ def carried_notes(output: Path) -> dict[tuple, str]:
             warnings.simplefilter("ignore")
             wb = openpyxl.load_workbook(output, read_only=True)
     except Exception:  # an unreadable earlier output has nothing to carry over
-        return {}
+        return []
     try:
         if SHEET not in wb.sheetnames:
-            return {}
-        notes = {}
+            return []
+        notes = []
         for row in wb[SHEET].iter_rows(min_row=3, values_only=True):
             if len(row) >= NOTE_COLUMN and row[NOTE_COLUMN - 1]:
-                notes[(row[2], row[4], row[5])] = str(row[NOTE_COLUMN - 1])
+                notes.append((_row(row[2], row[4], row[5], row[6], row[11]), str(row[NOTE_COLUMN - 1])))
         return notes
     finally:
         wb.close()
+
+
+def carry_notes(findings: list[Finding], notes: list[tuple[tuple[str, ...], str]]) -> None:
+    """Give each finding the 说明 of its earlier row (see _key). Findings sharing a key take the notes
+    of rows with the same text first, then the rest in order; a note goes to one finding only."""
+    by_key: dict[tuple[str, ...], list[tuple[tuple[str, ...], str]]] = {}
+    for row, note in notes:
+        by_key.setdefault(_key(row), []).append((row, note))
+    for f in findings:
+        row = _identity(f)
+        left = by_key.get(_key(row))
+        if left:
+            match = next((i for i, (earlier, _) in enumerate(left) if earlier == row), 0)
+            f.note = left.pop(match)[1]
 
 
 def add_findings_sheet(workbook, findings: list[Finding]) -> None:

@@ -28,7 +28,9 @@ class Watcher:
 
     def step(self) -> list[batch.BatchRow]:
         ready = []
-        for path in batch.find_workbooks(self.folder, exclude=self.out_dir):
+        present = batch.find_workbooks(self.folder, exclude=self.out_dir)
+        names = batch.output_names(present, self.folder, self.out_dir)  # as a folder run would name them
+        for path in present:
             signature = self._signature(path)
             if signature is None:
                 continue
@@ -38,7 +40,8 @@ class Watcher:
                 ready.append(path)
         new_rows = []
         for path in ready:
-            row = batch.process(path, batch.output_folder(path, self.folder, self.out_dir), self.scheme)
+            row = batch.process(path, batch.output_folder(path, self.folder, self.out_dir), self.scheme,
+                                name=names[path])
             self.done[path] = self.seen[path]
             self.rows[path] = row
             new_rows.append(row)

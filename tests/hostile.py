@@ -113,10 +113,20 @@ def patched(folder: Path, name: str, workbook, sheet: str, pattern: str, replace
     return path
 
 
-def xls_bytes(workbook) -> bytes:
-    """The values and merged ranges of an openpyxl workbook as an Excel 97-2003 .xls (xlwt)."""
-    import xlwt
+def xls_bytes(workbook, errors: dict[tuple[str, str], str] | None = None,
+              formula_errors: dict[tuple[str, str], str] | None = None) -> bytes:
+    """The values and merged ranges of an openpyxl workbook as an Excel 97-2003 .xls (xlwt). `errors`
+    {(sheet, cell): "#N/A"} are cells holding an error value; `formula_errors` formulas (=1/0) whose
+    saved result is that error, as Excel saves one (xlwt saves no result: it is patched in)."""
+    import re as _re
+    import struct
 
+    import xlwt
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    errors, formula_errors = errors or {}, formula_errors or {}
+    codes = {"#NULL!": 0x00, "#DIV/0!": 0x07, "#VALUE!": 0x0F, "#REF!": 0x17, "#NAME?": 0x1D, "#NUM!": 0x24, "#N/A": 0x2A}
+    special = {(sheet, *coordinate_to_tuple(cell)) for sheet, cell in [*errors, *formula_errors]}
     book = xlwt.Workbook(encoding="utf-8")
     for ws in workbook.worksheets:
         sheet = book.add_sheet(ws.title, cell_overwrite_ok=True)
@@ -127,11 +137,27 @@ def xls_bytes(workbook) -> bytes:
             covered |= {(r, c) for r in range(m.min_row, m.max_row + 1) for c in range(m.min_col, m.max_col + 1)}
         for row in ws.iter_rows():
             for cell in row:
-                if cell.value is not None and (cell.row, cell.column) not in covered:
+                if cell.value is not None and (cell.row, cell.column) not in covered \
+                        and (ws.title, cell.row, cell.column) not in special:
                     sheet.write(cell.row - 1, cell.column - 1, _xls_value(cell.value))
+        for (title, ref), code in errors.items():
+            if title == ws.title:
+                r, c = coordinate_to_tuple(ref)
+                sheet.row(r - 1).set_cell_error(c - 1, codes[code])  # (xlwt's own names map #N/A wrongly)
+        for (title, ref), code in formula_errors.items():
+            if title == ws.title:
+                r, c = coordinate_to_tuple(ref)
+                sheet.write(r - 1, c - 1, xlwt.Formula("1/0"))
     out = io.BytesIO()
     book.save(out)
-    return out.getvalue()
+    data = out.getvalue()
+    for (title, ref), code in formula_errors.items():  # FORMULA record: row, col, xf, then the 8-byte result
+        r, c = coordinate_to_tuple(ref)
+        pattern = _re.compile(b"\x06\x00..(" + _re.escape(struct.pack("<HH", r - 1, c - 1)) + b"..)"
+                              + _re.escape(struct.pack("<Q", 0xFFFF000000000003)), _re.DOTALL)
+        data, n = pattern.subn(lambda m: m.group(0)[:10] + bytes([2, 0, codes[code], 0, 0, 0, 0xFF, 0xFF]), data)
+        assert n == 1, (title, ref, n)
+    return data
 
 
 def _xls_value(value):
@@ -491,6 +517,14 @@ def build_error_values(folder: Path) -> Path:
     messy.patch_cell(path, wb.sheetnames.index(sheet), rf'(<c r="{cell}"[^>]*?) t="n"(>)<v>[^<]*</v>',
                      r'\1 t="e"\2<v>#N/A</v>')
     return path
+
+
+def build_xls_error_values(folder: Path) -> Path:
+    """error_values as an old .xls: #REF! as a formula's saved result, #N/A held by the cell itself."""
+    wb = open_sample()
+    where = cells_of(wb)
+    return saved(folder, "错误值.xls", xls_bytes(wb, errors={where["ie.income.2.fiscal"]: "#N/A"},
+                                               formula_errors={where["basic.funds.reception.final"]: "#REF!"}))
 
 
 def build_typed_error_text(folder: Path) -> Path:

@@ -91,6 +91,69 @@ def test_bundle_contains_exactly_the_outputs(folder, tmp_path):
         assert archive.read("好_已填.xlsx") == (out / "好_已填.xlsx").read_bytes()
 
 
+def _same_name_folder(tmp_path: Path) -> Path:
+    """a.xlsx, a.xlsm and a.xls (three different units: the old .xls beside its re-saved copies) and b.xlsx."""
+    from tests.hostile import xls_bytes
+
+    drop = tmp_path / "同名"
+    drop.mkdir()
+    api.write_template(drop / "a.xlsx", 2022, "甲单位")
+    api.write_template(drop / "a.xlsm", 2022, "乙单位")  # an .xlsx's content under .xlsm reads the same
+    old = api.write_template(tmp_path / "丙.xlsx", 2022, "丙单位")
+    (drop / "a.xls").write_bytes(xls_bytes(openpyxl.load_workbook(old)))
+    api.write_template(drop / "b.xlsx", 2022, "丁单位")
+    return drop
+
+
+def _unit_of(path: Path) -> str:
+    return openpyxl.load_workbook(path, read_only=True)["基础数据表"]["A2"].value
+
+
+def test_same_name_with_other_extensions_never_share_an_output(tmp_path):
+    """a.xls beside a.xlsx: each keeps its extension in its output's name, so neither overwrites the other."""
+    drop, out = _same_name_folder(tmp_path), tmp_path / "out"
+    result = run("fill", str(drop), "-o", str(out), "--jobs", "2", "--bundle", "-q")
+    assert result.returncode == 0 and result.stderr == "", result.stderr  # no zip warning about duplicate names
+    names = {"a（xls）_已填.xlsx": "丙单位", "a（xlsm）_已填.xlsx": "乙单位", "a（xlsx）_已填.xlsx": "甲单位",
+             "b_已填.xlsx": "丁单位"}
+    assert sorted(p.name for p in out.glob("*_已填.xlsx")) == sorted(names)
+    for name, unit in names.items():
+        assert unit in _unit_of(out / name), name
+    summary = openpyxl.load_workbook(out / "汇总.xlsx")["汇总"]
+    header = [c.value for c in summary[1]]
+    listed = {r[0]: r[header.index("单位")] for r in summary.iter_rows(min_row=2, values_only=True)}
+    assert listed == {"a.xls": "丙单位", "a.xlsm": "乙单位", "a.xlsx": "甲单位", "b.xlsx": "丁单位"}
+    with zipfile.ZipFile(next(out.glob("同名_*.zip"))) as archive:
+        assert sorted(archive.namelist()) == sorted([*names, "汇总.xlsx"])
+        assert archive.read("a（xls）_已填.xlsx") == (out / "a（xls）_已填.xlsx").read_bytes()
+    # the same folder gives the same names; a single-file run names its output as the folder run does
+    again = tmp_path / "again"
+    run("fill", str(drop), "-o", str(again), "--jobs", "1", "-q")
+    assert sorted(p.name for p in again.glob("*_已填.xlsx")) == sorted(names)
+    single = run("fill", str(drop / "a.xls"), "-o", str(tmp_path / "single"))
+    assert single.returncode == 0 and (tmp_path / "single" / "a（xls）_已填.xlsx").is_file(), single.stdout
+    assert "丙单位" in _unit_of(tmp_path / "single" / "a（xls）_已填.xlsx")
+
+
+def test_output_names_are_unique_even_for_contrived_names():
+    names = api.output_names([Path("a.xlsx"), Path("a.xls"), Path("a（xls）.xlsx"), Path("B.xlsx"), Path("b.XLSX"),
+                              Path("c.xls")])
+    assert names == {Path("a.xls"): "a（xls）_已填.xlsx", Path("a.xlsx"): "a（xlsx）_已填.xlsx",
+                     Path("a（xls）.xlsx"): "a（xls）（2）_已填.xlsx", Path("B.xlsx"): "B（xlsx）_已填.xlsx",
+                     Path("b.XLSX"): "b（xlsx）（2）_已填.xlsx", Path("c.xls"): "c_已填.xlsx"}
+
+
+def test_watch_names_outputs_as_a_folder_run(tmp_path):
+    from perf_xlsx.watch import Watcher
+
+    drop, out = _same_name_folder(tmp_path), tmp_path / "out"
+    watcher = Watcher(drop, out)
+    assert watcher.step() == []  # first look: sizes not yet seen twice
+    rows = watcher.step()
+    assert {Path(r.output).name for r in rows} == \
+        {"a（xls）_已填.xlsx", "a（xlsm）_已填.xlsx", "a（xlsx）_已填.xlsx", "b_已填.xlsx"}
+
+
 def test_outputs_are_never_picked_up_again(folder):
     run("fill", str(folder), "-q")  # default output folder inside the dropped folder
     again = run("fill", str(folder), "-q")

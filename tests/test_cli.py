@@ -111,3 +111,26 @@ def test_debug_shows_the_technical_error_behind_a_message(tmp_path):
         assert "错误：" in result.stderr and "请用 -o 换一个输出文件夹" in result.stderr
     assert "Traceback" not in plain.stderr
     assert "Traceback" in debug.stderr and "Error" in debug.stderr.split("Traceback", 1)[1]
+
+
+def test_check_folder_json_is_one_document(tmp_path):
+    """`check FOLDER --json` prints one JSON list (as `fill FOLDER --json` does); `check FILE --json` one object."""
+    import json
+
+    folder = tmp_path / "各单位"
+    folder.mkdir()
+    api.write_template(folder / "甲.xlsx", 2022, "甲单位")
+    api.write_template(folder / "乙.xlsx", 2022, "乙单位")
+    (folder / "坏.xlsx").write_bytes(b"PK\x03\x04 truncated")
+    listed = run("check", str(folder), "--json")
+    assert listed.returncode == 1 and "Traceback" not in listed.stderr
+    reports = json.loads(listed.stdout)
+    assert [(r["file"], r["unit"], "error" in r) for r in reports] == \
+        [("乙.xlsx", "乙单位", False), ("坏.xlsx", None, True), ("甲.xlsx", "甲单位", False)]
+    one = json.loads(run("check", str(folder / "甲.xlsx"), "--json").stdout)
+    assert isinstance(one, dict) and one["unit"] == "甲单位"
+    empty = tmp_path / "空"
+    empty.mkdir()
+    for command in ("check", "fill"):
+        nothing = run(command, str(empty), "--json")
+        assert nothing.returncode == 0 and json.loads(nothing.stdout) == [] and nothing.stderr.startswith("提示：")

@@ -85,6 +85,8 @@ CASES: dict[str, Case] = {
     "formula_div0": Case(rules=[("read-error-value", "基础数据表!F11")], exit=1, words=("#DIV/0!", "除数为零")),
     "error_values": Case(rules=[("read-error-value", "基础数据表!F12"), ("read-error-value", "收支情况!D8")], exit=1,
                          words=("#REF!", "#N/A")),
+    "xls_error_values": Case(rules=[("read-error-value", "基础数据表!F12"), ("read-error-value", "收支情况!D8")], exit=1,
+                             words=("#REF!", "#N/A")),
     "typed_error_text": Case(rules=[("read-error-value", "基础数据表!F21")], exit=1, words=("#DIV/0!",)),
     "date_in_amount": Case(rules=[("read-unreadable", "基础数据表!F12")], exit=1, words=("日期", "2022-12-31")),
     "bool_in_amount": Case(rules=[("read-unreadable", "基础数据表!F10")], exit=1, words=("逻辑值", "TRUE")),
@@ -225,6 +227,19 @@ def test_xls_output_keeps_sheets_values_and_merges(corpus, tmp_path):
     same = api.check(hostile.SAMPLE)
     assert {n: f.value for n, f in report.figures.items()} == {n: f.value for n, f in same.figures.items()}
     assert report.scores == same.scores and sorted(report.filled) == sorted(api.fill(hostile.SAMPLE, tmp_path / "x").filled)
+
+
+def test_xls_error_values_read_as_in_xlsx(corpus, tmp_path):
+    """An .xls cell showing #REF! or #N/A is that error, as in the same workbook saved as .xlsx (not a blank 0)."""
+    def errors(report):
+        return [(f.rule, f.severity, f.where, f.message) for f in report.findings if f.rule == "read-error-value"]
+
+    xls, xlsx = api.fill(corpus["xls_error_values"], tmp_path), api.check(corpus["error_values"])
+    assert errors(xls) == errors(xlsx) and len(errors(xls)) == 2
+    assert {n: f.value for n, f in xls.figures.items()} == {n: f.value for n, f in xlsx.figures.items()}
+    done = openpyxl.load_workbook(xls.output)
+    assert (done["基础数据表"]["F12"].value, done["基础数据表"]["F12"].data_type) == ("#REF!", "e")
+    assert (done["收支情况"]["D8"].value, done["收支情况"]["D8"].data_type) == ("#N/A", "e")
 
 
 def test_uncached_formulas_are_worked_out_exactly(corpus, tmp_path):

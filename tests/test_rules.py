@@ -87,6 +87,30 @@ def test_findings_sheet_marks_cells_and_keeps_clerk_notes(tmp_path):
     assert kept[12] == "其他收入 0.30 万元为代收款，已与财政核实"
 
 
+def test_every_note_survives_a_rerun_also_without_a_cell(tmp_path):
+    """说明 typed on every row of 审核结果 comes back on the same row, also for findings with no cell
+    (two fields not found on one sheet)."""
+    path = api.write_template(tmp_path / "改了标签.xlsx", 2022, "某局", projects=0)
+    wb = openpyxl.load_workbook(path)
+    wb["基础数据表"]["A25"], wb["基础数据表"]["A26"] = "采购", "调整"  # 未找到“政府采购金额”行, …“预算调整”行
+    wb.save(path)
+    out = tmp_path / "out"
+    first = api.fill(path, out)
+    wb = openpyxl.load_workbook(first.output)
+    sheet = wb["审核结果"]
+    typed = {}
+    for row in range(3, sheet.max_row + 1):
+        sheet.cell(row=row, column=13, value=f"说明{row}")
+        typed[tuple(sheet.cell(row=row, column=c).value for c in (3, 5, 6, 12))] = f"说明{row}"
+    wb.save(first.output)
+    cellless = [k for k in typed if k[0] == "read-not-found" and k[1] == "基础数据表" and k[2] is None]
+    assert len(cellless) == 2
+    second = api.fill(path, out)
+    again = openpyxl.load_workbook(second.output)["审核结果"]
+    kept = {tuple(r[c] for c in (2, 4, 5, 11)): r[12] for r in again.iter_rows(min_row=3, values_only=True)}
+    assert kept == typed
+
+
 def test_recompute_replaces_stated_derived_values(tmp_path):
     path = variant(tmp_path, {"ie.income.1.total": 6096.32})
     report = api.fill(path, tmp_path / "out", recompute=True)
