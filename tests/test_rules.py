@@ -1,6 +1,8 @@
 """审核: every rule fires where it should and stays silent where it should; the seed's findings exactly."""
 from __future__ import annotations
 
+import json
+
 import openpyxl
 import pytest
 from click.testing import CliRunner
@@ -205,3 +207,20 @@ def test_recompute_carries_through_to_what_was_built_on_the_replaced_value(tmp_p
     sheet, cell = where("ie.spending.1.year_balance")
     assert ["recomputed", sheet, cell] not in report.flatten(["rule", "sheet", "cell"])
     assert wb[sheet][cell].value == pytest.approx(-15.67) and wb[sheet][cell].comment is None
+
+
+def test_json_findings_carry_numbers_as_decimal_strings():
+    """rules.md §5: numbers are decimal strings (rates as fractions, amounts in 万元), never '22.27%'."""
+    from decimal import Decimal, InvalidOperation
+
+    result = CliRunner().invoke(cli, ["check", str(SAMPLE), "--json"])
+    findings = json.loads(result.output)["findings"]
+    values = [f[k] for f in findings for k in ("stated", "computed", "difference", "tolerance") if f[k] is not None]
+    assert values
+    for value in values:
+        try:
+            Decimal(value)
+        except InvalidOperation:
+            raise AssertionError(f"not a decimal string: {value!r}")
+    gap = next(f for f in findings if f["rule"] == "spending-rate-gap")
+    assert (gap["stated"], gap["computed"], gap["difference"]) == ("0.8757", "0.8077", "0.0680")

@@ -209,13 +209,16 @@ class Audit:
 
     def finding(self, rule: Rule, slot: Slot | None, *, stated=None, computed=None, difference=None, tolerance=None,
                 result: Result | None = None, severity: str | None = None, message: str | None = None,
-                formula: str | None = None, detail: str = "", label: str | None = None, hint: str = "") -> None:
+                formula: str | None = None, detail: str = "", label: str | None = None, hint: str = "",
+                value_type: str | None = None) -> None:
+        """Record a finding at `slot`; its values are shown as the slot's type in its sheet's unit, or as
+        `value_type` (e.g. a §1 rate reported at a cell of another type). Values stay numbers."""
         sheet = slot.sheet if slot is not None else None
         cell = slot.cell if slot is not None else None
         if (rule.id, sheet, cell) in self._seen:
             return
         self._seen.add((rule.id, sheet, cell))
-        unit = self.unit_of(slot)
+        unit = (value_type, Decimal(1)) if value_type else self.unit_of(slot)
         label = label or (slot.label if slot is not None else "")
         if formula is None and result is not None:
             formula = f"{formula_text(self.completion, result)}：{inputs_text(self.completion, result.inputs)}"

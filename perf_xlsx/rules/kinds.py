@@ -9,6 +9,7 @@ from decimal import Decimal
 from fnmatch import fnmatchcase
 from statistics import median
 
+from ..derive import rounded
 from ..layout import YUAN
 from ..numbers import typed_amount_unit
 from ..scoring import in_block, scheme_weights
@@ -196,11 +197,18 @@ def figure(rule: Rule, audit: Audit) -> None:
             return
         gap = abs(value - other.percent)
         if gap > Decimal(rule.get("gap")):
-            audit.finding(rule, where, stated=f"{value:.2f}%", computed=f"{other.percent:.2f}%", difference=f"{gap:.2f}")
+            stated, computed = _shown_rate(fig.value), _shown_rate(other.value)
+            audit.finding(rule, where, stated=stated, computed=computed, difference=stated - computed,
+                          detail=f"{gap:.2f}", value_type="rate")
         return
     if (rule.get("above") is not None and value > Decimal(rule.get("above"))) or \
             (rule.get("below") is not None and value < Decimal(rule.get("below"))):
-        audit.finding(rule, where, stated=f"{value:.2f}%")
+        audit.finding(rule, where, stated=_shown_rate(fig.value), value_type="rate")
+
+
+def _shown_rate(value) -> Decimal:
+    """A §1 figure as the forms print it (2 decimals of a percent), kept as a number."""
+    return rounded(Decimal(value), "rate")
 
 
 def no_reason(rule: Rule, audit: Audit) -> None:
@@ -210,7 +218,7 @@ def no_reason(rule: Rule, audit: Audit) -> None:
         return
     if any(i.reason.strip() for i in audit.completion.filing.indicators.get("dept", [])):
         return
-    audit.finding(rule, audit.figure_slot(fig), stated=f"{fig.percent:.2f}%")
+    audit.finding(rule, audit.figure_slot(fig), stated=_shown_rate(fig.value), value_type="rate")
 
 
 def negative(rule: Rule, audit: Audit) -> None:
