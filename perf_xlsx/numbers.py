@@ -50,11 +50,13 @@ NULL_TOKENS: tuple[str, ...] = (
 )
 
 _INVISIBLE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
-_UNITS = ("亿元", "亿", "万元", "元", "人", "个")
+_UNITS = ("亿元", "亿", "万元", "万", "元", "人", "个")
+#: Whitespace inside a number that is not a thousands gap ('1 2', '12 34'): a typo, not a number.
+_SPLIT_DIGITS = re.compile(r"[0-9０-９][\s\u2009\u202f\u00a0]+(?![0-9０-９]{3}(?:[^0-9０-９]|$))[0-9０-９]")
 _NUMBER = re.compile(
     r"(?P<open>\()?(?P<sign>[-+\u2212])?"
     r"(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.(?P<frac>[0-9]*))?"
-    r"(?P<unit1>亿元|亿|万元|元|人|个|%)?(?P<close>\))?(?P<unit2>亿元|亿|万元|元|人|个|%)?"
+    r"(?P<unit1>亿元|亿|万元|万|元|人|个|%)?(?P<close>\))?(?P<unit2>亿元|亿|万元|万|元|人|个|%)?"
 )
 _APPROX = re.compile(r"^(?:约|大约|约为|约合|近|将近|接近|超过|不足|不到|逾)|(?:左右|上下|多|余)(?:万元|元|人|个|%)?$")
 
@@ -86,6 +88,8 @@ def _parse_str(raw: str) -> tuple[Decimal, str | None] | None:
         return None
     if s.upper() in ERROR_VALUES:
         return _error_value(raw, s.upper())
+    if _SPLIT_DIGITS.search(raw):
+        raise _bad(raw)
     # NFKC would silently turn '²', '①' into plain digits: refuse them.
     if any(unicodedata.digit(c, None) is not None and not ("0" <= c <= "9" or "０" <= c <= "９") for c in raw):
         raise _bad(raw)
@@ -145,13 +149,14 @@ def to_decimal(value: object) -> Decimal | None:
     number, unit = parsed
     if unit == "%":
         raise NumberError(f"“{_shown(value)}”是百分数，此处应为普通数字（百分数请按百分比读取）", value)
-    if unit in ("亿", "亿元"):
+    if unit in ("亿", "亿元", "万"):  # magnitudes: '3万' is 30000, not 3
         raise _bad(value)
     return number
 
 
 #: 万元 per unit of an amount unit typed in a cell (金额单位).
-AMOUNT_UNITS = {"元": Decimal("0.0001"), "万元": Decimal(1), "亿": Decimal(10000), "亿元": Decimal(10000)}
+AMOUNT_UNITS = {"元": Decimal("0.0001"), "万元": Decimal(1), "万": Decimal(1), "亿": Decimal(10000),
+                "亿元": Decimal(10000)}
 
 
 def to_amount(value: object, sheet_scale: Decimal) -> Decimal | None:

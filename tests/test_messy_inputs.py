@@ -428,3 +428,15 @@ def test_script_writes_every_case_into_a_folder(tmp_path):
     assert result.returncode == 0, result.stderr
     written = sorted(p.name for p in (tmp_path / "走样").iterdir())
     assert written == sorted(f"{name}.xlsx" for name in messy.BUILDERS) and len(written) == 15
+
+
+def test_wan_written_alone_and_a_split_number(tmp_path):
+    """'3万' is 3 万元 as a clerk writes it; '33 26.58' (a stray space, not a thousands gap) is not 3326.58."""
+    from tests.rule_cases import variant, where as cell_of
+
+    path = variant(tmp_path, {"ie.income.1.other": "3万", "ie.income.2.fiscal": "33 26.58"})
+    ev = api.evaluate(path)
+    assert ev.filing.slots["ie.income.1.other"].value == D("3")
+    unreadable = [f for f in ev.report.findings if f.rule == "read-unreadable"]
+    assert [(f.sheet, f.cell) for f in unreadable] == [cell_of("ie.income.2.fiscal")]
+    assert "33 26.58" in unreadable[0].message

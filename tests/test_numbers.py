@@ -286,6 +286,8 @@ def test_to_amount_honours_a_unit_typed_in_the_cell(raw, scale, expected):
     ("１．２亿", D("0.0001"), D("12000")),                # the unit wins over a 元 sheet's
     ("0.5 亿元", D("1"), D("5000")),
     ("(1.2亿)", D("1"), D("-12000")),
+    ("12.30万", D("1"), D("12.30")),                      # 万 alone, as clerks write it: 万元
+    ("1.2万", D("0.0001"), D("1.2")),
 ])
 def test_yi_is_ten_thousand_wan(raw, scale, expected):
     from perf_xlsx.numbers import to_amount
@@ -297,6 +299,20 @@ def test_yi_is_ten_thousand_wan(raw, scale, expected):
 def test_yi_only_for_amounts(read):
     with pytest.raises(NumberError):
         read("1.2亿")
+    with pytest.raises(NumberError):
+        read("3万")  # 30000, not 3
+
+
+@pytest.mark.parametrize("raw", ["1 2", "1\u20092", "12 34", "1 23.5"])
+def test_digits_split_by_a_space_are_not_joined(raw):
+    """A space inside a number that is not a thousands gap is a typo: not silently 12."""
+    with pytest.raises(NumberError):
+        to_decimal(raw)
+
+
+@pytest.mark.parametrize("raw, expected", [("10 246.65", D("10246.65")), ("1 234 567", D("1234567"))])
+def test_thousands_gaps_are_still_read(raw, expected):
+    assert to_decimal(raw) == expected
 
 
 @pytest.mark.parametrize("raw", ["约100", "约 100 万元", "大约100", "100左右", "100多", "近100", "约1.2亿"])
