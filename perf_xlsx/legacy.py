@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .errors import DamagedWorkbook, EncryptedWorkbook, TooLarge
 from .guard import check_merges, check_rows
-from .template import FONT
+from .template import FONT, PINNED_TIME
 
 _FORMULA_START = ("=", "+", "-", "@")
 MAX_AREA = 2_000_000  # cells (rows × columns) of one .xls sheet: calamine holds the whole rectangle
@@ -43,6 +43,7 @@ def open_xls(path: Path):
     errors = error_cells(stream)
     workbook = Workbook()
     workbook.remove(workbook.active)
+    workbook.properties.created = workbook.properties.modified = PINNED_TIME  # the same .xls, the same bytes
     try:
         for meta in book.sheets_metadata:
             if "WorkSheet" not in str(meta.typ):

@@ -77,6 +77,9 @@ def _regular_file(path: Path) -> int:
 
 
 def _wrong_type(path: Path, kind: str, suffix: str) -> UnreadableWorkbook:
+    if path.name.startswith("~$") and kind not in _OOXML + ("xls",):
+        return WrongFileType(f"这是 Excel 或 WPS 打开“{path.name[2:]}”时生成的临时锁文件，不是工作簿；"
+                             "请处理原文件（关闭 Excel/WPS 后锁文件会自动消失）。", path, "lock")
     if kind == "truncated":
         return DamagedWorkbook(f"文件不完整或已损坏（zip 结构缺失）。{_ADVICE['truncated']}", path)
     what = sniff.describe(kind)

@@ -77,6 +77,10 @@ def test_exit_codes_and_chinese_messages(tmp_path):
     bogus.write_text("这不是工作簿", encoding="utf-8")
     broken = run("check", str(bogus))
     assert broken.returncode == 1 and "不是 Excel 工作簿" in broken.stderr and "Traceback" not in broken.stderr
+    lock = tmp_path / "~$基础数据表.xlsx"  # what Excel leaves beside an open workbook
+    lock.write_bytes(b"\x0cZhang San   " + b" " * 40)
+    named = run("check", str(lock))
+    assert named.returncode == 1 and "临时锁文件" in named.stderr and "“基础数据表.xlsx”" in named.stderr
 
 
 def test_help_is_fast_path_and_chinese():
