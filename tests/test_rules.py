@@ -224,3 +224,16 @@ def test_json_findings_carry_numbers_as_decimal_strings():
             raise AssertionError(f"not a decimal string: {value!r}")
     gap = next(f for f in findings if f["rule"] == "spending-rate-gap")
     assert (gap["stated"], gap["computed"], gap["difference"]) == ("0.8757", "0.8077", "0.0680")
+
+
+def test_a_copied_project_sheet_is_named_and_counted_once(tmp_path):
+    """A clerk copies 项目1 and leaves the copy in: a 提示 at the copy, and Σ 全年执行数 unchanged."""
+    path = tmp_path / "copied.xlsx"
+    wb = openpyxl.load_workbook(SAMPLE)
+    wb.copy_worksheet(wb["项目1"]).title = "项目1 (2)"
+    wb.save(path)
+    report = api.check(path)
+    [dup] = [f for f in report.findings if f.rule == "duplicate-project"]
+    assert dup.sheet == "项目1 (2)" and "“项目1”" in dup.message
+    projects = lambda r: next(f.computed for f in r.findings if f.rule == "projects-vs-spending")  # noqa: E731
+    assert projects(report) == projects(api.check(SAMPLE))

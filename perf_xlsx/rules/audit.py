@@ -7,6 +7,7 @@ from statistics import median_low
 from ..derive import Completion, Result, rounded
 from ..figures import Figure
 from ..reading import same_institution
+from ..labels import clean
 from ..layout import YUAN, describe_key
 from ..model import Institution, Slot
 from ..report import Finding
@@ -69,6 +70,22 @@ class Audit:
         """Every derivation's result, then every audit-only identity (summary rows' own identities)."""
         checks = [self.completion.check(d) for d in self.completion.filing.checks]
         return list(self.completion.results.values()) + checks
+
+    def duplicate_projects(self) -> dict[str, str]:
+        """Project sheets that repeat an earlier one (same 项目名称 and 全年执行数, as a copied sheet
+        does): {duplicate's prefix: the first one's prefix}."""
+        first: dict[tuple, str] = {}
+        duplicates = {}
+        for prefix in self.completion.filing.projects:
+            name, actual = self.shown(f"{prefix}.head.name"), self.shown(f"{prefix}.money.total.actual")
+            if not name or actual is None:
+                continue
+            key = (clean(str(name)), Decimal(actual))
+            if key in first:
+                duplicates[prefix] = first[key]
+            else:
+                first[key] = prefix
+        return duplicates
 
     # ---- comparing -----------------------------------------------------------------------------
     def outcome(self, left: str, right: str) -> str | None:

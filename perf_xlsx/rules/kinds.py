@@ -128,8 +128,9 @@ def at_most(rule: Rule, audit: Audit) -> None:
 
 
 def projects(rule: Rule, audit: Audit) -> None:
-    """Σ 各项目全年执行数 against the department's 项目支出."""
-    keys = [f"{p}.money.total.actual" for p in audit.completion.filing.projects]
+    """Σ 各项目全年执行数 against the department's 项目支出; a duplicated sheet counts once."""
+    repeated = audit.duplicate_projects()
+    keys = [f"{p}.money.total.actual" for p in audit.completion.filing.projects if p not in repeated]
     values = [audit.shown(k) for k in keys]
     total = audit.shown(rule.get("total"))
     if total is None or all(v is None for v in values):
@@ -139,6 +140,14 @@ def projects(rule: Rule, audit: Audit) -> None:
     if abs(summed - Decimal(total)) > envelope:
         audit.finding(rule, audit.slot(rule.get("total")), stated=total, computed=summed,
                       difference=summed - Decimal(total), tolerance=envelope)
+
+
+def duplicate_project(rule: Rule, audit: Audit) -> None:
+    """A project sheet repeating an earlier one (a copied sheet left in)."""
+    for prefix, original in audit.duplicate_projects().items():
+        name = audit.slot(f"{prefix}.head.name")
+        first = audit.slot(f"{original}.head.name")
+        audit.finding(rule, name, stated=audit.shown(f"{prefix}.head.name"), detail=first.sheet if first else original)
 
 
 # ---- 元/万元 --------------------------------------------------------------------------------------
@@ -345,6 +354,7 @@ KINDS = {
     "equals": equals,
     "at-most": at_most,
     "projects": projects,
+    "duplicate-project": duplicate_project,
     "unit-slip": unit_slip,
     "unit-slip-size": unit_slip_size,
     "unit-slip-peers": unit_slip_peers,
