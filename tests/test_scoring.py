@@ -120,6 +120,31 @@ def test_local_scheme_caps_the_total_by_execution_rate(tmp_path):
     assert "封顶" in capped.note
 
 
+def test_typed_total_above_the_cap_is_flagged_with_the_reason(tmp_path):
+    """85% executed: Σ 得分 = 8.5 + 90 = 98.50, capped at 94 under local_caps. A typed 总分 is held to the cap
+    (the message says why); the national scheme, without caps, holds it to the sum as before."""
+    full = [("产出指标", "数量指标", "项目", "≥50个", "51个", 50, None),
+            ("效益指标", "社会效益指标", "满意度", "≥90%", "95%", 30, None),
+            ("满意度指标", "服务对象满意度指标", "服务对象满意度", "90%以上", "93%", 10, None)]
+    path = scored_workbook(tmp_path, full, actual=D("850"))
+    total = api.evaluate(path).filing.slots["dept.closing.total"]
+
+    def totals(typed, scheme):
+        typed_cells(path, {"dept.closing.total": (typed, "General")})
+        return [(f.cell, f.message) for f in api.check(path, scheme=scheme).findings if f.rule == "stated-total-score"]
+
+    assert totals(96, "local_caps") == [(total.cell, "总分 填报 96.00，各项得分合计 98.50，但预算执行率 85.00% 在 "
+                                                     "80%–90% 之间，总分封顶 94，应为 94.00，相差 2.00")]
+    assert totals(94, "local_caps") == []
+    assert totals(96, "national") == [(total.cell, "总分 填报 96.00，各项得分合计为 98.50，相差 -2.50")]
+    assert totals(98.5, "national") == []
+    typed_cells(path, {"dept.closing.total": (None, "General")})
+    report = api.fill(path, tmp_path / "out", scheme="local_caps")
+    row = next(r for r in openpyxl.load_workbook(report.output)["计算过程"].iter_rows(min_row=3, values_only=True)
+               if r[2] == total.where)
+    assert row[3].endswith("；预算执行率 85.00% 在 80%–90% 之间，总分封顶 94") and row[5] == "94.00"
+
+
 def test_local_scheme_penalises_a_big_overshoot(tmp_path):
     rows = [("产出指标", "数量指标", "培训人次", "≥100人", "150人", 20, None)]
     path = scored_workbook(tmp_path, rows)

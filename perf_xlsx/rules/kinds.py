@@ -9,7 +9,7 @@ from decimal import Decimal
 from fnmatch import fnmatchcase
 from statistics import median
 
-from ..derive import rounded
+from ..derive import rounded, score_sum
 from ..layout import YUAN
 from ..numbers import typed_amount_unit
 from ..scoring import in_block, named_band, scheme_weights
@@ -43,10 +43,21 @@ def identity(rule: Rule, audit: Audit) -> None:
             computed = audit.round_score(result.value)
             if abs(Decimal(slot.value) - computed) > SCORE_GAP:
                 audit.finding(rule, slot, stated=slot.value, computed=computed,
-                              difference=Decimal(slot.value) - computed, tolerance=SCORE_GAP, result=result)
+                              difference=Decimal(slot.value) - computed, tolerance=SCORE_GAP, result=result,
+                              **_capped(rule, audit, result))
         elif d.kind == "grade":
             if str(slot.value).strip() != result.value:
                 audit.finding(rule, slot, stated=slot.value, computed=result.value, result=result)
+
+
+def _capped(rule: Rule, audit: Audit, result) -> dict:
+    """A 总分 the scheme caps (总分封顶 by 预算执行率): the rule's `capped_message`, saying the sum before the cap
+    and why it is capped, in place of its message; {} otherwise."""
+    summed = score_sum(result.inputs) if result.derivation.kind == "total_score" else None
+    if summed is None or summed == result.value or not rule.get("capped_message"):
+        return {}
+    return {"template": rule.get("capped_message"),
+            "fields": {"sum": audit.text(summed, result.key), "cap": result.note}}
 
 
 def _sum_identity(rule, audit: Audit, result, slot) -> None:
