@@ -142,16 +142,23 @@ def _budget_score(c: Completion, d: Derivation) -> Result:
     return Result(d, Decimal(weight) * min(Decimal(rate), Decimal(1)), inputs)
 
 
-def _total_score(c: Completion, d: Derivation) -> Result:
-    """总分 = 预算执行得分 + Σ 指标得分 (as the form shows them, 2 decimals)."""
-    inputs = _inputs(c, d)
+def score_sum(inputs) -> Decimal | None:
+    """Σ 得分 of a 总分's inputs as the form shows them (2 decimals), before any cap; None when all are blank."""
     scores = [rounded(Decimal(v), "score") for _, v in inputs if v is not None]
-    if not scores:
+    return sum(scores, Decimal(0)) if scores else None
+
+
+def _total_score(c: Completion, d: Derivation) -> Result:
+    """总分 = 预算执行得分 + Σ 指标得分 (as the form shows them, 2 decimals), capped by the scheme's
+    预算执行率 bands if it has any (the note then says why)."""
+    inputs = _inputs(c, d)
+    summed = score_sum(inputs)
+    if summed is None:
         return Result(d, None, inputs, "各项得分均为空")
     prefix = d.target.split(".")[0]
     rate_key = f"{prefix}.money.total.rate"
     rate = c.shown(rate_key) if rate_key in c.filing.slots else None
-    total, note = cap_total(sum(scores, Decimal(0)), rate, c.scheme)
+    total, note = cap_total(summed, rate, c.scheme)
     return Result(d, total, inputs, note)
 
 

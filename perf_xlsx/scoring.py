@@ -6,8 +6,11 @@ scoring_local_caps.toml) and choosing it with `--scheme NAME`, not by changing c
 """
 from __future__ import annotations
 
+import re
 import tomllib
-from decimal import Decimal
+import unicodedata
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from importlib import resources
 
@@ -40,7 +43,21 @@ def load_scheme(name: str = DEFAULT_SCHEME) -> dict:
     if basis not in SANGONG_BASES:
         raise PerfXlsxError(f"评分方案“{name}”的 sangong_change_basis 为“{basis}”，应为"
                             f"{'或'.join(f'“{b}”' for b in SANGONG_BASES)}（scoring_{name}.toml）")
+    _check_bands(scheme, name)
     return scheme
+
+
+def _check_bands(scheme: dict, name: str) -> None:
+    """[qualitative] bands: 0 ≤ from ≤ to ≤ 100, and no word naming two bands."""
+    owner: dict[str, str] = {}
+    for band in scheme.get("qualitative", {}).get("bands", []):
+        if not 0 <= band["from"] <= band["to"] <= 100:
+            raise PerfXlsxError(f"评分方案“{name}”的定性指标档次“{band['name']}”为 {band['from']}%–{band['to']}%，"
+                                f"应在 0%–100% 之间且下限不大于上限（scoring_{name}.toml）")
+        for word in band["words"]:
+            if owner.setdefault(word, band["name"]) != band["name"]:
+                raise PerfXlsxError(f"评分方案“{name}”中“{word}”同时属于定性指标档次“{owner[word]}”和"
+                                    f"“{band['name']}”（scoring_{name}.toml）")
 
 
 def sangong_change_basis(scheme: str = DEFAULT_SCHEME) -> str:
@@ -80,3 +97,35 @@ def cap_total(total: Decimal, rate: Decimal | None, scheme: str = DEFAULT_SCHEME
             if total > limit:
                 return limit, f"预算执行率 {percent:.2f}% 在 {cap['from']}%–{cap['below']}% 之间，总分封顶 {limit}"
     return total, ""
+
+
+@dataclass(frozen=True)
+class Band:
+    """定性指标评分档次: a band a 实际完成值 may name (达成 …), and its share of the 分值 in percent (both ends included)."""
+
+    name: str
+    low: Decimal
+    high: Decimal
+
+    def bounds(self, weight: Decimal) -> tuple[Decimal, Decimal]:
+        """The band's scores for a 分值: 分值 × percent, half-up to 0.01 as scores are shown."""
+        cent = Decimal("0.01")
+        return ((weight * self.low / 100).quantize(cent, ROUND_HALF_UP),
+                (weight * self.high / 100).quantize(cent, ROUND_HALF_UP))
+
+
+_CLOSING_MARKS = "。.，,；;！!"
+
+
+def named_band(text: object, scheme: str = DEFAULT_SCHEME) -> Band | None:
+    """The band a 实际完成值 names (see [qualitative] of the scheme file): the whole cell, spaces and a closing
+    mark removed, is one of a band's words, optionally followed by one of the suffixes. None otherwise."""
+    if not isinstance(text, str):
+        return None
+    qualitative = load_scheme(scheme).get("qualitative", {})
+    said = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).rstrip(_CLOSING_MARKS)  # NFKC: ，→ ,
+    for band in qualitative.get("bands", []):
+        for word in band["words"]:
+            if said == word or (said.startswith(word) and said[len(word):] in qualitative.get("suffixes", [])):
+                return Band(band["name"], Decimal(str(band["from"])), Decimal(str(band["to"])))
+    return None

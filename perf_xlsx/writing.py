@@ -140,8 +140,9 @@ def formula_text(completion: Completion, result: Result) -> str:
         return f"{names[0][0]} / {names[1][0]}"
     if d.kind == "budget_score":
         return f"{names[0][0]} × min({names[1][0]}, 100%)"
-    if d.kind == "total_score":
-        return "Σ 得分（" + "、".join(n for n, _ in names) + "）"
+    if d.kind == "total_score":  # a capped total says why (评分方案的总分封顶)
+        cap = f"；{result.note}" if result.value is not None and result.note else ""
+        return "Σ 得分（" + "、".join(n for n, _ in names) + "）" + cap
     if d.kind == "indicator_score":
         return result.explain
     if d.kind == "grade":

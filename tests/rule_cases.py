@@ -106,6 +106,9 @@ CASES: dict[str, tuple[dict, str, dict]] = {
     "low-execution-no-reason": ({}, "dept.money.total.rate", {"dept.money.total.actual": D("9332.431817")}),
     "negative-amount": ({"ie.income.2.other": D("-1")}, "ie.income.2.other", {}),
     "zero-quota": ({"basic.staff.quota": 0}, "basic.staff.quota", {}),
+    # the seed's 满意度 indicator scored 10 of 10: too high for 部分达成 (6–8); 8 is on the 达成 boundary, also 部分达成's
+    "qualitative-band": ({"dept.indicators[7].actual": "部分达成"}, "dept.indicators[7].score",
+                         {"dept.indicators[7].actual": "部分达成", "dept.indicators[7].score": D("8")}),
     "indicator-over-weight": ({"dept.indicators[1].score": D("60")}, "dept.indicators[1].score", {}),
     "required-blank": ({"basic.staff.quota": ""}, "basic.staff.quota",
                        {f"proj{n}.money.total.budget": D("1200") for n in range(1, 5)}),

@@ -120,6 +120,31 @@ def test_local_scheme_caps_the_total_by_execution_rate(tmp_path):
     assert "封顶" in capped.note
 
 
+def test_typed_total_above_the_cap_is_flagged_with_the_reason(tmp_path):
+    """85% executed: Σ 得分 = 8.5 + 90 = 98.50, capped at 94 under local_caps. A typed 总分 is held to the cap
+    (the message says why); the national scheme, without caps, holds it to the sum as before."""
+    full = [("产出指标", "数量指标", "项目", "≥50个", "51个", 50, None),
+            ("效益指标", "社会效益指标", "满意度", "≥90%", "95%", 30, None),
+            ("满意度指标", "服务对象满意度指标", "服务对象满意度", "90%以上", "93%", 10, None)]
+    path = scored_workbook(tmp_path, full, actual=D("850"))
+    total = api.evaluate(path).filing.slots["dept.closing.total"]
+
+    def totals(typed, scheme):
+        typed_cells(path, {"dept.closing.total": (typed, "General")})
+        return [(f.cell, f.message) for f in api.check(path, scheme=scheme).findings if f.rule == "stated-total-score"]
+
+    assert totals(96, "local_caps") == [(total.cell, "总分 填报 96.00，各项得分合计 98.50，但预算执行率 85.00% 在 "
+                                                     "80%–90% 之间，总分封顶 94，应为 94.00，相差 2.00")]
+    assert totals(94, "local_caps") == []
+    assert totals(96, "national") == [(total.cell, "总分 填报 96.00，各项得分合计为 98.50，相差 -2.50")]
+    assert totals(98.5, "national") == []
+    typed_cells(path, {"dept.closing.total": (None, "General")})
+    report = api.fill(path, tmp_path / "out", scheme="local_caps")
+    row = next(r for r in openpyxl.load_workbook(report.output)["计算过程"].iter_rows(min_row=3, values_only=True)
+               if r[2] == total.where)
+    assert row[3].endswith("；预算执行率 85.00% 在 80%–90% 之间，总分封顶 94") and row[5] == "94.00"
+
+
 def test_local_scheme_penalises_a_big_overshoot(tmp_path):
     rows = [("产出指标", "数量指标", "培训人次", "≥100人", "150人", 20, None)]
     path = scored_workbook(tmp_path, rows)
@@ -326,3 +351,62 @@ def test_a_form_without_indicators_is_not_graded_silently(tmp_path):
     blank = api.write_template(tmp_path / "blank.xlsx", 2023, "某局", projects=0)
     empty = [f for f in api.check(blank).findings if f.rule == "empty-indicator-block"]
     assert len(empty) == 1 and "产出指标、效益指标、满意度指标" in empty[0].message
+
+
+# ---- 定性指标评分档次 (the scheme's [qualitative]) -----------------------------------------------------
+def _band_findings(report):
+    return {f.labels[0]: f.message for f in report.findings if f.rule == "qualitative-band"}
+
+
+def test_qualitative_score_outside_the_band_its_actual_names(tmp_path):
+    """得分 against the band the 实际完成值 names, in percent of the 分值: 达成 80–100, 部分达成 60–80, 未达成 0–60;
+    a score on a shared boundary fits either band; a sentence is not read as naming a band."""
+    cases = [("部分达成高", "部分达成", 10, 9, True), ("部分达成界上", "部分达成", 10, 8, False),
+             ("部分达成下界", "部分达成", 10, 6, False), ("达成界上", "达成", 10, 8, False),
+             ("达成偏低", "达成", 10, "7.99", True), ("已达成", "已达成", 10, 7, True),  # not 未达成 inside 已达成
+             ("未达成界上", "未达成", 10, 6, False), ("未达成偏高", "未达成。", 10, 7, True),
+             ("未达成零分", "未达成", 10, 0, False), ("达成年度指标", "达成年度指标", 10, 7, True),
+             ("基本达成", "基本达成", 10, 6, False), ("基本达成偏低", "基本达成", 10, 5, True),
+             ("分值七", "部分达成", 7, 5, False), ("句子", "目标任务已达成，效果明显", 10, 5, False),
+             ("满分", "达成", 10, 10, False)]
+    rows = [("产出指标", "质量指标", name, "高质量完成", actual, weight, None) for name, actual, weight, _, _ in cases]
+    path = typed_cells(scored_workbook(tmp_path, rows), {f"dept.indicators[{n}].score": (score, "General")
+                                                         for n, (_, _, _, score, _) in enumerate(cases, start=1)})
+    report = api.check(path)
+    found = _band_findings(report)
+    assert sorted(found) == sorted(name for name, *_, fires in cases if fires)
+    assert found["部分达成高"] == "“部分达成高”实际完成值为“部分达成”，得分 9.00 超出该档（分值 10 的 60%–80%，即 6.00–8.00）"
+    assert found["已达成"] == "“已达成”实际完成值为“已达成”，得分 7.00 超出该档（分值 10 的 80%–100%，即 8.00–10.00）"
+    assert found["未达成偏高"] == "“未达成偏高”实际完成值为“未达成。”，得分 7.00 超出该档（分值 10 的 0%–60%，即 0.00–6.00）"
+    assert "60%–100%，即 6.00–10.00" in found["基本达成偏低"]
+    finding = next(f for f in report.findings if f.labels == ["部分达成高"])
+    slot = api.evaluate(path).filing.slots["dept.indicators[1].score"]
+    assert (finding.severity, finding.sheet, finding.cell) == ("warning", slot.sheet, slot.cell)
+    assert (finding.stated, finding.computed, finding.difference) == (D("9"), D("8.00"), D("1.00"))
+
+
+def test_qualitative_bands_on_project_sheets(tmp_path):
+    """The 项目支出绩效自评表 is checked like the 整体支出绩效自评表."""
+    indicators = [{"level1": "效益指标", "rows": [
+        {"level2": "社会效益指标", "level3": "群众获得感", "target": "明显提升", "actual": "部分达成", "weight": 30,
+         "score": 29},
+        {"level2": "社会效益指标", "level3": "长效机制", "target": "建立", "actual": "达成", "weight": 10, "score": 9}]}]
+    path = tmp_path / "projects.xlsx"
+    save_deterministic(build(Content(year=2022, unit="评分测试单位", projects=[{"name": "测试项目", "indicators": indicators}])),
+                       path)
+    report = api.check(path)
+    slot = api.evaluate(path).filing.slots["proj1.indicators[1].score"]
+    assert [[f.rule, f.sheet, f.cell] for f in report.findings if f.rule == "qualitative-band"] == [
+        ["qualitative-band", slot.sheet, slot.cell]]
+    assert _band_findings(report)["群众获得感"].endswith("得分 29.00 超出该档（分值 30 的 60%–80%，即 18.00–24.00）")
+
+
+def test_qualitative_bands_are_scheme_data(scheme_with):
+    """A locality changes the bands in its scheme file; a word in two bands is refused with the file named."""
+    name = scheme_with("strict", 'name = "部分达成"\nfrom = 60\nto = 80', 'name = "部分达成"\nfrom = 70\nto = 80')
+    from perf_xlsx.scoring import named_band
+
+    assert named_band("部分达成", name).low == 70 and named_band("部分达成 ", "national").low == 60
+    twice = scheme_with("twice", '"已基本达成"]', '"已基本达成", "达成"]')
+    result = CliRunner().invoke(cli, ["check", str(SAMPLE), "--scheme", twice])
+    assert result.exit_code == 2 and "“达成”同时属于" in result.output and "scoring_twice.toml" in result.output

@@ -227,9 +227,12 @@ class Audit:
     def finding(self, rule: Rule, slot: Slot | None, *, stated=None, computed=None, difference=None, tolerance=None,
                 result: Result | None = None, severity: str | None = None, message: str | None = None,
                 formula: str | None = None, detail: str = "", label: str | None = None, hint: str = "",
-                value_type: str | None = None) -> None:
+                value_type: str | None = None, fields: dict[str, str] | None = None,
+                template: str | None = None) -> None:
         """Record a finding at `slot`; its values are shown as the slot's type in its sheet's unit, or as
-        `value_type` (e.g. a §1 rate reported at a cell of another type). Values stay numbers."""
+        `value_type` (e.g. a §1 rate reported at a cell of another type). Values stay numbers. `fields`:
+        a kind's own placeholders of the message template, as text (named in rules.toml's header); `template`:
+        another template of the rule in place of its message (e.g. stated-total-score's capped_message)."""
         sheet = slot.sheet if slot is not None else None
         cell = slot.cell if slot is not None else None
         if (rule.id, sheet, cell) in self._seen:
@@ -243,8 +246,8 @@ class Audit:
                  (("stated", stated), ("computed", computed), ("difference", difference), ("tolerance", tolerance))}
         values = {"label": label, "where": f"{sheet}!{cell}" if cell else (sheet or ""), **shown,
                   "formula": formula_text(self.completion, result) if result is not None else "", "detail": detail,
-                  "hint": hint}
-        text = message or rule.message.format(**values)
+                  "hint": hint, **(fields or {})}
+        text = message or (template or rule.message).format(**values)
         if severity == "rounding":
             text += "，在舍入允许范围内（尾差）"
         self.findings.append(Finding(

@@ -13,6 +13,7 @@ TOLERANCE = {
     "projects": "各数 ½·10⁻ᵈ 之和",
     "unit-slip": "恒等式的舍入区间加 0.01",
     "unit-slip-peers": "—",
+    "qualitative-band": "档次上下限 = 分值 × 比例，四舍五入到 0.01 分；恰在两档交界的得分两档都算",
 }
 
 

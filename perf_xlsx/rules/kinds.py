@@ -9,10 +9,10 @@ from decimal import Decimal
 from fnmatch import fnmatchcase
 from statistics import median
 
-from ..derive import rounded
+from ..derive import rounded, score_sum
 from ..layout import YUAN
 from ..numbers import typed_amount_unit
-from ..scoring import in_block, scheme_weights
+from ..scoring import in_block, named_band, scheme_weights
 from .audit import Audit
 from .catalogue import Rule
 from .tolerance import ZERO, classify, half, own_half, ratio_interval
@@ -43,10 +43,21 @@ def identity(rule: Rule, audit: Audit) -> None:
             computed = audit.round_score(result.value)
             if abs(Decimal(slot.value) - computed) > SCORE_GAP:
                 audit.finding(rule, slot, stated=slot.value, computed=computed,
-                              difference=Decimal(slot.value) - computed, tolerance=SCORE_GAP, result=result)
+                              difference=Decimal(slot.value) - computed, tolerance=SCORE_GAP, result=result,
+                              **_capped(rule, audit, result))
         elif d.kind == "grade":
             if str(slot.value).strip() != result.value:
                 audit.finding(rule, slot, stated=slot.value, computed=result.value, result=result)
+
+
+def _capped(rule: Rule, audit: Audit, result) -> dict:
+    """A 总分 the scheme caps (总分封顶 by 预算执行率): the rule's `capped_message`, saying the sum before the cap
+    and why it is capped, in place of its message; {} otherwise."""
+    summed = score_sum(result.inputs) if result.derivation.kind == "total_score" else None
+    if summed is None or summed == result.value or not rule.get("capped_message"):
+        return {}
+    return {"template": rule.get("capped_message"),
+            "fields": {"sum": audit.text(summed, result.key), "cap": result.note}}
 
 
 def _sum_identity(rule, audit: Audit, result, slot) -> None:
@@ -257,6 +268,34 @@ def over_weight(rule: Rule, audit: Audit) -> None:
                               difference=Decimal(score) - Decimal(weight))
 
 
+def qualitative_band(rule: Rule, audit: Audit) -> None:
+    """A qualitative indicator whose 实际完成值 names its band (达成 / 部分达成 / 未达成, see [qualitative] of the
+    scheme) scored outside that band's share of its 分值; a score on a boundary two bands share fits both.
+    Only an indicator with its own 分值 and 得分 (not one merged over a block); a blank 得分 is unscored-indicator's,
+    one above the 分值 indicator-over-weight's."""
+    for rows in audit.completion.filing.indicators.values():
+        for ind in rows:
+            if not ind.weight_key or not ind.score_key:
+                continue
+            band = named_band(ind.actual, audit.completion.scheme)
+            weight, score = audit.shown(ind.weight_key), audit.shown(ind.score_key)
+            if band is None or weight is None or score is None:
+                continue
+            weight, score = Decimal(weight), Decimal(score)
+            low, high = band.bounds(weight)
+            if low <= score <= high or score > weight:
+                continue
+            nearest = low if score < low else high
+            shown_weight = f"{weight.normalize():f}"
+            share = f"{band.low.normalize():f}%–{band.high.normalize():f}%"
+            span = f"{audit.text(low, ind.score_key)}–{audit.text(high, ind.score_key)}"
+            label = ind.level3 or ind.level2
+            audit.finding(rule, audit.slot(ind.score_key), stated=score, computed=nearest, difference=score - nearest,
+                          label=label, formula=f"{band.name}：分值 × {share} = {shown_weight} × {share} = {span}",
+                          fields={"actual": ind.actual.strip(), "weight": shown_weight, "band": band.name,
+                                  "share": share, "span": span})
+
+
 def weights(rule: Rule, audit: Audit) -> None:
     """The 分值 a form gives each part against the scoring scheme's [weights] (权重分配): the budget part
     (`budget.block`) is the one cell `budget.field`, each indicator block the Σ of its indicators' 分值.
@@ -363,6 +402,7 @@ KINDS = {
     "negative": negative,
     "zero-quota": zero_quota,
     "over-weight": over_weight,
+    "qualitative-band": qualitative_band,
     "weights": weights,
     "required": required,
     "empty-block": empty_block,
