@@ -32,6 +32,7 @@ class Result:
     inputs: list[tuple[str, object]] = field(default_factory=list)
     note: str = ""
     explain: str = ""  # how text inputs were understood (指标值解读), shown in 计算过程
+    unknown: bool = False  # blank because an input could not be read (not because inputs are blank)
 
     @property
     def key(self) -> str:
@@ -92,8 +93,24 @@ class Completion:
         for key, _ in derivation.inputs:
             if key in self._pending:
                 self._evaluate(key, busy)
-        self.results[target] = KINDS[derivation.kind](self, derivation)
+        unreadable = [key for key, _ in derivation.inputs if self.unknown(key)]
+        if unreadable:  # an unreadable part is not a blank one: the result cannot be known either
+            names = "、".join(self.filing.slots[k].label if k in self.filing.slots else k for k in unreadable)
+            self.results[target] = Result(derivation, None, _inputs(self, derivation), f"{names}无法识别，无法计算",
+                                          unknown=True)
+        else:
+            self.results[target] = KINDS[derivation.kind](self, derivation)
         busy.discard(target)
+
+    def unknown(self, key: str) -> bool:
+        """Is the value at `key` unknown: its cell unreadable (not blank), or computed from one that is?"""
+        slot = self.filing.slots.get(key)
+        if slot is not None and slot.stated:
+            return False
+        result = self.results.get(key)
+        if result is not None:
+            return result.unknown
+        return slot is not None and slot.error is not None
 
 
 def _inputs(c: Completion, d: Derivation) -> list[tuple[str, object]]:

@@ -440,3 +440,19 @@ def test_wan_written_alone_and_a_split_number(tmp_path):
     unreadable = [f for f in ev.report.findings if f.rule == "read-unreadable"]
     assert [(f.sheet, f.cell) for f in unreadable] == [cell_of("ie.income.2.fiscal")]
     assert "33 26.58" in unreadable[0].message
+
+
+def test_an_unreadable_part_leaves_its_total_unknown_not_short(tmp_path):
+    """公共财政拨款 typed in words and 收入合计 left for perfxlsx: the total is not filled as if that part
+    were 0 (which would also set off the 汇总 and 结余 checks); one 错误 names the unreadable cell."""
+    from tests.rule_cases import variant, where as cell_of
+
+    path = variant(tmp_path, {"ie.income.1.total": "", "ie.income.1.fiscal": "五千七百"})
+    report = api.fill(path, tmp_path / "out")
+    assert [(f.rule, f.sheet, f.cell) for f in report.findings if f.severity == "error"] == [
+        ("read-unreadable", *cell_of("ie.income.1.fiscal"))]
+    sheet, cell = cell_of("ie.income.1.total")
+    out = openpyxl.load_workbook(report.output)
+    assert out[sheet][cell].value is None and f"{sheet}!{cell}" not in report.filled
+    work = {r[2]: r[7] for r in out["计算过程"].iter_rows(min_row=3, values_only=True)}
+    assert "公共财政拨款）无法识别，无法计算" in work[f"{sheet}!{cell}"]
