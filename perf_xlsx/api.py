@@ -105,14 +105,15 @@ def _assess(path: Path, workbook, filing: Filing, scheme: str) -> Evaluation:
 
 
 def _recompute(ev: Evaluation, scheme: str) -> tuple[Evaluation, dict[str, object]]:
-    """`--recompute` (按公式重算): every stated derived value its formula disagrees with is set aside and
-    computed instead, then the whole workbook again, so that what was built on a replaced value (a
-    summary row, 当年结余, a rate) follows it; until no stated value disagrees. Returns the new
+    """`--recompute` (按公式重算): every stated derived value its formula contradicts (an 错误; a 尾差 is
+    the clerk's rounding and a score the clerk's judgement, so both stay) is set aside and computed
+    instead, then the whole workbook again, so that what was built on a replaced value (a summary
+    row, 当年结余, a rate) follows it; until no stated value is contradicted. Returns the new
     evaluation and the set-aside values by key."""
     identities = {r.id for r in rules.load_rules() if r.kind == "identity"}  # stated derived vs formula
     replaced: dict[str, object] = {}
     while True:
-        flagged = {f"{f.sheet}!{f.cell}" for f in ev.report.findings if f.rule in identities}
+        flagged = {f.where for f in ev.report.findings if f.rule in identities and f.severity == "error"}
         keys = [k for k, s in ev.filing.slots.items() if s.found and s.stated and s.where in flagged
                 and k not in replaced and ev.completion.computed(k) is not None]
         if not keys:

@@ -90,7 +90,7 @@ def cap_total(total: Decimal, rate: Decimal | None, scheme: str = DEFAULT_SCHEME
     """*(local)* 总分上限 by 预算执行率 band: returns the capped total and a note saying why (else "")."""
     if rate is None:
         return total, ""
-    percent = Decimal(rate) * 100
+    percent = (Decimal(rate) * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)  # as printed: 89.996% is 90.00%
     for cap in load_scheme(scheme).get("caps", []):
         if Decimal(str(cap["from"])) <= percent < Decimal(str(cap["below"])):
             limit = Decimal(str(cap["max_total"]))

@@ -172,6 +172,7 @@ def test_a_unit_typed_in_the_cell_sets_its_rounding(typed, expected, tmp_path):
 @pytest.mark.parametrize("value, number_format, fires", [
     (0.88, "0%", False),        # shows 88%: 87.57% printed to whole percents
     (0.87, "0%", True),         # shows 87%: off by more than its half-percent
+    (0.8757, "0%", False),      # shows 88%, stores 87.57%: right at the digits it has
     (0.876, "0.0%", False),     # 87.6% ± 0.05%
     (0.8757, "0.00%", False),
     (0.8750, "0.00%", True),    # 87.50%: 0.07 points off at 2 decimals
@@ -237,3 +238,12 @@ def test_a_copied_project_sheet_is_named_and_counted_once(tmp_path):
     assert dup.sheet == "项目1 (2)" and "“项目1”" in dup.message
     projects = lambda r: next(f.computed for f in r.findings if f.rule == "projects-vs-spending")  # noqa: E731
     assert projects(report) == projects(api.check(SAMPLE))
+
+
+def test_recompute_leaves_rounding_gaps_and_scores_as_stated(tmp_path):
+    """The untouched sample has 8 尾差 and a kept score (8 where the rule gives 8.76): --recompute
+    replaces nothing in it, so the official 决算 figures and the clerk's scores stay."""
+    report = api.fill(SAMPLE, tmp_path / "out", recompute=True)
+    assert [f for f in report.findings if f.rule == "recomputed"] == []
+    sheet, cell = where("dept.money.total.score")
+    assert openpyxl.load_workbook(report.output)[sheet][cell].value == 8

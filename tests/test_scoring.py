@@ -410,3 +410,13 @@ def test_qualitative_bands_are_scheme_data(scheme_with):
     twice = scheme_with("twice", '"已基本达成"]', '"已基本达成", "达成"]')
     result = CliRunner().invoke(cli, ["check", str(SAMPLE), "--scheme", twice])
     assert result.exit_code == 2 and "“达成”同时属于" in result.output and "scoring_twice.toml" in result.output
+
+
+def test_local_cap_bands_use_the_rate_as_printed(tmp_path):
+    """89.996% prints as 90.00%: not in the 80%–90% band, so the 总分 is not capped at 94."""
+    from tests.rule_cases import variant
+
+    path = variant(tmp_path, {"dept.money.total.budget": Decimal("10000"), "dept.money.total.actual": Decimal("8999.6"),
+                              "dept.money.total.score": "", "dept.closing.total": ""})
+    capped = api.check(path, scheme="local_caps")
+    assert capped.scores["总分"] not in (None, "94.00") and Decimal(capped.scores["总分"]) > 94

@@ -37,6 +37,8 @@ def own_half(slot: Slot | None) -> Decimal:
     if slot.type == "rate" and isinstance(slot.raw, str):  # as typed: '87%' is 87% ± 0.5%
         return half_unit((slot.decimals or 0) + 2)  # decimals typed in percent, +2 for the fraction
     shown = slot.format_decimals if slot.format_decimals is not None else declared
+    if slot.type == "rate":  # a rate is rounded where its digits end, shown or stored: 0.8757 under 0% is 87.57%
+        return half_unit(max(shown, slot.decimals or 0))
     if slot.decimals is not None and slot.decimals > shown:
         return ZERO  # Excel hides digits: the stored value is what was meant
     typed = typed_amount_unit(slot.raw) if slot.type == "amount" else None
