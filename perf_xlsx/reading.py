@@ -109,6 +109,14 @@ def parse(raw, type_: str, scale: Decimal, number_format: str = "General"):
     return to_decimal(raw)
 
 
+def _nothing(raw) -> bool:
+    """A cell that says "nothing" whichever field it is read for: blank, a dash, 0."""
+    try:
+        return not to_decimal(raw)
+    except NumberError:
+        return False
+
+
 class SheetReader:
     """Reads one sheet's sections into the Filing."""
 
@@ -151,8 +159,8 @@ class SheetReader:
         """An amount whose cell is merged with another amount's (合并单元格跨栏): one number typed over
         two fields. It is counted for the first field only; this one is an unknown value, an 错误."""
         bounds = self.grid.bounds(*pos)
-        if bounds[:2] == bounds[2:]:
-            return False
+        if bounds[:2] == bounds[2:] or _nothing(slot.raw):
+            return False  # one cell; or a 0, "—" or blank over both fields, true of each
         first = self.merged_amounts.setdefault(bounds, slot)
         if first is slot:
             return False

@@ -9,7 +9,11 @@ from .derive import Completion, rounded
 from .figures import Figure
 
 SEVERITIES = {"error": "错误", "warning": "提示", "rounding": "尾差"}
-UNKNOWN_VALUE = ("unreadable", "error-value", "formula", "merged-fields")  # reading problems that leave a value unknown
+UNKNOWN_VALUE = ("unreadable", "error-value", "formula", "merged-fields")
+#: 规则名称 of the reading problems, for the 审核结果 sheet.
+READING_TITLES = {"not-found": "表样中未找到的栏目", "unreadable": "无法识别的数字", "error-value": "单元格显示错误值",
+                  "formula": "无法计算的公式", "merged-fields": "一个合并单元格跨了两栏金额",
+                  "hidden": "隐藏的工作表或行", "duplicate-sheet": "重复的工作表"}  # reading problems that leave a value unknown
 
 
 @dataclass
@@ -128,5 +132,5 @@ def problem_findings(completion: Completion) -> list[Finding]:
     for p in completion.filing.problems:
         severity = "error" if p["kind"] in UNKNOWN_VALUE else "warning"
         out.append(Finding(rule=f"read-{p['kind']}", severity=severity, sheet=p["sheet"], cell=p["cell"],
-                           message=p["message"]))
+                           message=p["message"], title=READING_TITLES.get(p["kind"], "读取问题")))
     return out

@@ -82,8 +82,8 @@ CASES: dict[str, tuple[dict, str, dict]] = {
                         {"dept.breakdown.by_income.general": D("8172.733946")}),
     "projects-vs-spending": ({}, "ie.spending.summary.project", {"proj1.money.total.actual": D("1682.992789")}),
     # 项目2 made a copy of 项目1 (same name, same 全年执行数)
-    "duplicate-project": ({"proj2.head.name": "智慧湘西专项", "proj2.money.total.actual": D("1160.485187")},
-                          "proj2.head.name", {}),
+    "duplicate-project": ({"proj2.head.name": "智慧湘西专项", "proj2.money.total.actual": D("1160.485187"),
+                           "proj2.head.implementer": "州智慧办"}, "proj2.head.name", {}),
     "stated-rate": ({"dept.money.total.rate": "90%"}, "dept.money.total.rate", {"dept.money.total.rate": "87.57%"}),
     "stated-score": ({}, "dept.money.total.score", {"dept.money.total.score": D("8.76")}),
     "stated-total-score": ({"dept.closing.total": D("90")}, "dept.closing.total", {}),

@@ -456,3 +456,30 @@ def test_an_unreadable_part_leaves_its_total_unknown_not_short(tmp_path):
     assert out[sheet][cell].value is None and f"{sheet}!{cell}" not in report.filled
     work = {r[2]: r[7] for r in out["计算过程"].iter_rows(min_row=3, values_only=True)}
     assert "公共财政拨款）无法识别，无法计算" in work[f"{sheet}!{cell}"]
+
+
+def test_a_merged_zero_over_two_amount_columns_is_zero_for_both(tmp_path):
+    """0 typed once over 政府基金拨款 and 专户非税收入拨款: true of each, so no 错误."""
+    path = tmp_path / "merged0.xlsx"
+    shutil.copy(messy.SAMPLE, path)
+    pristine = api.evaluate(path)
+    fund, special = (pristine.filing.slots[f"ie.income.1.{k}"] for k in ("fund", "special"))
+    wb = openpyxl.load_workbook(path)
+    ws = wb[fund.sheet]
+    ws[fund.cell], ws[special.cell] = 0, None
+    ws.merge_cells(f"{fund.cell}:{special.cell}")
+    wb.save(path)
+    ev = api.evaluate(path)
+    assert (ev.filing.slots["ie.income.1.fund"].value, ev.filing.slots["ie.income.1.special"].value) == (0, 0)
+    assert [f for f in ev.report.findings if f.rule == "read-merged-fields"] == []
+
+
+def test_a_correct_yuan_sheet_is_not_called_a_slip_by_its_peers(tmp_path):
+    """On a 单位：元 sheet an amount much bigger than its column is 元 as the sheet says, not a slip."""
+    path = made(messy.build_yuan_basic, tmp_path)
+    wb = openpyxl.load_workbook(path)
+    messy.put(wb, messy.cells_of(wb), "basic.funds.abroad.prev_final", 2)
+    messy.put(wb, messy.cells_of(wb), "basic.funds.abroad.budget", 3)
+    messy.put(wb, messy.cells_of(wb), "basic.funds.abroad.final", 5000)  # 5,000 元 beside 2 and 3 元: odd, not a slip
+    wb.save(path)
+    assert [f for f in api.check(path).findings if f.rule == "unit-slip-peers"] == []

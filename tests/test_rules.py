@@ -7,6 +7,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from decimal import Decimal as D
+
 from perf_xlsx import api
 from perf_xlsx.cli import cli
 from perf_xlsx.rules import load_rules
@@ -247,3 +249,25 @@ def test_recompute_leaves_rounding_gaps_and_scores_as_stated(tmp_path):
     assert [f for f in report.findings if f.rule == "recomputed"] == []
     sheet, cell = where("dept.money.total.score")
     assert openpyxl.load_workbook(report.output)[sheet][cell].value == 8
+
+
+def test_fixed_assets_are_not_held_to_the_size_of_a_year(tmp_path):
+    """A small office owning a large building: 固定资产 is a stock, not a year's flow, so being 100× the
+    year's funds is no sign of 元 typed in a 万元 sheet (a 10,000× slip is still found by its totals)."""
+    path = variant(tmp_path, {"ie.assets.4.total": D("950000"), "ie.assets.4.in_use": D("950000"),
+                              "ie.assets.summary.total": "", "ie.assets.summary.in_use": ""})
+    assert [f.rule for f in api.check(path).findings if f.rule.startswith("unit-slip") and f.severity == "error"] == []
+
+
+def test_two_projects_of_one_name_but_two_units_are_not_a_copy(tmp_path):
+    path = variant(tmp_path, {"proj2.head.name": "智慧湘西专项", "proj2.money.total.actual": D("1160.485187"),
+                              "proj2.head.implementer": "另一个实施单位"})
+    assert [f for f in api.check(path).findings if f.rule == "duplicate-project"] == []
+
+
+def test_reading_problems_have_a_title_in_the_findings_sheet(tmp_path):
+    """审核结果 rows of reading problems name what kind of problem they are (规则名称 not blank)."""
+    path = variant(tmp_path, {"ie.income.1.fiscal": "五千七百"})
+    report = api.fill(path, tmp_path / "out")
+    rows = openpyxl.load_workbook(report.output)["审核结果"].iter_rows(min_row=3, values_only=True)
+    assert [r[3] for r in rows if r[2] == "read-unreadable"] == ["无法识别的数字"]

@@ -1,7 +1,7 @@
 """The audit context (审核上下文): what rule kinds look at, and how they record findings."""
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from statistics import median_low
 
 from ..derive import Completion, Result, rounded
@@ -72,15 +72,16 @@ class Audit:
         return list(self.completion.results.values()) + checks
 
     def duplicate_projects(self) -> dict[str, str]:
-        """Project sheets that repeat an earlier one (same 项目名称 and 全年执行数, as a copied sheet
-        does): {duplicate's prefix: the first one's prefix}."""
+        """Project sheets that repeat an earlier one (same 项目名称, 实施单位 and 全年执行数, as a copied
+        sheet does): {duplicate's prefix: the first one's prefix}."""
         first: dict[tuple, str] = {}
         duplicates = {}
         for prefix in self.completion.filing.projects:
             name, actual = self.shown(f"{prefix}.head.name"), self.shown(f"{prefix}.money.total.actual")
             if not name or actual is None:
                 continue
-            key = (clean(str(name)), Decimal(actual))
+            implementer = self.shown(f"{prefix}.head.implementer")  # two projects of one name, two units
+            key = (clean(str(name)), Decimal(actual), clean(str(implementer or "")))
             if key in first:
                 duplicates[prefix] = first[key]
             else:
@@ -200,13 +201,14 @@ class Audit:
         slot = self.slot(key)
         hint = "疑似以元填报；本表单位为万元" if Decimal(ratio) >= 1 else "疑似以万元填报；本表单位为元"
         self.finding(rule or self.rules["unit-slip"], slot, stated=slot.value, computed=Decimal(expected),
-                     detail=f"{Decimal(ratio):,.0f}", hint=hint)
+                     detail=f"{Decimal(ratio).quantize(Decimal(1), ROUND_HALF_UP):,}", hint=hint)
 
     def peer_groups(self) -> list[list[str]]:
         """Amounts that should be of one size: a column of a 收支情况 table; a row of a money matrix."""
         groups: dict[tuple, list[str]] = {}
         for key, slot in self.completion.filing.slots.items():
-            if slot.type != "amount" or not slot.stated or not slot.found or key in self._slipped:
+            if slot.type != "amount" or not slot.stated or not slot.found or key in self._slipped \
+                    or slot.scale == YUAN:  # on a 元 sheet a slip makes an amount smaller, not bigger
                 continue
             parts = key.split(".")
             if parts[0] == "ie" and parts[2] != "summary":

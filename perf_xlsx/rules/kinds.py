@@ -181,7 +181,7 @@ def unit_slip_size(rule: Rule, audit: Audit) -> None:
     Amounts with a unit typed in the cell ('300元') are read in that unit and not checked."""
     for key, slot in audit.completion.filing.slots.items():
         if slot.type != "amount" or slot.scale == YUAN or not slot.stated or not slot.found or not slot.value \
-                or typed_amount_unit(slot.raw) is not None:
+                or typed_amount_unit(slot.raw) is not None or _matches(key, rule.get("exclude") or []):
             continue
         if audit.yuan_sized(slot.value):
             size = audit.department_size()
