@@ -33,6 +33,7 @@ class Result:
     note: str = ""
     explain: str = ""  # how text inputs were understood (指标值解读), shown in 计算过程
     unknown: bool = False  # blank because an input could not be read (not because inputs are blank)
+    unmet: bool = False  # an indicator known not to reach its target, left for the clerk to score
 
     @property
     def key(self) -> str:
@@ -199,7 +200,7 @@ def _indicator_score(c: Completion, d: Derivation) -> Result:
         value = max(Decimal(0), value - Decimal(str(overshoot["penalty"])))
         rule += f"；实际超出目标 {overshoot['percent']}% 以上，扣 {overshoot['penalty']} 分（目标设定偏低）"
     note = scored.warning or ("" if value is not None else "需人工评分")
-    return Result(d, value, inputs, note, f"{read}；{rule}" if rule else read)
+    return Result(d, value, inputs, note, f"{read}；{rule}" if rule else read, unmet=scored.unmet)
 
 
 def _grade(c: Completion, d: Derivation) -> Result:

@@ -9,7 +9,7 @@ import calendar
 import datetime as _dt
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
@@ -30,6 +30,7 @@ class Quantity:
     deadline: date | None = None  # 截止日期 (or, for "done", the completion date if written)
     approximate: bool = False    # 约数: "1300余万元", "约100", "近50"
     explain: str = ""            # how it was understood (理解为……)
+    not_done: bool = False       # says the work was not done: "未按时拨付", "尚未完成"
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Scored:
     score: Decimal | None        # None: the clerk must score (人工评分)
     rule: str
     warning: str | None = None
+    unmet: bool = False          # the target is known not to be met (late, at a strict bound, 未完成)
 
 
 # Directions (方向词). ≥ 以上 不低于 …: 正向 (">="); ≤ 以下 不超过 …: 反向 ("<="); = or none: "=", scored as
@@ -138,7 +140,7 @@ def parse(raw: object) -> Quantity:
     if numbers:
         return _number(text, rest, numbers[0])
     if _NOT_DONE.search(s):
-        return _qualitative(text, "写明未完成，需人工评分")
+        return replace(_qualitative(text, "写明未完成，需人工评分"), not_done=True)
     if len(dates) > 1:
         return _qualitative(text, "一格内有多个日期，需人工评分")
     try:
@@ -201,6 +203,8 @@ def score(target: Quantity, actual: Quantity, weight: Decimal) -> Scored:
     if w is None or not w.is_finite() or w < 0:
         return Scored(None, "分值无效", f"分值“{weight}”无效，未自动评分")
     full = _cents(w, w)
+    if actual.not_done and target.kind != "qualitative":
+        return Scored(None, "需人工评分", f"实际完成值写明未完成（“{actual.text}”），未达到年度指标值", unmet=True)
     if "qualitative" in (target.kind, actual.kind):
         return Scored(None, "定性指标，需人工评分")
     if target.kind in ("deadline", "done"):
@@ -209,7 +213,7 @@ def score(target: Quantity, actual: Quantity, weight: Decimal) -> Scored:
                 return Scored(None, "时限指标，需人工评分", "年度指标值的截止日期未写年份，无法比较")
             if actual.deadline > target.deadline:
                 return Scored(None, "时限指标，需人工评分",
-                              f"实际完成日期 {actual.deadline} 晚于截止日期 {target.deadline}")
+                              f"实际完成日期 {actual.deadline} 晚于截止日期 {target.deadline}", unmet=True)
             return Scored(full, f"时限指标：完成日期 {actual.deadline} 不晚于截止日期 {target.deadline}，得满分 = {full}")
         if actual.kind == "done":
             return Scored(full, f"完成类指标：已完成，得满分 = {full}")
@@ -225,7 +229,7 @@ def score(target: Quantity, actual: Quantity, weight: Decimal) -> Scored:
     if target.direction in (">", "<") and a == t:
         bound = f"{_show(t)}{'' if target.unit in ('%', '‰', '') else ' '}{target.unit}"
         return Scored(None, "数量指标，需人工评分", f"实际完成值恰为界限 {bound}，未达到“{_SAY[target.direction]} {bound}”，"
-                                                    "按公式仍为满分，未自动评分，请人工评分")
+                                                    "按公式仍为满分，未自动评分，请人工评分", unmet=True)
     if target.direction in ("<=", "<"):
         if a <= t:
             return Scored(full, f"反向指标：实际 {_show(a)} ≤ 目标 {_show(t)}，得满分 = {full}")

@@ -161,7 +161,7 @@ def test_score_unit_mismatch(target, actual):
     ("2022年12月31日前", "51个", True),
     ("12月31日前", "2022年11月20日完成", True),      # the deadline has no year
     ("按时完成", "51个", True),
-    ("按时拨付", "未按时拨付", False),               # written as not done: the clerk's score
+    ("按时拨付", "未按时拨付", True),                # written as not done: the clerk scores, told why
     ("按时发放", "51个", True),
     ("≥50个", "已完成", True),
     ("低于5%", "5%", True),                         # exactly at a strict bound: not met, yet 5 × 5/5 is full

@@ -420,3 +420,23 @@ def test_local_cap_bands_use_the_rate_as_printed(tmp_path):
                               "dept.money.total.score": "", "dept.closing.total": ""})
     capped = api.check(path, scheme="local_caps")
     assert capped.scores["总分"] not in (None, "94.00") and Decimal(capped.scores["总分"]) > 94
+
+
+def test_a_full_score_typed_for_an_unmet_indicator_gets_a_warning(tmp_path):
+    """The clerk's score is kept, but full marks for a target the tool knows was missed (written as
+    未按时, at a strict bound, finished late) get a 提示 saying why, as a blank 得分 would."""
+    rows = [("产出指标", "时效指标", "资金拨付", "按时拨付", "未按时拨付", 20, None),
+            ("产出指标", "成本指标", "投诉率", "低于5%", "5%", 5, None),
+            ("产出指标", "时效指标", "完成时间", "2022年6月30日前", "2022年8月1日", 10, None),
+            ("产出指标", "数量指标", "培训人次", "≥100人次", "120人次", 15, None)]
+    path = scored_workbook(tmp_path, rows)
+    slots = api.evaluate(path).filing.slots
+    wb = openpyxl.load_workbook(path)
+    for n, (*_, weight, _) in enumerate(rows, start=1):
+        slot = slots[f"dept.indicators[{n}].score"]
+        wb[slot.sheet][slot.cell] = weight  # full marks typed for each
+    wb.save(path)
+    warned = {f.cell: f.message for f in api.check(path).findings if f.rule == "stated-score"}
+    cells = [slots[f"dept.indicators[{n}].score"].cell for n in range(1, 5)]
+    assert set(warned) == set(cells[:3])  # the met one (120 ≥ 100) is fine
+    assert "未按时拨付" in warned[cells[0]] and "低于 5%" in warned[cells[1]] and "晚于截止日期" in warned[cells[2]]

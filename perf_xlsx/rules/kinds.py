@@ -33,7 +33,11 @@ def identity(rule: Rule, audit: Audit) -> None:
         if d.kind not in ([kinds] if isinstance(kinds, str) else kinds) or not _matches(d.target, rule.get("targets")):
             continue
         slot = audit.slot(d.target)
-        if slot is None or not slot.found or not slot.stated or result.value is None:
+        if slot is None or not slot.found or not slot.stated:
+            continue
+        if d.kind == "indicator_score" and result.unmet:
+            _full_score_for_unmet(rule, audit, result, slot)
+        if result.value is None:
             continue
         if d.kind in ("sum", "column_sum"):
             _sum_identity(rule, audit, result, slot)
@@ -48,6 +52,16 @@ def identity(rule: Rule, audit: Audit) -> None:
         elif d.kind == "grade":
             if str(slot.value).strip() != result.value:
                 audit.finding(rule, slot, stated=slot.value, computed=result.value, result=result)
+
+
+def _full_score_for_unmet(rule: Rule, audit: Audit, result, slot) -> None:
+    """An indicator the clerk scored in full though it is known not to reach its target (late, at a
+    strict bound, written as 未完成): a 提示 saying why, as a blank 得分 would have got."""
+    weight = result.inputs[2][1] if len(result.inputs) > 2 else None
+    if weight is None or not isinstance(slot.value, (Decimal, int)) or Decimal(slot.value) < Decimal(weight):
+        return
+    audit.finding(rule, slot, stated=slot.value, result=result,
+                  message=f"{slot.label} 填报满分 {audit.text(slot.value, slot.key)}，但{result.note}；请确认评分依据")
 
 
 def _capped(rule: Rule, audit: Audit, result) -> dict:
