@@ -96,7 +96,26 @@ def evaluate(path: Path, scheme: str = DEFAULT_SCHEME) -> Evaluation:
 
 
 def _assess(path: Path, workbook, filing: Filing, scheme: str) -> Evaluation:
-    """Recompute a filing and run the rules on it (复算与审核)."""
+    """Recompute a filing and run the rules on it (复算与审核).
+
+    An amount found typed in the wrong unit (an 元/万元 slip, 错误) is then taken as unknown and the
+    filing assessed again: totals, rates and checks built on it would otherwise carry a number
+    10,000× off into the completed form and into a cascade of further 错误. The slip itself stays
+    reported; the clerk's cell is left as it is.
+    """
+    ev = _assess_once(path, workbook, filing, scheme)
+    slips = [f for f in ev.report.findings if f.rule.startswith("unit-slip") and f.severity == "error"]
+    slipped = [s for s in filing.slots.values() if s.found and s.stated and any(f.where == s.where for f in slips)]
+    if not slipped:
+        return ev
+    for slot in slipped:
+        slot.value, slot.error = None, "疑似元/万元填错，未参与计算"
+    again = _assess_once(path, workbook, filing, scheme)
+    again.report.findings += [f for f in slips if f not in again.report.findings]
+    return again
+
+
+def _assess_once(path: Path, workbook, filing: Filing, scheme: str) -> Evaluation:
     completion = Completion(filing, scheme)
     figures = compute(completion)
     report = Report(file=path, unit=filing.unit, year=filing.year, figures=figures, scores=scores_of(completion),

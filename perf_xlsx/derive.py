@@ -67,7 +67,10 @@ class Completion:
 
     def check(self, derivation: Derivation) -> Result:
         """Evaluate an identity that is audited but not used to fill (e.g. 当年结余 of a summary row)."""
-        return KINDS[derivation.kind](self, derivation)
+        for key, _ in derivation.inputs:
+            if key in self._pending:
+                self._evaluate(key, set())
+        return self._compute(derivation)
 
     def computed(self, key: str):
         result = self.results.get(key)
@@ -94,14 +97,15 @@ class Completion:
         for key, _ in derivation.inputs:
             if key in self._pending:
                 self._evaluate(key, busy)
+        self.results[target] = self._compute(derivation)
+        busy.discard(target)
+
+    def _compute(self, derivation: Derivation) -> Result:
         unreadable = [key for key, _ in derivation.inputs if self.unknown(key)]
         if unreadable:  # an unreadable part is not a blank one: the result cannot be known either
             names = "、".join(self.filing.slots[k].label if k in self.filing.slots else k for k in unreadable)
-            self.results[target] = Result(derivation, None, _inputs(self, derivation), f"{names}无法识别，无法计算",
-                                          unknown=True)
-        else:
-            self.results[target] = KINDS[derivation.kind](self, derivation)
-        busy.discard(target)
+            return Result(derivation, None, _inputs(self, derivation), f"{names}无法识别，无法计算", unknown=True)
+        return KINDS[derivation.kind](self, derivation)
 
     def unknown(self, key: str) -> bool:
         """Is the value at `key` unknown: its cell unreadable (not blank), or computed from one that is?"""

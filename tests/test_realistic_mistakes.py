@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import openpyxl
 import pytest
 
 from perf_xlsx import api
@@ -43,3 +44,17 @@ def test_mistake_is_an_error_at_the_right_cell(name, tmp_path):
     for word in words:
         assert word in found[0].message, found[0].message
     assert not report.ok
+
+
+def test_a_slip_does_not_cascade_into_the_totals_built_on_it(tmp_path):
+    """公共财政拨款 typed in 元 with its totals left for perfxlsx: the slip is the one 错误; the totals are
+    not filled with a number 10,000× off, nor do the 结余 checks fire on them."""
+    changes = {"ie.income.1.fiscal": D("57603600"), "ie.income.1.total": "", "ie.income.summary.total": "",
+               "ie.income.summary.fiscal": ""}
+    report = api.fill(variant(tmp_path, changes), tmp_path / "out")
+    assert [(f.rule, f.sheet, f.cell) for f in report.findings if f.severity == "error"] == [
+        ("unit-slip-size", *where("ie.income.1.fiscal"))]
+    done = openpyxl.load_workbook(report.output)
+    for key in ("ie.income.1.total", "ie.income.summary.total", "ie.income.summary.fiscal"):
+        sheet, cell = where(key)
+        assert done[sheet][cell].value is None, key
