@@ -6,15 +6,14 @@ scoring_local_caps.toml) and choosing it with `--scheme NAME`, not by changing c
 """
 from __future__ import annotations
 
-import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from importlib import resources
 
 from .errors import PerfXlsxError
+from .labels import clean
 
 DEFAULT_SCHEME = "national"
 
@@ -123,7 +122,7 @@ def named_band(text: object, scheme: str = DEFAULT_SCHEME) -> Band | None:
     if not isinstance(text, str):
         return None
     qualitative = load_scheme(scheme).get("qualitative", {})
-    said = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).rstrip(_CLOSING_MARKS)  # NFKC: ，→ ,
+    said = clean(text).rstrip(_CLOSING_MARKS)  # NFKC: ，→ ,
     for band in qualitative.get("bands", []):
         for word in band["words"]:
             if said == word or (said.startswith(word) and said[len(word):] in qualitative.get("suffixes", [])):

@@ -199,9 +199,10 @@ class Audit:
             return
         self._slipped.add(key)
         slot = self.slot(key)
-        hint = "疑似以元填报；本表单位为万元" if Decimal(ratio) >= 1 else "疑似以万元填报；本表单位为元"
+        slips = self.rules["unit-slip"]
+        hint = slips.get("too_big") if Decimal(ratio) >= 1 else slips.get("too_small")
         self.finding(rule or self.rules["unit-slip"], slot, stated=slot.value, computed=Decimal(expected),
-                     detail=f"{Decimal(ratio).quantize(Decimal(1), ROUND_HALF_UP):,}", hint=hint)
+                     detail=f"{Decimal(ratio).quantize(Decimal(1), ROUND_HALF_UP):,}", fields={"hint": hint})
 
     def peer_groups(self) -> list[list[str]]:
         """Amounts that should be of one size: a column of a 收支情况 table; a row of a money matrix."""
@@ -228,7 +229,7 @@ class Audit:
 
     def finding(self, rule: Rule, slot: Slot | None, *, stated=None, computed=None, difference=None, tolerance=None,
                 result: Result | None = None, severity: str | None = None, message: str | None = None,
-                formula: str | None = None, detail: str = "", label: str | None = None, hint: str = "",
+                formula: str | None = None, detail: str = "", label: str | None = None,
                 value_type: str | None = None, fields: dict[str, str] | None = None,
                 template: str | None = None) -> None:
         """Record a finding at `slot`; its values are shown as the slot's type in its sheet's unit, or as
@@ -248,7 +249,7 @@ class Audit:
                  (("stated", stated), ("computed", computed), ("difference", difference), ("tolerance", tolerance))}
         values = {"label": label, "where": f"{sheet}!{cell}" if cell else (sheet or ""), **shown,
                   "formula": formula_text(self.completion, result) if result is not None else "", "detail": detail,
-                  "hint": hint, **(fields or {})}
+                  **(fields or {})}
         text = message or (template or rule.message).format(**values)
         if severity == "rounding":
             text += "，在舍入允许范围内（尾差）"

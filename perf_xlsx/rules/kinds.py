@@ -383,8 +383,7 @@ def empty_block(rule: Rule, audit: Audit) -> None:
             continue
         rows = audit.completion.filing.indicators.get(prefix, [])
         filled = [ind for ind in rows if ind.target or ind.actual or typed(ind.weight_key) or typed(ind.score_key)]
-        empty = [b for b in rule.get("blocks")
-                 if not any(ind.level1.startswith(b.removesuffix("指标")) for ind in filled)]
+        empty = [b for b in rule.get("blocks") if not any(in_block(ind.level1, b) for ind in filled)]
         if empty:
             audit.finding(rule, total, detail="、".join(empty))
 
