@@ -16,6 +16,7 @@ import re
 import shutil
 import sys
 import zipfile
+from functools import partial
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make `tests` importable
@@ -484,20 +485,6 @@ def build_formulas_uncached(folder: Path) -> Path:
     return saved_workbook(folder, "公式无缓存.xlsx", wb)
 
 
-def build_formula_unsupported(folder: Path) -> Path:
-    """A VLOOKUP without a saved result in 公务接待 本年决算: reported at the cell, not guessed."""
-    wb = open_sample()
-    put(wb, cells_of(wb), "basic.funds.reception.final", '=VLOOKUP("公务接待",A1:F30,6,FALSE)')
-    return saved_workbook(folder, "公式不支持.xlsx", wb)
-
-
-def build_formula_div0(folder: Path) -> Path:
-    """A formula dividing by zero, without a saved result, in 出国经费 本年决算."""
-    wb = open_sample()
-    put(wb, cells_of(wb), "basic.funds.abroad.final", "=1/0")
-    return saved_workbook(folder, "公式除零.xlsx", wb)
-
-
 def build_formula_cached(folder: Path) -> Path:
     """A formula perfxlsx does not work out (SUMPRODUCT) but saved with its result, as Excel saves: the result is used."""
     wb = open_sample()
@@ -525,34 +512,6 @@ def build_xls_error_values(folder: Path) -> Path:
     where = cells_of(wb)
     return saved(folder, "错误值.xls", xls_bytes(wb, errors={where["ie.income.2.fiscal"]: "#N/A"},
                                                formula_errors={where["basic.funds.reception.final"]: "#REF!"}))
-
-
-def build_typed_error_text(folder: Path) -> Path:
-    """#DIV/0! pasted as text into 公用经费 本年决算."""
-    wb = open_sample()
-    put(wb, cells_of(wb), "basic.funds.public.final", "#DIV/0!")
-    return saved_workbook(folder, "错误值文本.xlsx", wb)
-
-
-def build_date_in_amount(folder: Path) -> Path:
-    """A date where an amount belongs (the cell was formatted as a date)."""
-    wb = open_sample()
-    put(wb, cells_of(wb), "basic.funds.reception.final", dt.datetime(2022, 12, 31))
-    return saved_workbook(folder, "金额是日期.xlsx", wb)
-
-
-def build_bool_in_amount(folder: Path) -> Path:
-    """TRUE where an amount belongs."""
-    wb = open_sample()
-    put(wb, cells_of(wb), "basic.funds.car_running.final", True)
-    return saved_workbook(folder, "金额是逻辑值.xlsx", wb)
-
-
-def build_approx_text(folder: Path) -> Path:
-    """`约22` typed where 公务接待 本年决算 belongs: an approximate number is reported, never guessed."""
-    wb = open_sample()
-    put(wb, cells_of(wb), "basic.funds.reception.final", "约22")
-    return saved_workbook(folder, "约数.xlsx", wb)
 
 
 def build_units_in_text(folder: Path) -> Path:
@@ -650,8 +609,35 @@ def build_folder_named_xlsx(folder: Path) -> Path:
     return path
 
 
+#: Cases that are the sample with one cell typed otherwise: case → (file name, field key, what is typed).
+ONE_CELL = {
+    # a VLOOKUP without a saved result in 公务接待 本年决算: reported at the cell, not guessed
+    "formula_unsupported": ("公式不支持.xlsx", "basic.funds.reception.final", '=VLOOKUP("公务接待",A1:F30,6,FALSE)'),
+    # a formula dividing by zero, without a saved result, in 出国经费 本年决算
+    "formula_div0": ("公式除零.xlsx", "basic.funds.abroad.final", "=1/0"),
+    # #DIV/0! pasted as text into 公用经费 本年决算
+    "typed_error_text": ("错误值文本.xlsx", "basic.funds.public.final", "#DIV/0!"),
+    # a date where an amount belongs (the cell was formatted as a date)
+    "date_in_amount": ("金额是日期.xlsx", "basic.funds.reception.final", dt.datetime(2022, 12, 31)),
+    # TRUE where an amount belongs
+    "bool_in_amount": ("金额是逻辑值.xlsx", "basic.funds.car_running.final", True),
+    # `约22` where 公务接待 本年决算 belongs: an approximate number is reported, never guessed
+    "approx_text": ("约数.xlsx", "basic.funds.reception.final", "约22"),
+}
+
+
+def build_one_cell(case: str, folder: Path) -> Path:
+    """The sample with the one cell of ONE_CELL[case] typed otherwise."""
+    name, key, value = ONE_CELL[case]
+    wb = open_sample()
+    put(wb, cells_of(wb), key, value)
+    return saved_workbook(folder, name, wb)
+
+
 BUILDERS = {name[len("build_"):]: fn for name, fn in sorted(globals().items())
-            if name.startswith("build_") and callable(fn)}
+            if name.startswith("build_") and name != "build_one_cell" and callable(fn)}
+BUILDERS.update({case: partial(build_one_cell, case) for case in ONE_CELL})
+BUILDERS = dict(sorted(BUILDERS.items()))
 
 
 def build_all(folder: Path) -> dict[str, Path]:

@@ -13,6 +13,7 @@ import stat
 import subprocess
 import sys
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -202,24 +203,40 @@ def test_inline_total_on_a_yuan_form_is_written_in_yuan(tmp_path):
     assert sheet_of(report.output, "整体支出绩效自评表")["A6"].value == "按收入性质分：75380300.00"
 
 
+def merged_over(folder: Path, first: str, second: str, value=None):
+    """The sample with the cells of fields `first` and `second` merged into one, holding `value` (default:
+    what `first` holds), as a clerk merges two columns of a row; returns (path, first's slot, second's)."""
+    path = folder / "merged.xlsx"
+    shutil.copy(messy.SAMPLE, path)
+    a, b = (api.evaluate(path).filing.slots[k] for k in (first, second))
+    wb = openpyxl.load_workbook(path)
+    ws = wb[a.sheet]
+    ws[b.cell] = None
+    if value is not None:
+        ws[a.cell] = value
+    ws.merge_cells(f"{a.cell}:{b.cell}")
+    wb.save(path)
+    return path, a, b
+
+
 def test_one_number_merged_over_two_amount_columns_is_counted_once_and_flagged(tmp_path):
     """A clerk merges 人员支出 and 公用支出 of one institution over one number: it is not counted in
     both (基本支出 would double); the second field is an unknown value, an 错误 naming the merge."""
-    path = tmp_path / "merged.xlsx"
-    shutil.copy(messy.SAMPLE, path)
-    pristine = api.evaluate(path)
-    people, public = (pristine.filing.slots[f"ie.spending.1.{k}"] for k in ("personnel", "public"))
-    wb = openpyxl.load_workbook(path)
-    ws = wb[people.sheet]
-    ws[public.cell] = None
-    ws.merge_cells(f"{people.cell}:{public.cell}")
-    wb.save(path)
+    path, people, public = merged_over(tmp_path, "ie.spending.1.personnel", "ie.spending.1.public")
     ev = api.evaluate(path)
     assert ev.filing.slots["ie.spending.1.personnel"].value == people.value
     assert ev.filing.slots["ie.spending.1.public"].value is None
     [merged] = [f for f in ev.report.findings if f.rule == "read-merged-fields"]
     assert merged.severity == "error" and merged.cell == public.cell
     assert f"合并单元格 {people.cell}:{public.cell}" in merged.message and "人员支出" in merged.message
+
+
+def test_a_merged_zero_over_two_amount_columns_is_zero_for_both(tmp_path):
+    """0 typed once over 政府基金拨款 and 专户非税收入拨款: true of each, so no 错误."""
+    path, _, _ = merged_over(tmp_path, "ie.income.1.fund", "ie.income.1.special", 0)
+    ev = api.evaluate(path)
+    assert (ev.filing.slots["ie.income.1.fund"].value, ev.filing.slots["ie.income.1.special"].value) == (0, 0)
+    assert [f for f in ev.report.findings if f.rule == "read-merged-fields"] == []
 
 
 # ---- 6. numbers typed as text --------------------------------------------------------------------------
@@ -456,22 +473,6 @@ def test_an_unreadable_part_leaves_its_total_unknown_not_short(tmp_path):
     assert out[sheet][cell].value is None and f"{sheet}!{cell}" not in report.filled
     work = {r[2]: r[7] for r in out["计算过程"].iter_rows(min_row=3, values_only=True)}
     assert "公共财政拨款）无法识别，无法计算" in work[f"{sheet}!{cell}"]
-
-
-def test_a_merged_zero_over_two_amount_columns_is_zero_for_both(tmp_path):
-    """0 typed once over 政府基金拨款 and 专户非税收入拨款: true of each, so no 错误."""
-    path = tmp_path / "merged0.xlsx"
-    shutil.copy(messy.SAMPLE, path)
-    pristine = api.evaluate(path)
-    fund, special = (pristine.filing.slots[f"ie.income.1.{k}"] for k in ("fund", "special"))
-    wb = openpyxl.load_workbook(path)
-    ws = wb[fund.sheet]
-    ws[fund.cell], ws[special.cell] = 0, None
-    ws.merge_cells(f"{fund.cell}:{special.cell}")
-    wb.save(path)
-    ev = api.evaluate(path)
-    assert (ev.filing.slots["ie.income.1.fund"].value, ev.filing.slots["ie.income.1.special"].value) == (0, 0)
-    assert [f for f in ev.report.findings if f.rule == "read-merged-fields"] == []
 
 
 def test_a_correct_yuan_sheet_is_not_called_a_slip_by_its_peers(tmp_path):
