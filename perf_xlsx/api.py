@@ -111,7 +111,7 @@ def _assess(path: Path, workbook, filing: Filing, scheme: str) -> Evaluation:
     for slot in slipped:
         slot.value, slot.error = None, "疑似元/万元填错，未参与计算"
     again = _assess_once(path, workbook, filing, scheme)
-    again.report.findings += [f for f in slips if f not in again.report.findings]
+    again.report.findings += slips  # no longer found: the slipped amounts are unknown now
     return again
 
 
