@@ -12,7 +12,7 @@ SAMPLE := samples/湘西州政府办_2022_基础数据表.xlsx
 $(BIN)/perfxlsx: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
 	@touch $@
 
 demo: $(BIN)/perfxlsx
@@ -31,8 +31,11 @@ sample: $(BIN)/perfxlsx
 	$(BIN)/python samples/build_sample.py
 	$(BIN)/python -m samples.synthetic
 
+# ruff (lint and format check) and mypy, as configured in pyproject.toml; CI runs this too.
 lint: $(BIN)/perfxlsx
-	$(BIN)/python -m compileall -q perf_xlsx tests samples
+	$(BIN)/ruff check perf_xlsx tests samples bench
+	$(BIN)/ruff format --check perf_xlsx tests samples bench
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis

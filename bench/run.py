@@ -7,6 +7,7 @@ Prints and writes docs/performance.md:
 4. 1,000 twenty-project workbooks end to end.
 Medians of repeated runs; the machine is shared, so the ratios mean more than the seconds.
 """
+
 from __future__ import annotations
 
 import compileall
@@ -24,8 +25,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "湘西州政府办_2022_基础数据表.xlsx"
 CLI = [sys.executable, "-c", "from perf_xlsx.cli import main; main()"]
-TARGETS = {"help": 0.15, "fill_vs_import": 1.25, "work_vs_openpyxl": 1.5, "speedup": 1.7, "memory_mb": 250,
-           "thousand_s": 180}
+TARGETS = {
+    "help": 0.15,
+    "fill_vs_import": 1.25,
+    "work_vs_openpyxl": 1.5,
+    "speedup": 1.7,
+    "memory_mb": 250,
+    "thousand_s": 180,
+}
 
 
 def wall(command: list[str], repeat: int = 5) -> float:
@@ -51,8 +58,9 @@ def folder_run(folder: Path, out: Path, jobs: int) -> tuple[float, float]:
     """Seconds for a folder run through the CLI, and the peak RSS (MB) of the largest process in it."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    result = subprocess.run([*CLI, "fill", str(folder), "-o", str(out), "--jobs", str(jobs), "-q"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [*CLI, "fill", str(folder), "-o", str(out), "--jobs", str(jobs), "-q"], capture_output=True, text=True
+    )
     seconds = time.perf_counter() - start
     if result.returncode not in (0, 1):
         raise RuntimeError(result.stderr)
@@ -63,21 +71,23 @@ def folder_run(folder: Path, out: Path, jobs: int) -> tuple[float, float]:
 def machine() -> str:
     cpu = "unknown"
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo", encoding="utf-8")
-                   if line.startswith("model name"))
+        lines = Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines()
+        cpu = next(line.split(":", 1)[1].strip() for line in lines if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
     import openpyxl
     import pandas
     import xlsxwriter
 
-    return (f"{os.cpu_count()} CPU（{cpu}），{platform.system()} {platform.release()}，Python {platform.python_version()}，"
-            f"openpyxl {openpyxl.__version__}，pandas {pandas.__version__}，xlsxwriter {xlsxwriter.__version__}")
+    return (
+        f"{os.cpu_count()} CPU（{cpu}），{platform.system()} {platform.release()}，Python {platform.python_version()}，"
+        f"openpyxl {openpyxl.__version__}，pandas {pandas.__version__}，xlsxwriter {xlsxwriter.__version__}"
+    )
 
 
 def main() -> None:
-    from samples.synthetic import build_one, fill_folder
     from perf_xlsx import api
+    from samples.synthetic import build_one, fill_folder
 
     work = Path(tempfile.mkdtemp(prefix="perfxlsx-bench-"))
     rows: list[tuple[str, str, str]] = []
@@ -95,18 +105,24 @@ def main() -> None:
         record("perfxlsx --help", f"{help_s:.3f} s", f"≤ {TARGETS['help']} s")
         imports = wall([sys.executable, "-c", "import pandas, openpyxl, xlsxwriter, click"])
         fill_s = wall([*CLI, "fill", str(SAMPLE), "-o", str(work / "one")])
-        record("fill 示例 / 导入四个库", f"{fill_s:.3f} s / {imports:.3f} s = {fill_s / imports:.2f}×",
-               f"≤ {TARGETS['fill_vs_import']}×")
+        record(
+            "fill 示例 / 导入四个库",
+            f"{fill_s:.3f} s / {imports:.3f} s = {fill_s / imports:.2f}×",
+            f"≤ {TARGETS['fill_vs_import']}×",
+        )
 
         # 2. per-workbook work in process
         import openpyxl
 
         twenty = build_one(work / "twenty.xlsx", 1)
         for label, path in (("示例", SAMPLE), ("20 个项目", twenty)):
-            ours = median_call(lambda: api.fill(path, work / "inproc"))
-            base = median_call(lambda: openpyxl.load_workbook(path).save(work / "plain.xlsx"))
-            record(f"单个工作簿处理（{label}）/ openpyxl 读+存", f"{ours * 1000:.0f} ms / {base * 1000:.0f} ms = "
-                   f"{ours / base:.2f}×", f"≤ {TARGETS['work_vs_openpyxl']}×")
+            ours = median_call(lambda path=path: api.fill(path, work / "inproc"))
+            base = median_call(lambda path=path: openpyxl.load_workbook(path).save(work / "plain.xlsx"))
+            record(
+                f"单个工作簿处理（{label}）/ openpyxl 读+存",
+                f"{ours * 1000:.0f} ms / {base * 1000:.0f} ms = {ours / base:.2f}×",
+                f"≤ {TARGETS['work_vs_openpyxl']}×",
+            )
 
         # 3. 200 workbooks, one and two workers
         folder = work / "200"
@@ -114,8 +130,11 @@ def main() -> None:
         one_s, one_mb = folder_run(folder, work / "out1", 1)
         two_s, two_mb = folder_run(folder, work / "out2", 2)
         record("200 个工作簿 --jobs 1", f"{one_s:.1f} s，{200 / one_s:.1f} 个/秒", "—")
-        record("200 个工作簿 --jobs 2", f"{two_s:.1f} s，{200 / two_s:.1f} 个/秒，加速 {one_s / two_s:.2f}×",
-               f"≥ {TARGETS['speedup']}×")
+        record(
+            "200 个工作簿 --jobs 2",
+            f"{two_s:.1f} s，{200 / two_s:.1f} 个/秒，加速 {one_s / two_s:.2f}×",
+            f"≥ {TARGETS['speedup']}×",
+        )
         record("每个进程内存峰值", f"{max(one_mb, two_mb):.0f} MB", f"≤ {TARGETS['memory_mb']} MB")
 
         # 4. a thousand
@@ -123,14 +142,24 @@ def main() -> None:
         thousand = work / "1000"
         fill_folder(thousand, 1000)
         total_s, _ = folder_run(thousand, work / "out1000", 2)
-        record("1000 个工作簿（20 个项目）端到端 --jobs 2", f"{total_s:.1f} s，{1000 / total_s:.1f} 个/秒",
-               f"≤ {TARGETS['thousand_s']} s")
+        record(
+            "1000 个工作簿（20 个项目）端到端 --jobs 2",
+            f"{total_s:.1f} s，{1000 / total_s:.1f} 个/秒",
+            f"≤ {TARGETS['thousand_s']} s",
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    lines = ["# 性能（由 `make bench` 生成）", "", f"机器：{machine()}", "",
-             "同一次运行中测量，取中位数；机器为共享机器，比值比绝对时间更可靠。", "",
-             "| 项目 | 测得 | 目标 |", "|---|---|---|"]
+    lines = [
+        "# 性能（由 `make bench` 生成）",
+        "",
+        f"机器：{machine()}",
+        "",
+        "同一次运行中测量，取中位数；机器为共享机器，比值比绝对时间更可靠。",
+        "",
+        "| 项目 | 测得 | 目标 |",
+        "|---|---|---|",
+    ]
     lines += [f"| {name} | {value} | {target} |" for name, value, target in rows]
     (ROOT / "docs" / "performance.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"已写入 {ROOT / 'docs' / 'performance.md'}")

@@ -3,6 +3,7 @@
 The public API lives in perf_xlsx.api (fill, check, write_template); it is imported lazily so that
 the command line starts fast.
 """
+
 __all__ = ["fill", "check", "write_template"]
 
 

@@ -1,22 +1,21 @@
 """The library's front door (公共接口): fill(), check(), write_template(). Never prints, never exits."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
+from . import rules
 from .derive import Completion
 from .errors import PerfXlsxError
 from .figures import compute
 from .loading import grids_of, open_workbook
-from . import rules
 from .model import Filing
 from .reading import read_grids
-from .scoring import DEFAULT_SCHEME, load_scheme
 from .report import Finding, Report, problem_findings, scores_of
+from .scoring import DEFAULT_SCHEME, load_scheme
 from .writing import value_text
-
-
 
 OUTPUT_DIR = "已生成"
 OUTPUT_SUFFIX = "_已填"
@@ -90,8 +89,11 @@ def evaluate(path: Path, scheme: str = DEFAULT_SCHEME) -> Evaluation:
     if not filing.sheets:
         from .errors import NotABasicDataWorkbook
 
-        raise NotABasicDataWorkbook("未找到任何一张表样（基础数据表、收支情况、整体支出绩效自评表、项目支出绩效自评表），"
-                                    "请确认各表标题未被删除。", path)
+        raise NotABasicDataWorkbook(
+            "未找到任何一张表样（基础数据表、收支情况、整体支出绩效自评表、项目支出绩效自评表），"
+            "请确认各表标题未被删除。",
+            path,
+        )
     return _assess(path, workbook, filing, scheme)
 
 
@@ -118,8 +120,14 @@ def _assess(path: Path, workbook, filing: Filing, scheme: str) -> Evaluation:
 def _assess_once(path: Path, workbook, filing: Filing, scheme: str) -> Evaluation:
     completion = Completion(filing, scheme)
     figures = compute(completion)
-    report = Report(file=path, unit=filing.unit, year=filing.year, figures=figures, scores=scores_of(completion),
-                    findings=problem_findings(completion) + rules.run(completion, figures))
+    report = Report(
+        file=path,
+        unit=filing.unit,
+        year=filing.year,
+        figures=figures,
+        scores=scores_of(completion),
+        findings=problem_findings(completion) + rules.run(completion, figures),
+    )
     return Evaluation(workbook, filing, completion, report)
 
 
@@ -133,8 +141,15 @@ def _recompute(ev: Evaluation, scheme: str) -> tuple[Evaluation, dict[str, objec
     replaced: dict[str, object] = {}
     while True:
         flagged = {f.where for f in ev.report.findings if f.rule in identities and f.severity == "error"}
-        keys = [k for k, s in ev.filing.slots.items() if s.found and s.stated and s.where in flagged
-                and k not in replaced and ev.completion.computed(k) is not None]
+        keys = [
+            k
+            for k, s in ev.filing.slots.items()
+            if s.found
+            and s.stated
+            and s.where in flagged
+            and k not in replaced
+            and ev.completion.computed(k) is not None
+        ]
         if not keys:
             break
         for key in keys:
@@ -153,8 +168,13 @@ def check(path: Path, scheme: str = DEFAULT_SCHEME) -> Report:
     return evaluate(path, scheme).report
 
 
-def fill(path: Path, out_dir: Path | None = None, recompute: bool = False, scheme: str = DEFAULT_SCHEME,
-         name: str | None = None) -> Report:
+def fill(
+    path: Path,
+    out_dir: Path | None = None,
+    recompute: bool = False,
+    scheme: str = DEFAULT_SCHEME,
+    name: str | None = None,
+) -> Report:
     """Write the completed workbook (生成已填工作簿) and return the report. The input is never modified.
 
     Blank derived cells are filled; stated ones are kept and flagged, or with `recompute` replaced
@@ -178,11 +198,20 @@ def fill(path: Path, out_dir: Path | None = None, recompute: bool = False, schem
             slot, old, new = ev.filing.slots[result.key], replaced[result.key], result.value
             old_text, new_text = value_text(old, slot.type, slot.scale), value_text(new, slot.type, slot.scale)
             note_replaced(ev.workbook, slot, old_text, new_text)
-            report.findings.append(Finding(
-                rule="recomputed", severity="warning", sheet=slot.sheet, cell=slot.cell, labels=[slot.label],
-                stated=old, computed=new, title="已按公式重算（--recompute）",
-                shown={"stated": old_text, "computed": new_text},
-                message=f"{slot.label} 原填报 {old_text}，已按公式重算为 {new_text}"))
+            report.findings.append(
+                Finding(
+                    rule="recomputed",
+                    severity="warning",
+                    sheet=slot.sheet,
+                    cell=slot.cell,
+                    labels=[slot.label],
+                    stated=old,
+                    computed=new,
+                    title="已按公式重算（--recompute）",
+                    shown={"stated": old_text, "computed": new_text},
+                    message=f"{slot.label} 原填报 {old_text}，已按公式重算为 {new_text}",
+                )
+            )
     carry_notes(report.findings, carried_notes(target))
     mark_cells(ev.workbook, report.findings)
     add_findings_sheet(ev.workbook, report.findings)

@@ -4,14 +4,15 @@ Each worker runs the same `api.fill` as a single-file run, so every result is id
 only a small picklable summary (BatchRow) comes back. Outputs are written atomically by the
 workers, so stopping with Ctrl-C leaves finished outputs and no half-written one.
 """
+
 from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from .api import OUTPUT_DIR, OUTPUT_SUFFIX
 
@@ -47,8 +48,12 @@ class BatchRow:
 def is_candidate(path: Path) -> bool:
     """A workbook a clerk dropped in: not a lock file (~$), not hidden, not one of our own outputs."""
     name = path.name
-    return (path.suffix.lower() in SUFFIXES and not name.startswith(("~$", "."))
-            and not path.stem.endswith(OUTPUT_SUFFIX) and name != SUMMARY_NAME)
+    return (
+        path.suffix.lower() in SUFFIXES
+        and not name.startswith(("~$", "."))
+        and not path.stem.endswith(OUTPUT_SUFFIX)
+        and name != SUMMARY_NAME
+    )
 
 
 def find_workbooks(folder: Path, recursive: bool = False, exclude: Path | None = None) -> list[Path]:
@@ -57,8 +62,13 @@ def find_workbooks(folder: Path, recursive: bool = False, exclude: Path | None =
     found = []
     walker = os.walk(folder) if recursive else [(str(folder), [], os.listdir(folder))]
     for root, dirs, files in walker:
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != OUTPUT_DIR
-                         and (exclude is None or Path(root, d).resolve() != exclude.resolve()))
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if not d.startswith(".")
+            and d != OUTPUT_DIR
+            and (exclude is None or Path(root, d).resolve() != exclude.resolve())
+        )
         for name in files:
             path = Path(root, name)
             if is_candidate(path) and path.is_file():
@@ -84,8 +94,9 @@ def output_names(paths: Iterable[Path], folder: Path, out_dir: Path) -> dict[Pat
     return names
 
 
-def process(path: Path, out_dir: Path, scheme: str = "national", recompute: bool = False,
-            name: str | None = None) -> BatchRow:
+def process(
+    path: Path, out_dir: Path, scheme: str = "national", recompute: bool = False, name: str | None = None
+) -> BatchRow:
     """Fill one workbook into `out_dir` as `name`; never raises (a bad file becomes a row with its reason)."""
     from . import api
     from .errors import PerfXlsxError
@@ -129,14 +140,23 @@ def _context():
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def run(paths: Iterable[Path], folder: Path, out_dir: Path, jobs: int | None = None, scheme: str = "national",
-        recompute: bool = False, progress: Callable[[int, int, BatchRow], None] | None = None) -> list[BatchRow]:
+def run(
+    paths: Iterable[Path],
+    folder: Path,
+    out_dir: Path,
+    jobs: int | None = None,
+    scheme: str = "national",
+    recompute: bool = False,
+    progress: Callable[[int, int, BatchRow], None] | None = None,
+) -> list[BatchRow]:
     """Process `paths` with `jobs` worker processes (default: CPUs); rows come back in the order of `paths`."""
     paths = list(paths)
     jobs = max(1, jobs or os.cpu_count() or 1)
     names = output_names(paths, folder, out_dir)
-    tasks = [(i, p, output_folder(p, folder, out_dir), scheme, recompute, p.relative_to(folder).as_posix(), names[p])
-             for i, p in enumerate(paths)]
+    tasks = [
+        (i, p, output_folder(p, folder, out_dir), scheme, recompute, p.relative_to(folder).as_posix(), names[p])
+        for i, p in enumerate(paths)
+    ]
     rows: list[BatchRow | None] = [None] * len(paths)
     done = 0
     if jobs == 1 or len(paths) <= 1:
@@ -147,8 +167,9 @@ def run(paths: Iterable[Path], folder: Path, out_dir: Path, jobs: int | None = N
             if progress:
                 progress(done, len(paths), row)
         return rows  # type: ignore[return-value]
-    with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), mp_context=_context(),
-                             initializer=_ignore_interrupt) as pool:
+    with ProcessPoolExecutor(
+        max_workers=min(jobs, len(paths)), mp_context=_context(), initializer=_ignore_interrupt
+    ) as pool:
         futures = [pool.submit(_work, task) for task in tasks]
         try:
             for future in as_completed(futures):

@@ -1,4 +1,5 @@
 """打包上报: one zip with every completed workbook and 汇总.xlsx, so one attachment goes by email."""
+
 from __future__ import annotations
 
 import datetime as dt

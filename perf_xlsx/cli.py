@@ -3,6 +3,7 @@
 Exit codes: 0 no 错误 findings; 1 at least one 错误 or an unreadable input; 2 wrong usage.
 Heavy libraries are imported inside the commands so that `perfxlsx --help` starts at once.
 """
+
 from __future__ import annotations
 
 import gc
@@ -34,7 +35,7 @@ def _summary_lines(report) -> list[str]:
         lines.append(f"  已生成：{report.output}（填入 {len(report.filled)} 个单元格）")
     shown = [f"{name} {fig.percent:.2f}%" for name, fig in report.figures.items() if fig.value is not None]
     for i in range(0, len(shown), 4):
-        lines.append("  " + "；".join(shown[i:i + 4]))
+        lines.append("  " + "；".join(shown[i : i + 4]))
     if report.scores.get("总分") is not None:
         lines.append(f"  总分 {report.scores['总分']}，评价等次 {report.scores.get('等次') or '—'}")
     c = report.counts
@@ -72,8 +73,11 @@ def _run(action, target: Path, as_json: bool, debug: bool) -> int:
         except Exception as exc:  # a bug must not stop the batch nor show a traceback
             if debug:
                 raise
-            report = Report(file=path, error=f"文件“{path.name}”：处理时发生内部错误（{type(exc).__name__}），"
-                                               "请加 --debug 重试并把输出反馈给开发者。")
+            report = Report(
+                file=path,
+                error=f"文件“{path.name}”：处理时发生内部错误（{type(exc).__name__}），"
+                "请加 --debug 重试并把输出反馈给开发者。",
+            )
         if not report.ok:
             code = EXIT_FINDINGS
         if as_json and listed is not None:
@@ -91,10 +95,18 @@ def _run(action, target: Path, as_json: bool, debug: bool) -> int:
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 #: click's usage messages, in Chinese (the rest of click's text is only seen with --help).
-_USAGE_ZH = [("Missing argument", "缺少参数"), ("No such option", "没有这个选项"), ("No such command", "没有这个命令"),
-             ("Invalid value for", "取值无效："), ("Option", "选项"), ("requires an argument", "需要一个值"),
-             ("Got unexpected extra argument", "多余的参数"), ("does not exist", "不存在"),
-             ("is not in the range", "不在允许范围内"), ("is not a valid integer", "不是有效的整数")]
+_USAGE_ZH = [
+    ("Missing argument", "缺少参数"),
+    ("No such option", "没有这个选项"),
+    ("No such command", "没有这个命令"),
+    ("Invalid value for", "取值无效："),
+    ("Option", "选项"),
+    ("requires an argument", "需要一个值"),
+    ("Got unexpected extra argument", "多余的参数"),
+    ("does not exist", "不存在"),
+    ("is not in the range", "不在允许范围内"),
+    ("is not a valid integer", "不是有效的整数"),
+]
 
 
 def _usage_zh(message: str) -> str:
@@ -126,20 +138,43 @@ def cli() -> None:
 @cli.command(context_settings=CONTEXT)
 @click.help_option("-h", "--help", help="显示帮助并退出。")
 @click.argument("target", type=click.Path(path_type=Path))
-@click.option("-o", "--output-dir", type=click.Path(path_type=Path), default=None,
-              help="输出文件夹（默认：输入文件或文件夹旁的“已生成”文件夹）。")
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="输出文件夹（默认：输入文件或文件夹旁的“已生成”文件夹）。",
+)
 @click.option("-r", "--recursive", is_flag=True, help="文件夹：连同子文件夹中的工作簿一起处理。")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="文件夹：并行进程数（默认：CPU 数）。")
 @click.option("--bundle", is_flag=True, help="文件夹：另把所有已填工作簿和汇总表打成一个 zip，便于邮件上报。")
 @click.option("-q", "--quiet", is_flag=True, help="不显示进度条。")
-@click.option("--scheme", default="national", show_default=True, callback=_scheme,
-              help="评分方案名称（workbook_templates/scoring_<名称>.toml），如 local_caps。")
-@click.option("--recompute", is_flag=True,
-              help="用计算值替换与公式不符的填报计算项（原值保留在单元格批注中，并列入审核结果）。默认保留填报值、只提示。")
+@click.option(
+    "--scheme",
+    default="national",
+    show_default=True,
+    callback=_scheme,
+    help="评分方案名称（workbook_templates/scoring_<名称>.toml），如 local_caps。",
+)
+@click.option(
+    "--recompute",
+    is_flag=True,
+    help="用计算值替换与公式不符的填报计算项（原值保留在单元格批注中，并列入审核结果）。默认保留填报值、只提示。",
+)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果。")
 @click.option("--debug", is_flag=True, help="出错时显示技术细节（供开发者排查）。")
-def fill(target: Path, output_dir: Path | None, recursive: bool, jobs: int | None, bundle: bool, quiet: bool,
-         scheme: str, recompute: bool, as_json: bool, debug: bool) -> None:
+def fill(
+    target: Path,
+    output_dir: Path | None,
+    recursive: bool,
+    jobs: int | None,
+    bundle: bool,
+    quiet: bool,
+    scheme: str,
+    recompute: bool,
+    as_json: bool,
+    debug: bool,
+) -> None:
     """读取 TARGET（工作簿或文件夹），复算并生成“<文件名>_已填.xlsx”。输入文件不会被修改。
 
     TARGET 为文件夹时，其中每个 .xlsx/.xlsm/.xls 并行处理（~$ 锁文件、隐藏文件跳过），
@@ -152,8 +187,17 @@ def fill(target: Path, output_dir: Path | None, recursive: bool, jobs: int | Non
     sys.exit(_run(lambda p: api.fill(p, output_dir, recompute, scheme), target, as_json, debug))
 
 
-def _run_folder(folder: Path, output_dir: Path | None, recursive: bool, jobs: int | None, bundle: bool,
-                quiet: bool, scheme: str, recompute: bool, as_json: bool) -> int:
+def _run_folder(
+    folder: Path,
+    output_dir: Path | None,
+    recursive: bool,
+    jobs: int | None,
+    bundle: bool,
+    quiet: bool,
+    scheme: str,
+    recompute: bool,
+    as_json: bool,
+) -> int:
     """The folder run: workers, progress, the summary table, 汇总.xlsx and the optional zip."""
     gc.enable()  # paused by main() for a one-off run; this one may hold thousands of results
     from . import batch
@@ -178,13 +222,34 @@ def _run_folder(folder: Path, output_dir: Path | None, recursive: bool, jobs: in
         _echo_err("\n已中止：已完成的文件保留，未完成的没有留下半个文件。")
         return 130
     except (OSError, PerfXlsxError) as exc:
-        message = exc.describe() if isinstance(exc, PerfXlsxError) else f"无法写入输出文件夹“{out_dir}”（{exc.strerror or exc}），请用 -o 换一个文件夹。"
+        message = (
+            exc.describe()
+            if isinstance(exc, PerfXlsxError)
+            else f"无法写入输出文件夹“{out_dir}”（{exc.strerror or exc}），请用 -o 换一个文件夹。"
+        )
         _echo_err(f"错误：{message}")
         return EXIT_FINDINGS
     if as_json:
-        click.echo(json.dumps([{"file": r.file, "unit": r.unit, "year": r.year, "figures": r.rates, "scores": r.scores,
-                                "counts": r.counts, "status": r.status, "reason": r.reason, "output": r.output}
-                               for r in rows], ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "file": r.file,
+                        "unit": r.unit,
+                        "year": r.year,
+                        "figures": r.rates,
+                        "scores": r.scores,
+                        "counts": r.counts,
+                        "status": r.status,
+                        "reason": r.reason,
+                        "output": r.output,
+                    }
+                    for r in rows
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         click.echo("\n".join(table(rows)))
         click.echo(f"汇总表：{summary}" + (f"\n上报压缩包：{archive}" if archive else ""))
@@ -194,8 +259,13 @@ def _run_folder(folder: Path, output_dir: Path | None, recursive: bool, jobs: in
 @cli.command(context_settings=CONTEXT)
 @click.help_option("-h", "--help", help="显示帮助并退出。")
 @click.argument("target", type=click.Path(path_type=Path))
-@click.option("--scheme", default="national", show_default=True, callback=_scheme,
-              help="评分方案名称（workbook_templates/scoring_<名称>.toml），如 local_caps。")
+@click.option(
+    "--scheme",
+    default="national",
+    show_default=True,
+    callback=_scheme,
+    help="评分方案名称（workbook_templates/scoring_<名称>.toml），如 local_caps。",
+)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果（TARGET 为文件夹时是一个列表，每个文件一项）。")
 @click.option("--debug", is_flag=True, help="出错时显示技术细节（供开发者排查）。")
 def check(target: Path, scheme: str, as_json: bool, debug: bool) -> None:
@@ -207,11 +277,18 @@ def check(target: Path, scheme: str, as_json: bool, debug: bool) -> None:
 
 @cli.command(context_settings=CONTEXT)
 @click.help_option("-h", "--help", help="显示帮助并退出。")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="输出文件（默认：当前文件夹下“{年度}年度基础数据表.xlsx”）。")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="输出文件（默认：当前文件夹下“{年度}年度基础数据表.xlsx”）。",
+)
 @click.option("--year", type=click.IntRange(2000, 2100), default=None, help="年度（默认：上一年）。")
 @click.option("--unit", default="", help="填报单位名称。")
-@click.option("--projects", type=click.IntRange(0, 200), default=1, show_default=True, help="项目支出绩效自评表的张数。")
+@click.option(
+    "--projects", type=click.IntRange(0, 200), default=1, show_default=True, help="项目支出绩效自评表的张数。"
+)
 def template(output: Path | None, year: int | None, unit: str, projects: int) -> None:
     """生成空白的基础数据表工作簿（四类表样，A4 打印就绪）。"""
     import datetime as dt
@@ -232,10 +309,20 @@ def template(output: Path | None, year: int | None, unit: str, projects: int) ->
 @cli.command(context_settings=CONTEXT)
 @click.help_option("-h", "--help", help="显示帮助并退出。")
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
-@click.option("-o", "--output-dir", type=click.Path(path_type=Path), default=None,
-              help="输出文件夹（默认：被监视文件夹中的“已生成”）。")
-@click.option("--interval", type=click.FloatRange(0.05, 3600), default=1.0, show_default=True,
-              help="检查间隔（秒）；文件在一个间隔内大小不变才处理。")
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="输出文件夹（默认：被监视文件夹中的“已生成”）。",
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(0.05, 3600),
+    default=1.0,
+    show_default=True,
+    help="检查间隔（秒）；文件在一个间隔内大小不变才处理。",
+)
 @click.option("--scheme", default="national", show_default=True, callback=_scheme, help="评分方案名称。")
 def watch(folder: Path, output_dir: Path | None, interval: float, scheme: str) -> None:
     """监视 FOLDER：每放入（或修改）一个工作簿，待其写完后自动处理，并刷新 汇总.xlsx。按 Ctrl-C 停止。"""
@@ -250,8 +337,10 @@ def watch(folder: Path, output_dir: Path | None, interval: float, scheme: str) -
             click.echo(f"错误：{row.reason}")
         else:
             c = row.counts
-            click.echo(f"{row.file}：{row.unit or '（未识别单位）'}，总分 {row.scores.get('总分') or '—'}"
-                       f"，错误 {c['error']}，提示 {c['warning']}，尾差 {c['rounding']} → {row.output}")
+            click.echo(
+                f"{row.file}：{row.unit or '（未识别单位）'}，总分 {row.scores.get('总分') or '—'}"
+                f"，错误 {c['error']}，提示 {c['warning']}，尾差 {c['rounding']} → {row.output}"
+            )
 
     try:
         Watcher(folder, out_dir, scheme).run(interval, report)

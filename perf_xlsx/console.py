@@ -1,4 +1,5 @@
 """Terminal renderings (终端输出): the folder summary table and the progress bar, width-aware for Chinese."""
+
 from __future__ import annotations
 
 import sys

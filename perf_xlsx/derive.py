@@ -4,6 +4,7 @@ A derived cell the clerk left blank gets the computed value; one the clerk typed
 computed twin stays available for the checks). Everything downstream uses the value as the form
 shows it: the stated one where there is one, else the computed one.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -198,9 +199,15 @@ def _indicator_score(c: Completion, d: Derivation) -> Result:
     scored = indicators.score(target, actual, Decimal(weight))
     value, rule = scored.score, scored.rule
     overshoot = load_scheme(c.scheme).get("overshoot")
-    if value is not None and overshoot and target.kind == actual.kind == "number" and target.value \
-            and target.direction in (">=", ">", "=", "") and target.unit == actual.unit \
-            and actual.value >= target.value * (1 + Decimal(str(overshoot["percent"])) / 100):
+    if (
+        value is not None
+        and overshoot
+        and target.kind == actual.kind == "number"
+        and target.value
+        and target.direction in (">=", ">", "=", "")
+        and target.unit == actual.unit
+        and actual.value >= target.value * (1 + Decimal(str(overshoot["percent"])) / 100)
+    ):
         value = max(Decimal(0), value - Decimal(str(overshoot["penalty"])))
         rule += f"；实际超出目标 {overshoot['percent']}% 以上，扣 {overshoot['penalty']} 分（目标设定偏低）"
     note = scored.warning or ("" if value is not None else "需人工评分")
@@ -211,8 +218,12 @@ def _grade(c: Completion, d: Derivation) -> Result:
     """评价等次 from 总分 by the scoring scheme's bands (优/良/中/差)."""
     inputs = _inputs(c, d)
     total = inputs[0][1]
-    return Result(d, grade_of(Decimal(total), c.scheme) if total is not None else None, inputs,
-                  "" if total is not None else "总分为空")
+    return Result(
+        d,
+        grade_of(Decimal(total), c.scheme) if total is not None else None,
+        inputs,
+        "" if total is not None else "总分为空",
+    )
 
 
 KINDS = {

@@ -2,6 +2,7 @@
 
 Every class has a `kind`, a stable id for programs and tests (the message is for people).
 """
+
 from __future__ import annotations
 
 import errno
@@ -13,8 +14,7 @@ class PerfXlsxError(Exception):
 
     kind = "error"
 
-    def __init__(self, message: str, path: Path | str | None = None, sheet: str | None = None,
-                 cell: str | None = None):
+    def __init__(self, message: str, path: Path | str | None = None, sheet: str | None = None, cell: str | None = None):
         self.message = message
         self.path = Path(path) if path is not None else None
         self.sheet = sheet
@@ -95,11 +95,19 @@ class OutputNotWritable(PerfXlsxError):
 
 
 _REASONS = {
-    errno.EACCES: "没有写入权限", errno.EPERM: "没有权限", errno.EROFS: "位于只读的磁盘或文件夹",
-    errno.ENOSPC: "磁盘空间已满", errno.EDQUOT: "磁盘配额已满", errno.ENAMETOOLONG: "文件名过长（超过系统允许的长度）",
-    errno.EEXIST: "同名的文件已存在，而这里需要一个文件夹", errno.ENOTDIR: "路径中有一项是文件而不是文件夹",
-    errno.EISDIR: "该位置是一个文件夹", errno.ENOENT: "路径不存在", errno.EBUSY: "文件正被其他程序占用",
-    errno.ETXTBSY: "文件正被其他程序占用", errno.ELOOP: "路径中的快捷方式（符号链接）循环",
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有权限",
+    errno.EROFS: "位于只读的磁盘或文件夹",
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EDQUOT: "磁盘配额已满",
+    errno.ENAMETOOLONG: "文件名过长（超过系统允许的长度）",
+    errno.EEXIST: "同名的文件已存在，而这里需要一个文件夹",
+    errno.ENOTDIR: "路径中有一项是文件而不是文件夹",
+    errno.EISDIR: "该位置是一个文件夹",
+    errno.ENOENT: "路径不存在",
+    errno.EBUSY: "文件正被其他程序占用",
+    errno.ETXTBSY: "文件正被其他程序占用",
+    errno.ELOOP: "路径中的快捷方式（符号链接）循环",
 }
 
 
@@ -110,8 +118,10 @@ def write_advice(exc: OSError) -> str:
     if exc.errno == errno.ENOSPC:
         return "磁盘空间已满；请清理磁盘，或用 -o 换一个输出文件夹。"
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EBUSY, errno.ETXTBSY) or getattr(exc, "winerror", None) == 32:
-        return (f"{os_reason(exc)}；如该文件正在 Excel 或 WPS 中打开，请先关闭再试，或用 -o 换一个输出文件夹。"
-                "原有的输出文件未改动。")
+        return (
+            f"{os_reason(exc)}；如该文件正在 Excel 或 WPS 中打开，请先关闭再试，或用 -o 换一个输出文件夹。"
+            "原有的输出文件未改动。"
+        )
     return f"{os_reason(exc)}；请用 -o 换一个输出文件夹。原有的输出文件未改动。"
 
 

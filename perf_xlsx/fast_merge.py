@@ -7,6 +7,7 @@ time of loading a form full of merged cells. `quick_merges()` does the same with
 computing each combined border once per workbook. The result is the same workbook (a test checks
 that a save gives the same bytes either way).
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager

@@ -4,11 +4,12 @@ Each function returns its value (a fraction, shown as a percentage with 2 decima
 unrounded inputs) and the inputs it used; the registry gives every figure its Chinese name and its
 formula in words. Inputs are the values as the completed form shows them.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable
 
 from .derive import Completion
 from .scoring import SANGONG_BASES, sangong_change_basis
@@ -43,9 +44,16 @@ class _Inputs:
     def __call__(self, key: str | None, label: str):
         slot = self.c.filing.slots.get(key) if key else None
         value = self.c.shown(key) if slot is not None else None
-        self.figure.inputs.append({"label": label, "value": value, "cell": slot.where if slot and slot.found else None,
-                                   "key": key, "type": slot.type if slot else "amount",
-                                   "scale": slot.scale if slot else Decimal(1)})
+        self.figure.inputs.append(
+            {
+                "label": label,
+                "value": value,
+                "cell": slot.where if slot and slot.found else None,
+                "key": key,
+                "type": slot.type if slot else "amount",
+                "scale": slot.scale if slot else Decimal(1),
+            }
+        )
         return value
 
 
@@ -56,6 +64,7 @@ def figure(name: str, formula: str):
     def register(fn):
         REGISTRY.append((name, formula, fn))
         return fn
+
     return register
 
 
@@ -93,19 +102,26 @@ def sangong_change_rate(v: _Inputs):
 @figure("三公经费控制率", "三公经费本年决算数 / 本年预算数")
 def sangong_control_rate(v: _Inputs):
     """三公经费控制率 = 三公 本年决算 / 本年预算."""
-    return _ratio(v("basic.funds.sangong.final", "三公经费本年决算数"), v("basic.funds.sangong.budget", "三公经费本年预算数"))
+    return _ratio(
+        v("basic.funds.sangong.final", "三公经费本年决算数"), v("basic.funds.sangong.budget", "三公经费本年预算数")
+    )
 
 
 @figure("公用经费控制率", "公用经费本年决算数 / 本年预算数")
 def public_control_rate(v: _Inputs):
     """公用经费控制率 = 公用经费 本年决算 / 本年预算."""
-    return _ratio(v("basic.funds.public.final", "公用经费本年决算数"), v("basic.funds.public.budget", "公用经费本年预算数"))
+    return _ratio(
+        v("basic.funds.public.final", "公用经费本年决算数"), v("basic.funds.public.budget", "公用经费本年预算数")
+    )
 
 
 @figure("政府采购执行率", "政府采购金额本年决算数 / 本年预算数")
 def procurement_rate(v: _Inputs):
     """政府采购执行率 = 政府采购金额 本年决算 / 本年预算."""
-    return _ratio(v("basic.funds.procurement.final", "政府采购本年决算数"), v("basic.funds.procurement.budget", "政府采购本年预算数"))
+    return _ratio(
+        v("basic.funds.procurement.final", "政府采购本年决算数"),
+        v("basic.funds.procurement.budget", "政府采购本年预算数"),
+    )
 
 
 @figure("预算执行率", "全年执行数 / 全年预算数")
@@ -136,13 +152,17 @@ def budget_adjustment_rate(v: _Inputs):
 def asset_use_rate(v: _Inputs):
     """固定资产利用率 = 在用固定资产 / 固定资产合计 (summary row)."""
     c = v.c
-    return _ratio(v(_summary(c, "assets", "in_use"), "汇总在用固定资产"), v(_summary(c, "assets", "total"), "汇总固定资产合计"))
+    return _ratio(
+        v(_summary(c, "assets", "in_use"), "汇总在用固定资产"), v(_summary(c, "assets", "total"), "汇总固定资产合计")
+    )
 
 
 @figure("结转结余率", "汇总累计结余 / 全年预算数")
 def carryover_rate(v: _Inputs):
     """结转结余率 = 累计结余 (summary) / 全年预算数."""
-    return _ratio(v(_summary(v.c, "spending", "cumulative"), "汇总累计结余"), v("dept.money.total.budget", "全年预算数"))
+    return _ratio(
+        v(_summary(v.c, "spending", "cumulative"), "汇总累计结余"), v("dept.money.total.budget", "全年预算数")
+    )
 
 
 @figure("规模控制率", "实际规模 / 批复规模")

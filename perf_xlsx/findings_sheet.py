@@ -5,6 +5,7 @@ message. The 说明 column is the clerk's: what was typed there in an earlier ou
 the same finding on the next run — same rule, sheet and cell, or for a finding without a cell (a
 field not found) same rule, sheet, 项目 and text.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -15,12 +16,25 @@ from openpyxl.styles import Font, PatternFill
 
 from .model import FINDINGS_SHEET
 from .report import SEVERITIES, Finding
-from .template import FONT
 from .sheet_style import print_landscape, style_table
+from .template import FONT
 
 SHEET = FINDINGS_SHEET
-HEADER = ["序号", "严重程度", "规则编号", "规则名称", "表", "单元格", "项目", "填报值", "计算值", "差额", "允许误差",
-          "公式（代入数值）", "说明"]
+HEADER = [
+    "序号",
+    "严重程度",
+    "规则编号",
+    "规则名称",
+    "表",
+    "单元格",
+    "项目",
+    "填报值",
+    "计算值",
+    "差额",
+    "允许误差",
+    "公式（代入数值）",
+    "说明",
+]
 WIDTHS = [6, 9, 22, 30, 16, 9, 30, 14, 14, 12, 12, 60, 30]
 NOTE_COLUMN = HEADER.index("说明") + 1
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "rounding": "DDEBF7"}
@@ -88,15 +102,33 @@ def add_findings_sheet(workbook, findings: list[Finding]) -> None:
         del workbook[SHEET]
     ws = workbook.create_sheet(SHEET)
     counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
-    ws.append([f"审核结果：错误 {counts['error']}，提示 {counts['warning']}，尾差 {counts['rounding']}"
-               "（“说明”一栏供填写出错说明，重新生成时保留）"])
+    ws.append(
+        [
+            f"审核结果：错误 {counts['error']}，提示 {counts['warning']}，尾差 {counts['rounding']}"
+            "（“说明”一栏供填写出错说明，重新生成时保留）"
+        ]
+    )
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
     ws["A1"].font = Font(name=FONT, size=12, bold=True)
     ws.append(HEADER)
     for n, f in enumerate(findings, start=1):
-        ws.append([n, SEVERITIES[f.severity], f.rule, f.title, f.sheet or "", f.cell or "",
-                   "、".join(f.labels), f.text("stated"), f.text("computed"), f.text("difference"),
-                   f.text("tolerance"), f.formula or f.message, f.note])
+        ws.append(
+            [
+                n,
+                SEVERITIES[f.severity],
+                f.rule,
+                f.title,
+                f.sheet or "",
+                f.cell or "",
+                "、".join(f.labels),
+                f.text("stated"),
+                f.text("computed"),
+                f.text("difference"),
+                f.text("tolerance"),
+                f.formula or f.message,
+                f.note,
+            ]
+        )
     for i, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[ws.cell(row=2, column=i).column_letter].width = width
     style_table(ws)

@@ -5,17 +5,18 @@ Only what the forms use: numbers, cell references (`B5`, `$B$5`, `基础数据�
 recursive-descent parser — never eval. Anything else raises Unsupported with the reason, so the cell
 is reported (rule read-formula) instead of guessed; an Excel error (÷0) raises FormulaError.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
-from typing import Callable
 
 from openpyxl.utils import column_index_from_string
 
-MAX_DEPTH = 40        # formulas referring to formulas
-MAX_NESTING = 30      # parentheses and function calls inside one another
-MAX_LENGTH = 2_000    # characters of one formula
+MAX_DEPTH = 40  # formulas referring to formulas
+MAX_NESTING = 30  # parentheses and function calls inside one another
+MAX_LENGTH = 2_000  # characters of one formula
 FUNCTIONS = ("SUM", "ROUND")
 ERRORS = ("#DIV/0!", "#REF!", "#VALUE!", "#N/A", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA")
 
@@ -54,7 +55,7 @@ def tokens(text: str) -> list[tuple]:
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
-            raise Unsupported(f"含有不支持的内容“{text[pos:pos + 12].strip()}”")
+            raise Unsupported(f"含有不支持的内容“{text[pos : pos + 12].strip()}”")
         pos = m.end()
         if m["number"]:
             out.append(("num", Decimal(m["number"])))
@@ -166,8 +167,9 @@ class _Parser:
         if tok and tok[0] == "ref" and follows[0] == "op" and follows[1] in (",", ")"):
             self.i += 1
             sheet = tok[1] or self.sheet
-            return sum((_number(self.lookup(sheet, r, c), strict=False)
-                        for r, c in self.cells(sheet, *tok[2:6])), Decimal(0))
+            return sum(
+                (_number(self.lookup(sheet, r, c), strict=False) for r, c in self.cells(sheet, *tok[2:6])), Decimal(0)
+            )
         return self.expr()
 
 
@@ -271,7 +273,10 @@ def resolve(grids, missing) -> None:
             grid.values[pos] = exc.code
         except Unsupported as exc:
             text = grid.formulas[pos]
-            grid.values[pos] = CellIssue(text, f"公式“{text[:60]}”没有保存计算结果，perfxlsx 未计算它（{exc}）；"
-                                               "请用 Excel 或 WPS 打开该文件并保存（会算出结果），或直接填写数值后再试",
-                                         kind="formula", reason=str(exc))
-
+            grid.values[pos] = CellIssue(
+                text,
+                f"公式“{text[:60]}”没有保存计算结果，perfxlsx 未计算它（{exc}）；"
+                "请用 Excel 或 WPS 打开该文件并保存（会算出结果），或直接填写数值后再试",
+                kind="formula",
+                reason=str(exc),
+            )

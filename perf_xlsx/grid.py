@@ -3,6 +3,7 @@
 Built from an openpyxl worksheet; the reader only ever talks to this, so another source of cell
 values (e.g. a legacy .xls reader) only has to build one.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,7 +28,7 @@ class Grid:
     max_row: int = 0
     max_col: int = 0
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # formula text of formula cells
-    hidden: bool = False                                                # a hidden sheet (隐藏的工作表)
+    hidden: bool = False  # a hidden sheet (隐藏的工作表)
     hidden_rows: frozenset[int] = frozenset()
 
     def __post_init__(self) -> None:
@@ -47,7 +48,7 @@ class Grid:
                     self._inline[pos] = inline
 
     @classmethod
-    def from_openpyxl(cls, ws) -> "Grid":
+    def from_openpyxl(cls, ws) -> Grid:
         """The cells that exist (never the whole used rectangle: a stray cell far below costs nothing);
         a formula cell holds its text here and in `formulas` until loading puts its value in."""
         values, formats, formulas = {}, {}, {}
@@ -62,8 +63,17 @@ class Grid:
             formats[pos] = cell.number_format
         merges = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
         hidden_rows = frozenset(r for r, d in ws.row_dimensions.items() if d.hidden)
-        return cls(ws.title, values, formats, merges, ws.max_row, ws.max_column, formulas,
-                   ws.sheet_state != "visible", hidden_rows)
+        return cls(
+            ws.title,
+            values,
+            formats,
+            merges,
+            ws.max_row,
+            ws.max_column,
+            formulas,
+            ws.sheet_state != "visible",
+            hidden_rows,
+        )
 
     # ---- cells -------------------------------------------------------------------------------
     def bounds(self, row: int, col: int) -> tuple[int, int, int, int]:
@@ -97,8 +107,9 @@ class Grid:
         return self._inline.get((row, col))
 
     # ---- search ------------------------------------------------------------------------------
-    def find(self, matcher: "LabelMatcher", rows: range | None = None, cols: range | None = None,
-             inline: bool = False) -> tuple[int, int] | None:
+    def find(
+        self, matcher: LabelMatcher, rows: range | None = None, cols: range | None = None, inline: bool = False
+    ) -> tuple[int, int] | None:
         """First cell (top to bottom, left to right) whose label matches; with `inline`, a
         `标签：值` cell whose label part matches counts too."""
         hits = []
@@ -111,13 +122,16 @@ class Grid:
                 hits.append((r, c))
         return min(hits) if hits else None
 
-    def find_all(self, matcher: "LabelMatcher") -> list[tuple[int, int]]:
+    def find_all(self, matcher: LabelMatcher) -> list[tuple[int, int]]:
         return sorted(pos for pos, key in self._keys.items() if matcher.match(key))
 
     def contains(self, fragment: str, rows: range | None = None, longest: int = 40) -> tuple[int, int] | None:
         """First cell whose label contains `fragment` and is no longer than a title (`longest`), not a sentence."""
-        hits = [pos for pos, key in self._keys.items()
-                if fragment in key and len(key) <= longest and (rows is None or pos[0] in rows)]
+        hits = [
+            pos
+            for pos, key in self._keys.items()
+            if fragment in key and len(key) <= longest and (rows is None or pos[0] in rows)
+        ]
         return min(hits) if hits else None
 
 

@@ -4,6 +4,7 @@ Everything here reads only the zip directory and the first few kilobytes of a fe
 milliseconds for any file; a workbook beyond a limit is refused before a single cell is loaded.
 The limits are documented in README.md (## 限制).
 """
+
 from __future__ import annotations
 
 import re
@@ -14,14 +15,14 @@ from pathlib import Path
 from .errors import DamagedWorkbook, TooLarge, UnsafeWorkbook
 
 MB = 1024 * 1024
-MAX_FILE_BYTES = 50 * MB        # 文件大小
-MAX_MEMBERS = 10_000            # zip 中的部件数
-MAX_EXPANDED = 200 * MB         # 解压后合计
-MAX_RATIO, RATIO_FLOOR = 100, 10 * MB   # 压缩比上限（只看解压后超过 10 MB 的部件）
-MAX_SHEET_XML = 10 * MB         # 单张工作表解压后
-MAX_CELL_XML = 20 * MB          # 全部工作表与共享字符串解压后合计（决定读取时间和内存）
-MAX_ROWS, MAX_COLS = 65_536, 1_024   # 一张工作表的行、列
-MAX_MERGED = 200_000            # 一张工作表中合并单元格覆盖的单元格数（openpyxl 为每一格建一个对象）
+MAX_FILE_BYTES = 50 * MB  # 文件大小
+MAX_MEMBERS = 10_000  # zip 中的部件数
+MAX_EXPANDED = 200 * MB  # 解压后合计
+MAX_RATIO, RATIO_FLOOR = 100, 10 * MB  # 压缩比上限（只看解压后超过 10 MB 的部件）
+MAX_SHEET_XML = 10 * MB  # 单张工作表解压后
+MAX_CELL_XML = 20 * MB  # 全部工作表与共享字符串解压后合计（决定读取时间和内存）
+MAX_ROWS, MAX_COLS = 65_536, 1_024  # 一张工作表的行、列
+MAX_MERGED = 200_000  # 一张工作表中合并单元格覆盖的单元格数（openpyxl 为每一格建一个对象）
 
 _HEAD = 64 * 1024
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?([A-Za-z]{1,3})\$?(\d+))?\"")
@@ -36,24 +37,39 @@ def _mb(n: int) -> str:
 
 def check_file_size(path: Path, size: int) -> None:
     if size > MAX_FILE_BYTES:
-        raise TooLarge(f"文件有 {_mb(size)}，超过上限 {_mb(MAX_FILE_BYTES)}；基础数据表一般不到 1 MB，"
-                       "请删除无关的工作表、图片后另存为 .xlsx 再试。", path, limit="file-size")
+        raise TooLarge(
+            f"文件有 {_mb(size)}，超过上限 {_mb(MAX_FILE_BYTES)}；基础数据表一般不到 1 MB，"
+            "请删除无关的工作表、图片后另存为 .xlsx 再试。",
+            path,
+            limit="file-size",
+        )
 
 
 def check_archive(path: Path, archive: zipfile.ZipFile) -> None:
     """Sizes from the zip directory (nothing expanded), then the head of each XML part."""
     infos = archive.infolist()
     if len(infos) > MAX_MEMBERS:
-        raise TooLarge(f"文件内部有 {len(infos)} 个部件，超过上限 {MAX_MEMBERS}，不像正常的工作簿；已拒绝读取。",
-                       path, limit="members")
+        raise TooLarge(
+            f"文件内部有 {len(infos)} 个部件，超过上限 {MAX_MEMBERS}，不像正常的工作簿；已拒绝读取。",
+            path,
+            limit="members",
+        )
     total = sum(i.file_size for i in infos)
     if total > MAX_EXPANDED:
-        raise TooLarge(f"文件解压后有 {_mb(total)}，超过上限 {_mb(MAX_EXPANDED)}（可能是“压缩炸弹”）；已拒绝读取，"
-                       "未解压任何内容。请确认文件来源，删除无关内容后另存为 .xlsx 再试。", path, limit="expanded")
+        raise TooLarge(
+            f"文件解压后有 {_mb(total)}，超过上限 {_mb(MAX_EXPANDED)}（可能是“压缩炸弹”）；已拒绝读取，"
+            "未解压任何内容。请确认文件来源，删除无关内容后另存为 .xlsx 再试。",
+            path,
+            limit="expanded",
+        )
     for info in infos:
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise TooLarge(f"文件中的“{info.filename}”压缩比超过 {MAX_RATIO}:1（解压后 {_mb(info.file_size)}），"
-                           "是“压缩炸弹”的特征；已拒绝读取，未解压任何内容。请确认文件来源。", path, limit="ratio")
+            raise TooLarge(
+                f"文件中的“{info.filename}”压缩比超过 {MAX_RATIO}:1（解压后 {_mb(info.file_size)}），"
+                "是“压缩炸弹”的特征；已拒绝读取，未解压任何内容。请确认文件来源。",
+                path,
+                limit="ratio",
+            )
     names = sheet_names(path, archive)
     cells = 0
     for info in infos:
@@ -64,19 +80,31 @@ def check_archive(path: Path, archive: zipfile.ZipFile) -> None:
         if info.filename.endswith((".xml", ".rels", ".vml")) and not info.is_dir():
             head = _head(path, archive, info)
             if _DTD.search(head) or _DTD.search(head.replace(b"\x00", b"")):
-                raise UnsafeWorkbook(f"文件中的“{info.filename}”含有 XML 实体定义（DOCTYPE/ENTITY），正常的工作簿不会有，"
-                                     "可能是恶意构造的文件；已拒绝读取。请确认文件来源，用 Excel 或 WPS 打开后另存为 .xlsx 再试。", path)
+                raise UnsafeWorkbook(
+                    f"文件中的“{info.filename}”含有 XML 实体定义（DOCTYPE/ENTITY），正常的工作簿不会有，"
+                    "可能是恶意构造的文件；已拒绝读取。请确认文件来源，用 Excel 或 WPS 打开后另存为 .xlsx 再试。",
+                    path,
+                )
             match = _DIMENSION.search(head) if is_sheet else None
             if match:  # the row count says more to a clerk than the size, so it comes first
                 check_rows(path, sheet, _last(match))
         if is_sheet and info.file_size > MAX_SHEET_XML:
-            raise TooLarge(f"工作表内容解压后有 {_mb(info.file_size)}，超过上限 {_mb(MAX_SHEET_XML)}；"
-                           "请删除多余的行列，或把该表移到另一个工作簿后再试。", path, sheet, "sheet-size")
+            raise TooLarge(
+                f"工作表内容解压后有 {_mb(info.file_size)}，超过上限 {_mb(MAX_SHEET_XML)}；"
+                "请删除多余的行列，或把该表移到另一个工作簿后再试。",
+                path,
+                sheet,
+                "sheet-size",
+            )
         if is_sheet:
             check_merges(path, sheet, _merges(path, archive, info))
     if cells > MAX_CELL_XML:
-        raise TooLarge(f"全部工作表内容解压后有 {_mb(cells)}，超过上限 {_mb(MAX_CELL_XML)}；"
-                       "请删除无关的工作表后另存为 .xlsx 再试。", path, limit="sheet-size")
+        raise TooLarge(
+            f"全部工作表内容解压后有 {_mb(cells)}，超过上限 {_mb(MAX_CELL_XML)}；"
+            "请删除无关的工作表后另存为 .xlsx 再试。",
+            path,
+            limit="sheet-size",
+        )
 
 
 def check_rows(path: Path, sheet: str | None, last: tuple[int, int], where: str = "") -> None:
@@ -86,9 +114,13 @@ def check_rows(path: Path, sheet: str | None, last: tuple[int, int], where: str 
     rows, cols = last
     if rows > MAX_ROWS or cols > MAX_COLS:
         corner = f"{get_column_letter(min(cols, 18278))}{rows}"
-        raise TooLarge(f"已用区域延伸到 {where or corner}（{rows} 行 × {cols} 列），超过上限 {MAX_ROWS} 行 × {MAX_COLS} 列；"
-                       "请删除表格下方、右侧多余的行列（或把表格复制到新工作簿）后另存为 .xlsx 再试。",
-                       path, sheet, "rows" if rows > MAX_ROWS else "columns")
+        raise TooLarge(
+            f"已用区域延伸到 {where or corner}（{rows} 行 × {cols} 列），超过上限 {MAX_ROWS} 行 × {MAX_COLS} 列；"
+            "请删除表格下方、右侧多余的行列（或把表格复制到新工作簿）后另存为 .xlsx 再试。",
+            path,
+            sheet,
+            "rows" if rows > MAX_ROWS else "columns",
+        )
 
 
 def check_merges(path: Path, sheet: str | None, ranges) -> None:
@@ -98,8 +130,13 @@ def check_merges(path: Path, sheet: str | None, ranges) -> None:
         check_rows(path, sheet, (max(r1, r2), max(c1, c2)), "合并单元格")
         covered += (abs(r2 - r1) + 1) * (abs(c2 - c1) + 1)
         if covered > MAX_MERGED:
-            raise TooLarge(f"合并单元格共覆盖 {covered} 个以上的单元格，超过上限 {MAX_MERGED}；请取消多余的合并"
-                           "（或把表格复制到新工作簿）后另存为 .xlsx 再试。", path, sheet, "merged")
+            raise TooLarge(
+                f"合并单元格共覆盖 {covered} 个以上的单元格，超过上限 {MAX_MERGED}；请取消多余的合并"
+                "（或把表格复制到新工作簿）后另存为 .xlsx 再试。",
+                path,
+                sheet,
+                "merged",
+            )
 
 
 def _merges(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo):
@@ -114,14 +151,19 @@ def _merges(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo):
                 end = 0
                 for m in _MERGE.finditer(text):
                     c1, r1 = column_index_from_string(m.group(1).decode().upper()), int(m.group(2))
-                    c2, r2 = ((column_index_from_string(m.group(3).decode().upper()), int(m.group(4)))
-                              if m.group(3) else (c1, r1))
+                    c2, r2 = (
+                        (column_index_from_string(m.group(3).decode().upper()), int(m.group(4)))
+                        if m.group(3)
+                        else (c1, r1)
+                    )
                     yield r1, c1, r2, c2
                     end = m.end()
-                tail = text[max(end, len(text) - 200):]
+                tail = text[max(end, len(text) - 200) :]
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError) as exc:
-        raise DamagedWorkbook(f"文件已损坏（“{info.filename}”无法解压），请重新获取文件，或用 Excel/WPS 打开修复后"
-                              "另存为 .xlsx 再试。", path) from exc
+        raise DamagedWorkbook(
+            f"文件已损坏（“{info.filename}”无法解压），请重新获取文件，或用 Excel/WPS 打开修复后另存为 .xlsx 再试。",
+            path,
+        ) from exc
 
 
 def _last(match) -> tuple[int, int]:
@@ -139,8 +181,10 @@ def _head(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
         with archive.open(info) as member:
             return member.read(_HEAD)
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as exc:
-        raise DamagedWorkbook(f"文件已损坏（“{info.filename}”无法解压），请重新获取文件，或用 Excel/WPS 打开修复后"
-                              "另存为 .xlsx 再试。", path) from exc
+        raise DamagedWorkbook(
+            f"文件已损坏（“{info.filename}”无法解压），请重新获取文件，或用 Excel/WPS 打开修复后另存为 .xlsx 再试。",
+            path,
+        ) from exc
 
 
 def sheet_names(path: Path, archive: zipfile.ZipFile) -> dict[str, str]:

@@ -3,6 +3,7 @@
 `parse` reads what a clerk typed under 年度指标值 (target) or 实际完成值 (actual);
 `score` applies the national rule to one target/actual pair and its 分值 (weight).
 """
+
 from __future__ import annotations
 
 import calendar
@@ -22,25 +23,25 @@ __all__ = ["Quantity", "Scored", "parse", "score"]
 class Quantity:
     """One parsed indicator value (指标值)."""
 
-    text: str                    # as typed (原文)
-    kind: str                    # "number" | "deadline" | "done" | "qualitative"
+    text: str  # as typed (原文)
+    kind: str  # "number" | "deadline" | "done" | "qualitative"
     value: Decimal | None = None  # the number; a percent as written: "93%" -> 93, unit "%"
-    unit: str = ""               # 单位 as written: "%", "个", "万元" ...
-    direction: str = ""          # ">=" | "<=" | "=" | ">" | "<" | "" (none written)
+    unit: str = ""  # 单位 as written: "%", "个", "万元" ...
+    direction: str = ""  # ">=" | "<=" | "=" | ">" | "<" | "" (none written)
     deadline: date | None = None  # 截止日期 (or, for "done", the completion date if written)
-    approximate: bool = False    # 约数: "1300余万元", "约100", "近50"
-    explain: str = ""            # how it was understood (理解为……)
-    not_done: bool = False       # says the work was not done: "未按时拨付", "尚未完成"
+    approximate: bool = False  # 约数: "1300余万元", "约100", "近50"
+    explain: str = ""  # how it was understood (理解为……)
+    not_done: bool = False  # says the work was not done: "未按时拨付", "尚未完成"
 
 
 @dataclass(frozen=True)
 class Scored:
     """One indicator's score (得分), how it was computed (计算方法) and why not (提示)."""
 
-    score: Decimal | None        # None: the clerk must score (人工评分)
+    score: Decimal | None  # None: the clerk must score (人工评分)
     rule: str
     warning: str | None = None
-    unmet: bool = False          # the target is known not to be met (late, at a strict bound, 未完成)
+    unmet: bool = False  # the target is known not to be met (late, at a strict bound, 未完成)
 
 
 # Directions (方向词). ≥ 以上 不低于 …: 正向 (">="); ≤ 以下 不超过 …: 反向 ("<="); = or none: "=", scored as
@@ -48,19 +49,104 @@ class Scored:
 # has not met the target ("低于5%" is not met by 5%) although the formula would give full marks, so
 # that one is left to the clerk (需人工评分, with a 提示 saying why).
 _WORDS = {  # direction written before the number (方向词)
-    "≥": ">=", "≧": ">=", "⩾": ">=", "≮": ">=", ">=": ">=", "不少于": ">=", "不低于": ">=", "不小于": ">=",
-    "大于等于": ">=", "大于或等于": ">=", "至少": ">=",
-    "≤": "<=", "≦": "<=", "⩽": "<=", "≯": "<=", "<=": "<=", "不多于": "<=", "不高于": "<=", "不大于": "<=",
-    "不超过": "<=", "不超出": "<=", "小于等于": "<=", "小于或等于": "<=", "至多": "<=", "控制在": "<=",
-    ">": ">", "大于": ">", "高于": ">", "超过": ">", "多于": ">",
-    "<": "<", "小于": "<", "低于": "<", "少于": "<", "=": "=", "==": "=", "等于": "=",
+    "≥": ">=",
+    "≧": ">=",
+    "⩾": ">=",
+    "≮": ">=",
+    ">=": ">=",
+    "不少于": ">=",
+    "不低于": ">=",
+    "不小于": ">=",
+    "大于等于": ">=",
+    "大于或等于": ">=",
+    "至少": ">=",
+    "≤": "<=",
+    "≦": "<=",
+    "⩽": "<=",
+    "≯": "<=",
+    "<=": "<=",
+    "不多于": "<=",
+    "不高于": "<=",
+    "不大于": "<=",
+    "不超过": "<=",
+    "不超出": "<=",
+    "小于等于": "<=",
+    "小于或等于": "<=",
+    "至多": "<=",
+    "控制在": "<=",
+    ">": ">",
+    "大于": ">",
+    "高于": ">",
+    "超过": ">",
+    "多于": ">",
+    "<": "<",
+    "小于": "<",
+    "低于": "<",
+    "少于": "<",
+    "=": "=",
+    "==": "=",
+    "等于": "=",
 }
-_SUFFIX_WORDS = {"以上": ">=", "及以上": ">=", "或以上": ">=",
-                 "以下": "<=", "及以下": "<=", "或以下": "<=", "以内": "<=", "之内": "<=", "内": "<="}
+_SUFFIX_WORDS = {
+    "以上": ">=",
+    "及以上": ">=",
+    "或以上": ">=",
+    "以下": "<=",
+    "及以下": "<=",
+    "或以下": "<=",
+    "以内": "<=",
+    "之内": "<=",
+    "内": "<=",
+}
 _SAY = {">=": "不低于", "<=": "不高于", "=": "等于", ">": "高于", "<": "低于", "": "数值"}
-_UNITS = ("万元", "亿元", "元", "%", "‰", "万人次", "人次", "万人", "人", "个", "天", "日", "小时", "次", "项",
-          "万亩", "亩", "公顷", "份", "家", "户", "件", "篇", "场", "期", "所", "台", "套", "辆", "平方米",
-          "公里", "千米", "米", "吨", "名", "位", "座", "处", "条", "批", "册", "本", "张", "间", "分", "万")
+_UNITS = (
+    "万元",
+    "亿元",
+    "元",
+    "%",
+    "‰",
+    "万人次",
+    "人次",
+    "万人",
+    "人",
+    "个",
+    "天",
+    "日",
+    "小时",
+    "次",
+    "项",
+    "万亩",
+    "亩",
+    "公顷",
+    "份",
+    "家",
+    "户",
+    "件",
+    "篇",
+    "场",
+    "期",
+    "所",
+    "台",
+    "套",
+    "辆",
+    "平方米",
+    "公里",
+    "千米",
+    "米",
+    "吨",
+    "名",
+    "位",
+    "座",
+    "处",
+    "条",
+    "批",
+    "册",
+    "本",
+    "张",
+    "间",
+    "分",
+    "万",
+)
 
 
 def _alternation(words) -> str:
@@ -68,25 +154,32 @@ def _alternation(words) -> str:
 
 
 _PREFIX = re.compile(rf"(?P<dir>{_alternation(_WORDS)})?(?P<approx>大约|约|将近|接近|近|逾)?$")
-_SUFFIX = re.compile(rf"(?P<approx>余|多)?(?P<unit>{_alternation(_UNITS)}|[A-Za-z]+)?(?:左右)?"
-                     rf"(?P<dir>{_alternation(_SUFFIX_WORDS)})?")
+_SUFFIX = re.compile(
+    rf"(?P<approx>余|多)?(?P<unit>{_alternation(_UNITS)}|[A-Za-z]+)?(?:左右)?"
+    rf"(?P<dir>{_alternation(_SUFFIX_WORDS)})?"
+)
 _NUMBER = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?")
 _DATE = re.compile(
     r"(?<![0-9])(?:(?P<y>[0-9]{4})年)?(?P<m>[0-9]{1,2})月(?:(?P<d>[0-9]{1,2})[日号]|底|末)?"
     r"|(?<![0-9])(?P<ye>[0-9]{4})年(?:底|末)"
-    r"|(?<![0-9])(?P<yi>[0-9]{4})[-./](?P<mi>[0-9]{1,2})[-./](?P<di>[0-9]{1,2})(?![0-9])")
+    r"|(?<![0-9])(?P<yi>[0-9]{4})[-./](?P<mi>[0-9]{1,2})[-./](?P<di>[0-9]{1,2})(?![0-9])"
+)
 _YEAR = re.compile(r"(?<![0-9])[0-9]{4}年度?")  # "2022年度" is a label, not a number
 _BEFORE = ("前", "以前", "之前")
 _AS_OF = ("截止", "截至", "截止到", "截至到", "至")  # "截止2022年12月31日，已完成": a report date
 # 时限指标 without a date (`按时`, `按时拨付`, `如期完成`) and 完成 written in an actual (`已拨付到位`):
-_ON_TIME = ("按时", "按期", "如期")                                   # 按时词
+_ON_TIME = ("按时", "按期", "如期")  # 按时词
 _DONE_BY = ("已", "已经", "均已", "全部", "全面", "顺利", "圆满") + _ON_TIME  # written before the verb
-_MANNER = ("足额", "按质", "保质保量")                                 # may stand between: 按时足额发放
+_MANNER = ("足额", "按质", "保质保量")  # may stand between: 按时足额发放
 _VERBS = ("完成", "拨付", "发放", "到位", "兑付", "兑现", "支付", "下达", "办结", "交付", "上报", "报送")  # 完成类动词
-_NOT_DONE = re.compile(rf"(?:未|没有|没|无法|不能)能?(?:全部|全面|{_alternation(_ON_TIME + _MANNER)})*"
-                       rf"(?:{_alternation(_VERBS)})")
-_DONE = re.compile(rf"(?:{_alternation(_DONE_BY)})+(?:{_alternation(_MANNER)})?(?:{_alternation(_VERBS)})(?:到位)?"
-                   rf"|(?:{_alternation(_VERBS)})到位|^(?:完成|{_alternation(_ON_TIME)})$")
+_NOT_DONE = re.compile(
+    rf"(?:未|没有|没|无法|不能)能?(?:全部|全面|{_alternation(_ON_TIME + _MANNER)})*"
+    rf"(?:{_alternation(_VERBS)})"
+)
+_DONE = re.compile(
+    rf"(?:{_alternation(_DONE_BY)})+(?:{_alternation(_MANNER)})?(?:{_alternation(_VERBS)})(?:到位)?"
+    rf"|(?:{_alternation(_VERBS)})到位|^(?:完成|{_alternation(_ON_TIME)})$"
+)
 
 
 def _qualitative(text: str, why: str = "定性描述，需人工评分") -> Quantity:
@@ -147,12 +240,16 @@ def parse(raw: object) -> Quantity:
         when, shown = _date_of(dates[0]) if dates else (None, "")
     except ValueError:
         return _qualitative(text, "日期无效，需人工评分")
-    before = bool(dates) and s[dates[0].end():].startswith(_BEFORE)
+    before = bool(dates) and s[dates[0].end() :].startswith(_BEFORE)
     done = _DONE.search(s)
     if done and (not before or "已" in done.group()):
-        stamped = bool(dates) and not s[:dates[0].start()].endswith(_AS_OF)
-        return Quantity(text, "done", deadline=when if stamped else None,
-                        explain=done.group() + (f"（{shown}）" if stamped and when else ""))
+        stamped = bool(dates) and not s[: dates[0].start()].endswith(_AS_OF)
+        return Quantity(
+            text,
+            "done",
+            deadline=when if stamped else None,
+            explain=done.group() + (f"（{shown}）" if stamped and when else ""),
+        )
     if dates:
         what = "截止日期" if before else "日期"
         why = f"{what} {shown}" if when else f"{what} {shown}，未写年份，需人工评分"
@@ -163,11 +260,11 @@ def parse(raw: object) -> Quantity:
 def _number(text: str, rest: str, m: re.Match) -> Quantity:
     """The one number in a cell, with the direction, unit and 约数 written around it."""
     value = Decimal(m.group().replace(",", ""))
-    label = rest[:m.start()].strip()
+    label = rest[: m.start()].strip()
     if label.endswith(("-", "−")):
         return _qualitative(text, "负数指标值，需人工评分")
-    pre, post = _PREFIX.search(label), _SUFFIX.match(rest[m.end():].lstrip())
-    label = label[:pre.start()].strip()
+    pre, post = _PREFIX.search(label), _SUFFIX.match(rest[m.end() :].lstrip())
+    label = label[: pre.start()].strip()
     directions = {_WORDS.get(pre["dir"] or ""), _SUFFIX_WORDS.get(post["dir"] or "")} - {None}
     if len(directions) > 1:
         return _qualitative(text, "方向前后矛盾，需人工评分")
@@ -212,24 +309,38 @@ def score(target: Quantity, actual: Quantity, weight: Decimal) -> Scored:
             if target.deadline is None:
                 return Scored(None, "时限指标，需人工评分", "年度指标值的截止日期未写年份，无法比较")
             if actual.deadline > target.deadline:
-                return Scored(None, "时限指标，需人工评分",
-                              f"实际完成日期 {actual.deadline} 晚于截止日期 {target.deadline}", unmet=True)
-            return Scored(full, f"时限指标：完成日期 {actual.deadline} 不晚于截止日期 {target.deadline}，得满分 = {full}")
+                return Scored(
+                    None,
+                    "时限指标，需人工评分",
+                    f"实际完成日期 {actual.deadline} 晚于截止日期 {target.deadline}",
+                    unmet=True,
+                )
+            return Scored(
+                full, f"时限指标：完成日期 {actual.deadline} 不晚于截止日期 {target.deadline}，得满分 = {full}"
+            )
         if actual.kind == "done":
             return Scored(full, f"完成类指标：已完成，得满分 = {full}")
         return Scored(None, "完成类指标，需人工评分", "实际完成值未写明已完成，未自动评分")
     if actual.kind != "number":
         return Scored(None, "数量指标，需人工评分", "实际完成值不是数值，未自动评分")
     if target.unit != actual.unit:
-        return Scored(None, "数量指标，需人工评分",
-                      f"年度指标值单位{_unit(target.unit)}与实际完成值单位{_unit(actual.unit)}不一致，未自动评分")
+        return Scored(
+            None,
+            "数量指标，需人工评分",
+            f"年度指标值单位{_unit(target.unit)}与实际完成值单位{_unit(actual.unit)}不一致，未自动评分",
+        )
     t, a = target.value, actual.value
     if t < 0 or a < 0:
         return Scored(None, "数量指标，需人工评分", "指标值为负数，未自动评分")
     if target.direction in (">", "<") and a == t:
         bound = f"{_show(t)}{'' if target.unit in ('%', '‰', '') else ' '}{target.unit}"
-        return Scored(None, "数量指标，需人工评分", f"实际完成值恰为界限 {bound}，未达到“{_SAY[target.direction]} {bound}”，"
-                                                    "按公式仍为满分，未自动评分，请人工评分", unmet=True)
+        return Scored(
+            None,
+            "数量指标，需人工评分",
+            f"实际完成值恰为界限 {bound}，未达到“{_SAY[target.direction]} {bound}”，"
+            "按公式仍为满分，未自动评分，请人工评分",
+            unmet=True,
+        )
     if target.direction in ("<=", "<"):
         if a <= t:
             return Scored(full, f"反向指标：实际 {_show(a)} ≤ 目标 {_show(t)}，得满分 = {full}")

@@ -1,4 +1,5 @@
 """Label normalisation (标签规范化) so fields are found by their labels, however a clerk typed them."""
+
 from __future__ import annotations
 
 import re
@@ -14,12 +15,12 @@ _UNIT = r"(?:万元|元|人|㎡|m2|%|个)"
 # Decorations removed by label_key (after clean(), so colons/brackets are ASCII).
 _LEADING = re.compile(
     r"^(?:"
-    r"[0-9]+[、.](?![0-9])"          # 1、  1.  1．  (but not the number '1.5')
-    r"|[0-9]+\)"                     # 1)
-    r"|\([0-9]+\)"                   # (1)  （1）  ①
-    rf"|[{_CN_NUM}]+[、.]"           # 一、  十二、
-    rf"|\([{_CN_NUM}]+\)"            # (一)  （十二）
-    r"|其中:"                        # 其中：
+    r"[0-9]+[、.](?![0-9])"  # 1、  1.  1．  (but not the number '1.5')
+    r"|[0-9]+\)"  # 1)
+    r"|\([0-9]+\)"  # (1)  （1）  ①
+    rf"|[{_CN_NUM}]+[、.]"  # 一、  十二、
+    rf"|\([{_CN_NUM}]+\)"  # (一)  （十二）
+    r"|其中:"  # 其中：
     r")"
 )
 _TRAILING = re.compile(rf"(?::|\({_UNIT}\)|\(单位:{_UNIT}\))$")
@@ -77,7 +78,7 @@ def split_inline(text: object) -> tuple[str, str] | None:
     label = label_key(raw[: m.start()])
     if not label:
         return None
-    return label, raw[m.end():].strip()
+    return label, raw[m.end() :].strip()
 
 
 def matches(text: object, variants: Iterable[str]) -> bool:

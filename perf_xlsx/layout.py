@@ -4,6 +4,7 @@ The TOML files are the single description of each form: labels and their variant
 are inputs (填报) and which are derived (计算), field types and decimals. The reader finds fields by
 these labels; the template writer draws the blank forms from them. Nothing here knows a cell address.
 """
+
 from __future__ import annotations
 
 import tomllib
@@ -62,7 +63,7 @@ class Field:
         return self.kind == "derived"
 
     @classmethod
-    def from_data(cls, data: dict, **defaults) -> "Field":
+    def from_data(cls, data: dict, **defaults) -> Field:
         merged = {**defaults, **data}
         for name in ("labels", "sum", "ratio", "budget_score", "spans", "blank_cells"):
             if name in merged:

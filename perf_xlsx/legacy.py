@@ -8,6 +8,7 @@ merged titles centred, thin borders over the table, each sheet set to print on A
 is lost: the original fonts, colours, borders, row heights, number formats, print areas, formulas,
 comments, pictures and data validation (calamine reads values only).
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -31,15 +32,22 @@ def open_xls(path: Path):
     for name, rows, cols in declared_sizes(path, stream):
         check_rows(path, name, (rows, cols))
         if rows * cols > MAX_AREA:
-            raise TooLarge(f"已用区域有 {rows} 行 × {cols} 列，超过 .xls 的上限 {MAX_AREA} 个单元格；请删除多余的行列，"
-                           "或用 Excel/WPS 另存为 .xlsx 再试。", path, name, "area")
+            raise TooLarge(
+                f"已用区域有 {rows} 行 × {cols} 列，超过 .xls 的上限 {MAX_AREA} 个单元格；请删除多余的行列，"
+                "或用 Excel/WPS 另存为 .xlsx 再试。",
+                path,
+                name,
+                "area",
+            )
     try:
         book = calamine.CalamineWorkbook.from_path(str(path))
     except calamine.PasswordError as exc:
         raise EncryptedWorkbook(_ENCRYPTED, path) from exc
     except Exception as exc:  # CalamineError, XmlError, … all mean a broken file
-        raise DamagedWorkbook(f"无法读取这个 .xls 文件（{_short(exc)}），文件可能已损坏；请用 Excel 或 WPS 打开后"
-                              "另存为 .xlsx 再试。", path) from exc
+        raise DamagedWorkbook(
+            f"无法读取这个 .xls 文件（{_short(exc)}），文件可能已损坏；请用 Excel 或 WPS 打开后另存为 .xlsx 再试。",
+            path,
+        ) from exc
     errors = error_cells(stream)
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -63,16 +71,19 @@ def open_xls(path: Path):
     except calamine.PasswordError as exc:
         raise EncryptedWorkbook(_ENCRYPTED, path) from exc
     except (calamine.CalamineError, calamine.XmlError, calamine.ZipError, ValueError) as exc:
-        raise DamagedWorkbook(f"这个 .xls 文件的内容无法完整读取（{_short(exc)}），请用 Excel 或 WPS 打开后"
-                              "另存为 .xlsx 再试。", path) from exc
+        raise DamagedWorkbook(
+            f"这个 .xls 文件的内容无法完整读取（{_short(exc)}），请用 Excel 或 WPS 打开后另存为 .xlsx 再试。", path
+        ) from exc
     finally:
         book.close()
     return workbook
 
 
-_ENCRYPTED = ("工作簿设有打开密码（已加密），无法读取；请在 Excel 或 WPS 中输入密码打开，撤销密码"
-              "（Excel：文件→信息→保护工作簿→用密码进行加密，清空密码；WPS：文件→文档加密→密码加密，清空密码）"
-              "后保存为 .xlsx，再试。")
+_ENCRYPTED = (
+    "工作簿设有打开密码（已加密），无法读取；请在 Excel 或 WPS 中输入密码打开，撤销密码"
+    "（Excel：文件→信息→保护工作簿→用密码进行加密，清空密码；WPS：文件→文档加密→密码加密，清空密码）"
+    "后保存为 .xlsx，再试。"
+)
 
 
 def _workbook_stream(path: Path) -> bytes | None:
@@ -93,11 +104,11 @@ def _sheet_offsets(data: bytes) -> list[tuple[str, int]]:
     sheets, pos = [], 0
     while pos + 4 <= len(data):
         kind, size = struct.unpack_from("<HH", data, pos)
-        body = data[pos + 4:pos + 4 + size]
+        body = data[pos + 4 : pos + 4 + size]
         if kind == 0x0085 and size >= 8:  # BOUNDSHEET: stream offset of the sheet, its name
             n = body[6]
             wide = body[7] & 1
-            raw = body[8:8 + 2 * n].decode("utf-16-le", "replace") if wide else body[8:8 + n].decode("latin-1")
+            raw = body[8 : 8 + 2 * n].decode("utf-16-le", "replace") if wide else body[8 : 8 + n].decode("latin-1")
             sheets.append((raw, struct.unpack_from("<I", body)[0]))
         elif kind == 0x000A:  # EOF of the workbook globals
             break
@@ -122,8 +133,11 @@ def declared_sizes(path: Path, data: bytes | None = None) -> list[tuple[str, int
                     break
                 kind, size = struct.unpack_from("<HH", data, pos)
                 if kind == 0x0200:
-                    rows, cols = (struct.unpack_from("<IIHH", data, pos + 4)[1::2] if size >= 14
-                                  else struct.unpack_from("<HHHH", data, pos + 4)[1::2])
+                    rows, cols = (
+                        struct.unpack_from("<IIHH", data, pos + 4)[1::2]
+                        if size >= 14
+                        else struct.unpack_from("<HHHH", data, pos + 4)[1::2]
+                    )
                     out.append((sheet, rows, cols))
                     break
                 if kind == 0x000A:
@@ -135,8 +149,16 @@ def declared_sizes(path: Path, data: bytes | None = None) -> list[tuple[str, int
 
 
 #: BIFF error codes (错误值代码) → the error value Excel shows.
-ERROR_CODES = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!",
-               0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
+ERROR_CODES = {
+    0x00: "#NULL!",
+    0x07: "#DIV/0!",
+    0x0F: "#VALUE!",
+    0x17: "#REF!",
+    0x1D: "#NAME?",
+    0x24: "#NUM!",
+    0x2A: "#N/A",
+    0x2B: "#GETTING_DATA",
+}
 
 
 def error_cells(data: bytes | None) -> dict[str, dict[tuple[int, int], str]]:
@@ -154,7 +176,7 @@ def error_cells(data: bytes | None) -> dict[str, dict[tuple[int, int], str]]:
             pos, depth = start, 0
             while pos + 4 <= len(data):
                 kind, size = struct.unpack_from("<HH", data, pos)
-                body = data[pos + 4:pos + 4 + size]
+                body = data[pos + 4 : pos + 4 + size]
                 if kind in (0x0809, 0x0409, 0x0209, 0x0009):  # BOF: the sheet's own, or an embedded chart's
                     depth += 1
                 elif kind == 0x000A:

@@ -4,6 +4,7 @@ Before anything is loaded the file is checked: is it there, what is it really (s
 the limits and free of XML entity tricks (guard.py). A legacy .xls is read by calamine (legacy.py).
 Every failure is a PerfXlsxError with a Chinese message naming the file.
 """
+
 from __future__ import annotations
 
 import io
@@ -14,8 +15,15 @@ import zipfile
 from pathlib import Path
 
 from . import guard, sniff
-from .errors import (DamagedWorkbook, EncryptedWorkbook, MissingFile, UnreadableWorkbook, UnsafeWorkbook,
-                     WrongFileType, os_reason)
+from .errors import (
+    DamagedWorkbook,
+    EncryptedWorkbook,
+    MissingFile,
+    UnreadableWorkbook,
+    UnsafeWorkbook,
+    WrongFileType,
+    os_reason,
+)
 from .grid import Grid
 
 SUPPORTED = (".xlsx", ".xlsm", ".xls")
@@ -32,9 +40,11 @@ _ADVICE = {
     "text": "请用 Excel 或 WPS 打开原始的表格，另存为 .xlsx 再试。",
     "unknown": "文件可能已损坏或只是改了扩展名；请用 Excel 或 WPS 打开后另存为 .xlsx 再试。",
 }
-_ENCRYPTED = ("工作簿设有打开密码（已加密），无法读取；请在 Excel 或 WPS 中输入密码打开，撤销密码"
-              "（Excel：文件→信息→保护工作簿→用密码进行加密，清空密码；WPS：文件→文档加密→密码加密，清空密码）"
-              "后保存为 .xlsx，再试。")
+_ENCRYPTED = (
+    "工作簿设有打开密码（已加密），无法读取；请在 Excel 或 WPS 中输入密码打开，撤销密码"
+    "（Excel：文件→信息→保护工作簿→用密码进行加密，清空密码；WPS：文件→文档加密→密码加密，清空密码）"
+    "后保存为 .xlsx，再试。"
+)
 
 
 def open_workbook(path: Path):
@@ -78,18 +88,27 @@ def _regular_file(path: Path) -> int:
 
 def _wrong_type(path: Path, kind: str, suffix: str) -> UnreadableWorkbook:
     if path.name.startswith("~$") and kind not in _OOXML + ("xls",):
-        return WrongFileType(f"这是 Excel 或 WPS 打开“{path.name[2:]}”时生成的临时锁文件，不是工作簿；"
-                             "请处理原文件（关闭 Excel/WPS 后锁文件会自动消失）。", path, "lock")
+        return WrongFileType(
+            f"这是 Excel 或 WPS 打开“{path.name[2:]}”时生成的临时锁文件，不是工作簿；"
+            "请处理原文件（关闭 Excel/WPS 后锁文件会自动消失）。",
+            path,
+            "lock",
+        )
     if kind == "truncated":
         return DamagedWorkbook(f"文件不完整或已损坏（zip 结构缺失）。{_ADVICE['truncated']}", path)
     what = sniff.describe(kind)
     if kind in _OOXML + ("xls",):  # a workbook under a name we do not read
         named = f"扩展名却是“{suffix or '（无）'}”"
         if kind == "xls" and suffix == ".et":
-            return WrongFileType("这是 WPS 表格文件（.et），perfxlsx 不直接读取；请用 WPS 打开后另存为 .xlsx 再试。", path, "et")
+            return WrongFileType(
+                "这是 WPS 表格文件（.et），perfxlsx 不直接读取；请用 WPS 打开后另存为 .xlsx 再试。", path, "et"
+            )
         if kind == "xls":
-            return WrongFileType(f"这其实是{what}，{named}；请用 Excel 或 WPS 打开后另存为 .xlsx 再试"
-                                 "（也可以把扩展名改为 .xls）。", path, kind)
+            return WrongFileType(
+                f"这其实是{what}，{named}；请用 Excel 或 WPS 打开后另存为 .xlsx 再试（也可以把扩展名改为 .xls）。",
+                path,
+                kind,
+            )
         return WrongFileType(f"这其实是{what}，{named}；请把扩展名改为 .xlsx，或{_SAVE_AS}", path, kind)
     if kind == "empty":
         return WrongFileType(f"文件是空的（0 字节），不是工作簿。{_ADVICE['empty']}", path, kind)
@@ -106,8 +125,9 @@ def _load_ooxml(path: Path, data_only: bool = False, read_only: bool = False):
         if read_only:  # read lazily after this returns: from memory, so no file handle is left open
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                return openpyxl.load_workbook(io.BytesIO(path.read_bytes()), data_only=data_only, read_only=True,
-                                              keep_links=False)
+                return openpyxl.load_workbook(
+                    io.BytesIO(path.read_bytes()), data_only=data_only, read_only=True, keep_links=False
+                )
         with open(path, "rb") as handle, zipfile.ZipFile(handle) as archive:
             guard.check_archive(path, archive)
             with warnings.catch_warnings(), quick_merges():
@@ -132,13 +152,20 @@ def _load_error(path: Path, exc: Exception) -> UnreadableWorkbook:
         chain.append(seen)
         seen = seen.__cause__ or seen.__context__
     if any(isinstance(e, DefusedXmlException) or "amplification" in str(e) for e in chain):
-        return UnsafeWorkbook("文件含有 XML 实体定义（DOCTYPE/ENTITY），正常的工作簿不会有，可能是恶意构造的文件；"
-                              "已拒绝读取。请确认文件来源，用 Excel 或 WPS 打开后另存为 .xlsx 再试。", path)
+        return UnsafeWorkbook(
+            "文件含有 XML 实体定义（DOCTYPE/ENTITY），正常的工作簿不会有，可能是恶意构造的文件；"
+            "已拒绝读取。请确认文件来源，用 Excel 或 WPS 打开后另存为 .xlsx 再试。",
+            path,
+        )
     if isinstance(exc, MemoryError):
-        return guard.TooLarge("文件内容太多，读取时内存不足；请删除无关的工作表后另存为 .xlsx 再试。", path, limit="memory")
+        return guard.TooLarge(
+            "文件内容太多，读取时内存不足；请删除无关的工作表后另存为 .xlsx 再试。", path, limit="memory"
+        )
     if isinstance(exc, OSError) and not isinstance(exc, zipfile.BadZipFile):
         return UnreadableWorkbook(f"无法读取文件（{os_reason(exc)}）。", path)
-    return DamagedWorkbook(f"工作簿内部结构有误，无法读取（{type(chain[-1]).__name__}），文件可能已损坏；{_SAVE_AS}", path)
+    return DamagedWorkbook(
+        f"工作簿内部结构有误，无法读取（{type(chain[-1]).__name__}），文件可能已损坏；{_SAVE_AS}", path
+    )
 
 
 def grids_of(workbook, path: Path) -> list[Grid]:
@@ -168,8 +195,12 @@ def _put_cached(grids: list[Grid], pending, path: Path) -> list[tuple[Grid, tupl
     try:
         for title in {g.title for g, _ in pending}:
             if title in cached.sheetnames:
-                cache[title] = {(cell.row, cell.column): cell.value for row in cached[title].iter_rows()
-                                for cell in row if getattr(cell, "value", None) is not None}
+                cache[title] = {
+                    (cell.row, cell.column): cell.value
+                    for row in cached[title].iter_rows()
+                    for cell in row
+                    if getattr(cell, "value", None) is not None
+                }
     except Exception as exc:
         raise _load_error(path, exc) from exc
     finally:

@@ -1,12 +1,12 @@
 """The workbook as read (填报数据): every field a Slot with its cell, and how derived ones are computed."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Union
 
-Number = Union[Decimal, int]
+Number = Decimal | int
 
 #: The sheets perfxlsx adds to a completed workbook (a completed workbook read again ignores them).
 FINDINGS_SHEET = "审核结果"
@@ -38,7 +38,7 @@ class Slot:
     row_label: str = ""  # for a cell of a table: its row (e.g. 州政府办本级) and column (e.g. 收入合计)
     col_label: str = ""
 
-    def name_beside(self, other: "Slot | None") -> str:
+    def name_beside(self, other: Slot | None) -> str:
         """This field's label in a formula about `other`: just the column when both stand in one row,
         just the row when both stand in one column, else the full label."""
         if other is not None and self.sheet == other.sheet and self.row_label and self.col_label:

@@ -1,4 +1,5 @@
 """Cell content -> number (数字识别). The only place where cell values become numbers."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -6,8 +7,19 @@ import re
 import unicodedata
 from decimal import Decimal
 
-__all__ = ["NumberError", "CellIssue", "NULL_TOKENS", "ERROR_VALUES", "to_decimal", "to_amount", "to_percent",
-           "to_int", "to_score", "decimals_of", "typed_amount_unit"]
+__all__ = [
+    "NumberError",
+    "CellIssue",
+    "NULL_TOKENS",
+    "ERROR_VALUES",
+    "to_decimal",
+    "to_amount",
+    "to_percent",
+    "to_int",
+    "to_score",
+    "decimals_of",
+    "typed_amount_unit",
+]
 
 
 class NumberError(ValueError):
@@ -38,15 +50,44 @@ class CellIssue:
 
 #: Excel's error values, and what each means to a clerk (错误值).
 ERROR_VALUES = {
-    "#DIV/0!": "除数为零", "#REF!": "引用的单元格已被删除", "#VALUE!": "公式中的数据类型不对", "#N/A": "查找不到数据",
-    "#NAME?": "公式中有无法识别的名称", "#NUM!": "数值无效", "#NULL!": "区域引用有误", "#SPILL!": "溢出区域被占用",
-    "#CALC!": "计算出错", "#GETTING_DATA": "数据尚未取回",
+    "#DIV/0!": "除数为零",
+    "#REF!": "引用的单元格已被删除",
+    "#VALUE!": "公式中的数据类型不对",
+    "#N/A": "查找不到数据",
+    "#NAME?": "公式中有无法识别的名称",
+    "#NUM!": "数值无效",
+    "#NULL!": "区域引用有误",
+    "#SPILL!": "溢出区域被占用",
+    "#CALC!": "计算出错",
+    "#GETTING_DATA": "数据尚未取回",
 }
 
 
 NULL_TOKENS: tuple[str, ...] = (
-    "", "-", "--", "---", "—", "——", "–", "―", "－", "－－", "−", "/", "//", "／", "\\",
-    "无", "空", "不适用", "N/A", "n/a", "NA", "…", "……", "...",
+    "",
+    "-",
+    "--",
+    "---",
+    "—",
+    "——",
+    "–",
+    "―",
+    "－",
+    "－－",
+    "−",
+    "/",
+    "//",
+    "／",
+    "\\",
+    "无",
+    "空",
+    "不适用",
+    "N/A",
+    "n/a",
+    "NA",
+    "…",
+    "……",
+    "...",
 )
 
 _INVISIBLE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
@@ -94,8 +135,13 @@ def _parse_str(raw: str) -> tuple[Decimal, str | None] | None:
     if any(unicodedata.digit(c, None) is not None and not ("0" <= c <= "9" or "０" <= c <= "９") for c in raw):
         raise _bad(raw)
     m = _NUMBER.fullmatch(s)
-    if not m or (m["int"] == "" and not m["frac"]) or bool(m["open"]) != bool(m["close"]) \
-            or (m["open"] and m["sign"]) or (m["unit1"] and m["unit2"]):
+    if (
+        not m
+        or (m["int"] == "" and not m["frac"])
+        or bool(m["open"]) != bool(m["close"])
+        or (m["open"] and m["sign"])
+        or (m["unit1"] and m["unit2"])
+    ):
         raise _bad(raw)
     text = (m["int"].replace(",", "") or "0") + ("." + m["frac"] if m["frac"] is not None else "")
     negative = bool(m["open"]) or m["sign"] in ("-", "\u2212")
@@ -103,8 +149,12 @@ def _parse_str(raw: str) -> tuple[Decimal, str | None] | None:
 
 
 def _error_value(raw: object, code: str):
-    raise NumberError(f"显示错误值“{code}”（{ERROR_VALUES[code]}），不是数字；请在 Excel 或 WPS 中修正该单元格"
-                      "（或它的公式所引用的数据）后再试", raw, kind="error-value")
+    raise NumberError(
+        f"显示错误值“{code}”（{ERROR_VALUES[code]}），不是数字；请在 Excel 或 WPS 中修正该单元格"
+        "（或它的公式所引用的数据）后再试",
+        raw,
+        kind="error-value",
+    )
 
 
 def _date_text(value) -> str:
@@ -122,8 +172,11 @@ def _from_value(value: object) -> tuple[Decimal, str | None] | None:
     if isinstance(value, bool):
         raise NumberError(f"此处应为数字，却是逻辑值：“{'TRUE' if value else 'FALSE'}”", value)
     if isinstance(value, (_dt.date, _dt.time, _dt.timedelta)):
-        raise NumberError(f"此处应为数字，却是日期/时间：“{_date_text(value)}”（单元格可能被设成了日期格式，"
-                          "请改为“数值”格式后重新填写）", value)
+        raise NumberError(
+            f"此处应为数字，却是日期/时间：“{_date_text(value)}”（单元格可能被设成了日期格式，"
+            "请改为“数值”格式后重新填写）",
+            value,
+        )
     if isinstance(value, str):
         return _parse_str(value)
     if isinstance(value, int):
@@ -155,8 +208,13 @@ def to_decimal(value: object) -> Decimal | None:
 
 
 #: 万元 per unit of an amount unit typed in a cell (金额单位).
-AMOUNT_UNITS = {"元": Decimal("0.0001"), "万元": Decimal(1), "万": Decimal(1), "亿": Decimal(10000),
-                "亿元": Decimal(10000)}
+AMOUNT_UNITS = {
+    "元": Decimal("0.0001"),
+    "万元": Decimal(1),
+    "万": Decimal(1),
+    "亿": Decimal(10000),
+    "亿元": Decimal(10000),
+}
 
 
 def to_amount(value: object, sheet_scale: Decimal) -> Decimal | None:

@@ -4,6 +4,7 @@ Every section type of workbook_templates/ has one reader here. A field that cann
 recorded as a problem by name (never an exception); a value that cannot be read keeps its cell and
 the reason.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -31,7 +32,9 @@ def identify(grid: Grid, layouts: dict[str, SheetLayout]) -> str | None:
             if grid.contains(label_key(fragment), rows):
                 return kind
     ie = layouts["income_expenditure"]
-    if grid.find(LabelMatcher(ie.section("income")["columns"][0].labels)) and grid.find(LabelMatcher(ie.get("name_labels"))):
+    if grid.find(LabelMatcher(ie.section("income")["columns"][0].labels)) and grid.find(
+        LabelMatcher(ie.get("name_labels"))
+    ):
         return "income_expenditure"
     return None
 
@@ -39,7 +42,7 @@ def identify(grid: Grid, layouts: dict[str, SheetLayout]) -> str | None:
 def find_year(grids: list[Grid]) -> int | None:
     """The evaluation year (年度) from the first title that names one."""
     for grid in grids:
-        for (r, c), value in sorted(grid.values.items()):
+        for (r, _c), value in sorted(grid.values.items()):
             if r > _TITLE_ROWS:
                 continue
             match = _YEAR.search(clean(value)) if isinstance(value, str) else None
@@ -129,12 +132,27 @@ class SheetReader:
     def matcher(self, labels) -> LabelMatcher:
         return LabelMatcher(labels, self.year)
 
-    def slot(self, key: str, label: str, field: Field, pos: tuple[int, int] | None, type_: str | None = None,
-             kind: str | None = None, inline_label: str | None = None, raw=None) -> Slot:
+    def slot(
+        self,
+        key: str,
+        label: str,
+        field: Field,
+        pos: tuple[int, int] | None,
+        type_: str | None = None,
+        kind: str | None = None,
+        inline_label: str | None = None,
+        raw=None,
+    ) -> Slot:
         """Make the slot of one field at `pos` (None: not found), parsing its value."""
         type_ = type_ or field.type
-        slot = Slot(key=key, label=label, type=type_, kind=kind or field.kind, sheet=self.grid.title,
-                    scale=self.scale if type_ == "amount" else Decimal(1))
+        slot = Slot(
+            key=key,
+            label=label,
+            type=type_,
+            kind=kind or field.kind,
+            sheet=self.grid.title,
+            scale=self.scale if type_ == "amount" else Decimal(1),
+        )
         if pos is None:
             self.filing.problem("not-found", f"未找到“{label}”", self.grid.title)
             return self.filing.add(slot)
@@ -165,8 +183,10 @@ class SheetReader:
         if first is slot:
             return False
         slot.raw = None
-        slot.error = (f"与“{first.label}”同在合并单元格 {ref(*bounds[:2])}:{ref(*bounds[2:])} 中，"
-                      f"无法判断这个数属于哪一栏（已只计入“{first.label}”）；请取消合并后分别填写")
+        slot.error = (
+            f"与“{first.label}”同在合并单元格 {ref(*bounds[:2])}:{ref(*bounds[2:])} 中，"
+            f"无法判断这个数属于哪一栏（已只计入“{first.label}”）；请取消合并后分别填写"
+        )
         self.filing.problem("merged-fields", f"“{slot.label}”{slot.error}", self.grid.title, slot.cell)
         return True
 
@@ -229,26 +249,33 @@ class SheetReader:
             pos = self.grid.find(self.matcher(field.labels), rows=rows)
             self.slot(key, label, field, self.grid.below(*pos) if pos else None)
             if field.ratio:
-                self.filing.derive(key, "ratio", [(f"{self.prefix}.{section['id']}.{x}", 1) for x in field.ratio],
-                                   field.figure)
+                self.filing.derive(
+                    key, "ratio", [(f"{self.prefix}.{section['id']}.{x}", 1) for x in field.ratio], field.figure
+                )
 
     read_goals = read_header_values
 
     def _columns(self, columns, band: range, after_col: int) -> dict[str, int]:
         found = {}
         for column in columns:
-            pos = self.grid.find(self.matcher(column.labels), rows=band, cols=range(after_col + 1, self.grid.max_col + 1))
+            pos = self.grid.find(
+                self.matcher(column.labels), rows=band, cols=range(after_col + 1, self.grid.max_col + 1)
+            )
             if pos:
                 found[column.id] = pos[1]
             else:
-                self.filing.problem("not-found", f"未找到列“{label_key(expand(column.label, self.year))}”", self.grid.title)
+                self.filing.problem(
+                    "not-found", f"未找到列“{label_key(expand(column.label, self.year))}”", self.grid.title
+                )
         return found
 
     def read_matrix(self, section, start, end) -> None:
         sid = f"{self.prefix}.{section['id']}"
         labels = section.get("title_labels") or [section["title"]]
         if start is None:
-            self.filing.problem("not-found", f"未找到“{label_key(expand(section['title'], self.year))}”", self.grid.title)
+            self.filing.problem(
+                "not-found", f"未找到“{label_key(expand(section['title'], self.year))}”", self.grid.title
+            )
             return
         anchor = self.grid.find(self.matcher(labels), rows=range(start, start + 1))
         cols = self._columns(section["columns"], range(start, start + 3), anchor[1])
@@ -265,7 +292,6 @@ class SheetReader:
         group_rows: dict[str, list[str]] = {}
         for gid, group in groups.items():
             group_rows[gid] = self._group_rows(sid, section, group, rows_found, cols, label_cols)
-        columns = {c.id: c for c in section["columns"]}
         for row in section["rows"]:
             r = rows_found.get(row.id)
             row_label = label_key(row.label)
@@ -285,15 +311,24 @@ class SheetReader:
                 made = self.slot(key, label, row, pos, type_=column.type, kind=kind)
                 made.row_label, made.col_label = row_label, label_key(expand(column.label, self.year))
                 if cell_spec is None and row.sum:
-                    self.filing.derive(key, "sum", [(f"{sid}.{t.lstrip('-')}.{column.id}", -1 if t.startswith("-") else 1)
-                                                    for t in row.sum])
+                    self.filing.derive(
+                        key,
+                        "sum",
+                        [(f"{sid}.{t.lstrip('-')}.{column.id}", -1 if t.startswith("-") else 1) for t in row.sum],
+                    )
                 elif cell_spec is None and row.sum_of_group and group_rows.get(row.sum_of_group):
                     self.filing.derive(key, "sum", [(f"{k}.{column.id}", 1) for k in group_rows[row.sum_of_group]])
                 elif cell_spec and "ratio" in cell_spec:
-                    self.filing.derive(key, "ratio", [(f"{sid}.{row.id}.{x}", 1) for x in cell_spec["ratio"]],
-                                       cell_spec.get("figure", ""))
+                    self.filing.derive(
+                        key,
+                        "ratio",
+                        [(f"{sid}.{row.id}.{x}", 1) for x in cell_spec["ratio"]],
+                        cell_spec.get("figure", ""),
+                    )
                 elif cell_spec and "budget_score" in cell_spec:
-                    self.filing.derive(key, "budget_score", [(f"{sid}.{row.id}.{x}", 1) for x in cell_spec["budget_score"]])
+                    self.filing.derive(
+                        key, "budget_score", [(f"{sid}.{row.id}.{x}", 1) for x in cell_spec["budget_score"]]
+                    )
 
     def _group_rows(self, sid, section, group, rows_found, cols, label_cols) -> list[str]:
         """Rows of a variable group (e.g. one row per named 专项资金) between two known rows."""
@@ -302,7 +337,9 @@ class SheetReader:
             return []
         keys = []
         for r in range(self.grid.below(after, label_cols[0])[0], before):
-            name = " ".join(clean(self.grid.value(r, c)) for c in label_cols if self.grid.bounds(r, c)[:2] == (r, c)).strip()
+            name = " ".join(
+                clean(self.grid.value(r, c)) for c in label_cols if self.grid.bounds(r, c)[:2] == (r, c)
+            ).strip()
             values = [self.grid.value(r, c) for c in cols.values()]
             if not label_key(name) and all(v is None for v in values):
                 continue
@@ -325,7 +362,9 @@ class SheetReader:
 
     def read_indicators(self, section, start, end) -> None:
         columns = {c.id: c for c in section["columns"]}
-        head = self.grid.find(self.matcher(columns["level1"].labels)) or self.grid.find(self.matcher(columns["level3"].labels))
+        head = self.grid.find(self.matcher(columns["level1"].labels)) or self.grid.find(
+            self.matcher(columns["level3"].labels)
+        )
         rows: list[Indicator] = []
         self.filing.indicators[self.prefix] = rows
         if head is None:
@@ -333,7 +372,9 @@ class SheetReader:
             return
         cols = self._columns(section["columns"], range(head[0], head[0] + 2), 0)
         closing = self.layout.section("closing")
-        total_pos = self.grid.find(self.matcher(closing["total"].labels), rows=range(head[0] + 1, self.grid.max_row + 1))
+        total_pos = self.grid.find(
+            self.matcher(closing["total"].labels), rows=range(head[0] + 1, self.grid.max_row + 1)
+        )
         last = (total_pos[0] - 1) if total_pos else self.grid.max_row
         header_bottom = max(self.grid.bounds(head[0], c)[2] for c in cols.values())
         level1 = level2 = ""
@@ -349,8 +390,13 @@ class SheetReader:
             keys = {}
             for cid in ("target", "actual"):
                 c = cols.get(cid)
-                keys[cid] = self.slot(f"{base}.{cid}", f"{name}（{columns[cid].label}）", columns[cid],
-                                      (r, c) if c else None, type_="text").key
+                keys[cid] = self.slot(
+                    f"{base}.{cid}",
+                    f"{name}（{columns[cid].label}）",
+                    columns[cid],
+                    (r, c) if c else None,
+                    type_="text",
+                ).key
             single = True  # one 分值/得分 for this indicator alone (not merged over a block of them)
             for cid in ("weight", "score"):
                 c = cols.get(cid)
@@ -360,23 +406,36 @@ class SheetReader:
                     continue
                 single = single and r2 == r
                 kind = "derived" if cid == "score" else "input"
-                keys[cid] = self.slot(f"{base}.{cid}", f"{name}（{columns[cid].label}）", columns[cid], (r, c),
-                                      type_="score", kind=kind).key
+                keys[cid] = self.slot(
+                    f"{base}.{cid}", f"{name}（{columns[cid].label}）", columns[cid], (r, c), type_="score", kind=kind
+                ).key
             if single and keys["weight"] and keys["score"]:
-                self.filing.derive(keys["score"], "indicator_score",
-                                   [(keys["target"], 1), (keys["actual"], 1), (keys["weight"], 1)])
-            rows.append(Indicator(level1=label_key(level1), level2=label_key(level2), level3=text.get("level3", ""),
-                                  target=self.filing.slots[keys["target"]].value or "",
-                                  actual=self.filing.slots[keys["actual"]].value or "",
-                                  weight_key=keys["weight"], score_key=keys["score"], row=r,
-                                  reason=str(self.grid.value(r, cols["reason"]) or "") if "reason" in cols else ""))
+                self.filing.derive(
+                    keys["score"], "indicator_score", [(keys["target"], 1), (keys["actual"], 1), (keys["weight"], 1)]
+                )
+            rows.append(
+                Indicator(
+                    level1=label_key(level1),
+                    level2=label_key(level2),
+                    level3=text.get("level3", ""),
+                    target=self.filing.slots[keys["target"]].value or "",
+                    actual=self.filing.slots[keys["actual"]].value or "",
+                    weight_key=keys["weight"],
+                    score_key=keys["score"],
+                    row=r,
+                    reason=str(self.grid.value(r, cols["reason"]) or "") if "reason" in cols else "",
+                )
+            )
         self._closing(closing, cols, total_pos)
 
     def _closing(self, closing, cols, total_pos) -> None:
         total = closing["total"]
         key = f"{self.prefix}.closing.total"
-        pos = (total_pos[0], cols["score"]) if total_pos and "score" in cols else (
-            self.grid.right_of(*total_pos) if total_pos else None)
+        pos = (
+            (total_pos[0], cols["score"])
+            if total_pos and "score" in cols
+            else (self.grid.right_of(*total_pos) if total_pos else None)
+        )
         self.slot(key, label_key(total.label), total, pos, type_="score")
         scores = [(i.score_key, 1) for i in self.filing.indicators[self.prefix] if i.score_key]
         self.filing.derive(key, "total_score", [(f"{self.prefix}.money.total.score", 1)] + scores, total.figure)
@@ -394,19 +453,28 @@ class SheetReader:
         table: list[Institution] = []
         self.filing.tables[tid] = table
         if start is None:
-            self.filing.problem("not-found", f"未找到“{label_key(section['title'])}”表（列“{section['columns'][0].label}”）",
-                                self.grid.title)
+            self.filing.problem(
+                "not-found",
+                f"未找到“{label_key(section['title'])}”表（列“{section['columns'][0].label}”）",
+                self.grid.title,
+            )
             return
         anchor = self.grid.find(self.matcher(section["columns"][0].labels), rows=range(start, start + 1))
-        name = self.grid.find(self.matcher(self.layout.get("name_labels")), rows=range(start - 1, start + 1),
-                              cols=range(1, anchor[1]))
+        name = self.grid.find(
+            self.matcher(self.layout.get("name_labels")), rows=range(start - 1, start + 1), cols=range(1, anchor[1])
+        )
         name_col = name[1] if name else anchor[1] - 1
         cols = self._columns(section["columns"], range(start, start + 4), name_col)
         header_bottom = max(self.grid.bounds(start, c)[2] for c in cols.values())
-        header_bottom = max([header_bottom] + [self.grid.bounds(r, c)[2] for r in range(start, start + 4)
-                                               for c in cols.values()
-                                               if any(self.matcher(col.labels).match(self.grid.key(r, c))
-                                                      for col in section["columns"])])
+        header_bottom = max(
+            [header_bottom]
+            + [
+                self.grid.bounds(r, c)[2]
+                for r in range(start, start + 4)
+                for c in cols.values()
+                if any(self.matcher(col.labels).match(self.grid.key(r, c)) for col in section["columns"])
+            ]
+        )
         stop = LabelMatcher([t["title"] for t in self.layout.raw["tables"]] + list(self.layout.get("name_labels")))
         for r in range(header_bottom + 1, end + 1):
             label = self.grid.value(r, name_col)
@@ -432,7 +500,9 @@ class SheetReader:
                 inst.slots[column.id] = skey
             table.append(inst)
         if not any(i.is_summary for i in table):
-            self.filing.problem("not-found", f"“{label_key(section['title'])}”表中未找到汇总行（机构名称含“汇总”）", self.grid.title)
+            self.filing.problem(
+                "not-found", f"“{label_key(section['title'])}”表中未找到汇总行（机构名称含“汇总”）", self.grid.title
+            )
 
 
 def link_tables(filing: Filing, layout: SheetLayout) -> None:
@@ -491,7 +561,7 @@ def _label_part(text) -> str:
     """The label part of a `标签：值` cell, as typed (kept when the value is rewritten)."""
     text = str(text)
     cut = max(text.rfind("："), text.rfind(":"))
-    return text[:cut + 1] if cut >= 0 else text
+    return text[: cut + 1] if cut >= 0 else text
 
 
 def read_grids(path: Path, grids: list[Grid]) -> Filing:
@@ -508,7 +578,9 @@ def read_grids(path: Path, grids: list[Grid]) -> Filing:
             filing.projects.append(prefix)
             filing.sheets[prefix] = grid.title
         elif kind in filing.sheets:
-            filing.problem("duplicate-sheet", f"工作表“{grid.title}”与“{filing.sheets[kind]}”是同一种表，只读取了后者", grid.title)
+            filing.problem(
+                "duplicate-sheet", f"工作表“{grid.title}”与“{filing.sheets[kind]}”是同一种表，只读取了后者", grid.title
+            )
             continue
         else:
             prefix = PREFIX[kind]
@@ -526,15 +598,25 @@ def read_grids(path: Path, grids: list[Grid]) -> Filing:
 def _hidden(filing: Filing, grid: Grid) -> None:
     """A hidden form, or values read from hidden rows, are still read — and said so (隐藏的表、行)."""
     if grid.hidden:
-        filing.problem("hidden", f"工作表“{grid.title}”是隐藏的，其中的数据仍已读取；如该表已作废，请删除后再试", grid.title)
+        filing.problem(
+            "hidden", f"工作表“{grid.title}”是隐藏的，其中的数据仍已读取；如该表已作废，请删除后再试", grid.title
+        )
     if not grid.hidden_rows:
         return
-    cells = sorted((ref_row(s.cell), s.cell) for s in filing.slots.values()
-                   if s.sheet == grid.title and s.cell and s.raw is not None and ref_row(s.cell) in grid.hidden_rows)
+    cells = sorted(
+        (ref_row(s.cell), s.cell)
+        for s in filing.slots.values()
+        if s.sheet == grid.title and s.cell and s.raw is not None and ref_row(s.cell) in grid.hidden_rows
+    )
     if cells:
         rows = "、".join(str(r) for r in sorted({r for r, _ in cells})[:10])
-        filing.problem("hidden", f"第 {rows} 行是隐藏的，其中的数据（{'、'.join(c for _, c in cells[:10])}"
-                                 f"{'等' if len(cells) > 10 else ''}）仍已读取；请确认这些数是否有效", grid.title, cells[0][1])
+        filing.problem(
+            "hidden",
+            f"第 {rows} 行是隐藏的，其中的数据（{'、'.join(c for _, c in cells[:10])}"
+            f"{'等' if len(cells) > 10 else ''}）仍已读取；请确认这些数是否有效",
+            grid.title,
+            cells[0][1],
+        )
 
 
 def ref_row(cell: str) -> int:
@@ -549,8 +631,10 @@ def _missing_forms(filing: Filing, layouts) -> None:
     for kind in ("basic", "income_expenditure", "department_form"):
         if kind not in filing.sheets:
             layout = layouts[kind]
-            filing.problem("not-found", f"未找到“{layout.sheet_name}”表（按标题识别，前{_TITLE_ROWS}行中应有含"
-                                        f"“{layout.title_keys[0]}”的标题）")
+            filing.problem(
+                "not-found",
+                f"未找到“{layout.sheet_name}”表（按标题识别，前{_TITLE_ROWS}行中应有含“{layout.title_keys[0]}”的标题）",
+            )
 
 
 def _unit_name(filing: Filing, grids: list[Grid], layouts) -> str | None:
@@ -560,7 +644,7 @@ def _unit_name(filing: Filing, grids: list[Grid], layouts) -> str | None:
         return str(slot.value)
     unit_labels = {label_key(v) for layout in layouts.values() for v in layout.get("unit_labels", [])}
     for grid in grids:
-        for (r, c), value in sorted(grid.values.items()):
+        for (r, c), _value in sorted(grid.values.items()):
             inline = grid.inline(r, c)
             if inline and inline[0] in unit_labels and inline[1].strip():
                 return inline[1].strip()

@@ -1,4 +1,5 @@
 """Findings and reports (审核结果与报告): data first; JSON and Chinese text are renderings of it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -11,9 +12,15 @@ from .figures import Figure
 SEVERITIES = {"error": "错误", "warning": "提示", "rounding": "尾差"}
 UNKNOWN_VALUE = ("unreadable", "error-value", "formula", "merged-fields")
 #: 规则名称 of the reading problems, for the 审核结果 sheet.
-READING_TITLES = {"not-found": "表样中未找到的栏目", "unreadable": "无法识别的数字", "error-value": "单元格显示错误值",
-                  "formula": "无法计算的公式", "merged-fields": "一个合并单元格跨了两栏金额",
-                  "hidden": "隐藏的工作表或行", "duplicate-sheet": "重复的工作表"}  # reading problems that leave a value unknown
+READING_TITLES = {
+    "not-found": "表样中未找到的栏目",
+    "unreadable": "无法识别的数字",
+    "error-value": "单元格显示错误值",
+    "formula": "无法计算的公式",
+    "merged-fields": "一个合并单元格跨了两栏金额",
+    "hidden": "隐藏的工作表或行",
+    "duplicate-sheet": "重复的工作表",
+}  # reading problems that leave a value unknown
 
 
 @dataclass
@@ -47,9 +54,18 @@ class Finding:
         return f"{self.sheet}!{self.cell}" if self.cell else (self.sheet or "")
 
     def as_json(self) -> dict:
-        return {"rule": self.rule, "severity": self.severity, "sheet": self.sheet, "cell": self.cell,
-                "labels": self.labels, "stated": _num(self.stated), "computed": _num(self.computed),
-                "difference": _num(self.difference), "tolerance": _num(self.tolerance), "message": self.message}
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "labels": self.labels,
+            "stated": _num(self.stated),
+            "computed": _num(self.computed),
+            "difference": _num(self.difference),
+            "tolerance": _num(self.tolerance),
+            "message": self.message,
+        }
 
 
 def _num(value) -> str | None:
@@ -94,9 +110,15 @@ class Report:
             }
             if fig.note:
                 figures[name]["note"] = fig.note
-        out = {"file": self.file.name, "unit": self.unit, "year": self.year, "figures": figures,
-               "scores": self.scores, "findings": [f.as_json() for f in self.findings],
-               "filled": self.filled}
+        out = {
+            "file": self.file.name,
+            "unit": self.unit,
+            "year": self.year,
+            "figures": figures,
+            "scores": self.scores,
+            "findings": [f.as_json() for f in self.findings],
+            "filled": self.filled,
+        }
         if self.output is not None:
             out["output"] = str(self.output)
         if self.error is not None:
@@ -106,6 +128,7 @@ class Report:
 
 def scores_of(completion: Completion) -> dict[str, str | None]:
     """预算执行, 产出, 效益, 满意度 (block subtotals of the 整体支出绩效自评表), 总分 and 等次."""
+
     def fmt(value):
         return None if value is None else f"{rounded(Decimal(value), 'score'):.2f}"
 
@@ -117,10 +140,12 @@ def scores_of(completion: Completion) -> dict[str, str | None]:
                 if value is not None:
                     blocks[name] = (blocks[name] or Decimal(0)) + rounded(Decimal(value), "score")
     grade = completion.shown("dept.closing.grade") if "dept.closing.grade" in completion.filing.slots else None
-    return {"预算执行": fmt(completion.shown("dept.money.total.score")),
-            **{k: fmt(v) for k, v in blocks.items()},
-            "总分": fmt(completion.shown("dept.closing.total")),
-            "等次": grade}
+    return {
+        "预算执行": fmt(completion.shown("dept.money.total.score")),
+        **{k: fmt(v) for k, v in blocks.items()},
+        "总分": fmt(completion.shown("dept.closing.total")),
+        "等次": grade,
+    }
 
 
 def problem_findings(completion: Completion) -> list[Finding]:
@@ -131,6 +156,14 @@ def problem_findings(completion: Completion) -> list[Finding]:
     out = []
     for p in completion.filing.problems:
         severity = "error" if p["kind"] in UNKNOWN_VALUE else "warning"
-        out.append(Finding(rule=f"read-{p['kind']}", severity=severity, sheet=p["sheet"], cell=p["cell"],
-                           message=p["message"], title=READING_TITLES.get(p["kind"], "读取问题")))
+        out.append(
+            Finding(
+                rule=f"read-{p['kind']}",
+                severity=severity,
+                sheet=p["sheet"],
+                cell=p["cell"],
+                message=p["message"],
+                title=READING_TITLES.get(p["kind"], "读取问题"),
+            )
+        )
     return out

@@ -4,6 +4,7 @@
 The default is the national scheme; a locality changes scoring by adding a scheme file (see
 scoring_local_caps.toml) and choosing it with `--scheme NAME`, not by changing code.
 """
+
 from __future__ import annotations
 
 import tomllib
@@ -24,8 +25,11 @@ def _folder():
 
 def available_schemes() -> list[str]:
     """Names of the scheme files (scoring_<name>.toml)."""
-    return sorted(p.name[len("scoring_"):-len(".toml")] for p in _folder().iterdir()
-                  if p.name.startswith("scoring_") and p.name.endswith(".toml"))
+    return sorted(
+        p.name[len("scoring_") : -len(".toml")]
+        for p in _folder().iterdir()
+        if p.name.startswith("scoring_") and p.name.endswith(".toml")
+    )
 
 
 #: 三公经费变动率 basis → the 基础数据表 column of the 本年 side (the 上年 side is always 上年决算数).
@@ -40,8 +44,10 @@ def load_scheme(name: str = DEFAULT_SCHEME) -> dict:
     scheme = tomllib.loads(_folder().joinpath(f"scoring_{name}.toml").read_text("utf-8"))
     basis = scheme.get("figures", {}).get("sangong_change_basis", "决算")
     if basis not in SANGONG_BASES:
-        raise PerfXlsxError(f"评分方案“{name}”的 sangong_change_basis 为“{basis}”，应为"
-                            f"{'或'.join(f'“{b}”' for b in SANGONG_BASES)}（scoring_{name}.toml）")
+        raise PerfXlsxError(
+            f"评分方案“{name}”的 sangong_change_basis 为“{basis}”，应为"
+            f"{'或'.join(f'“{b}”' for b in SANGONG_BASES)}（scoring_{name}.toml）"
+        )
     _check_bands(scheme, name)
     return scheme
 
@@ -51,12 +57,16 @@ def _check_bands(scheme: dict, name: str) -> None:
     owner: dict[str, str] = {}
     for band in scheme.get("qualitative", {}).get("bands", []):
         if not 0 <= band["from"] <= band["to"] <= 100:
-            raise PerfXlsxError(f"评分方案“{name}”的定性指标档次“{band['name']}”为 {band['from']}%–{band['to']}%，"
-                                f"应在 0%–100% 之间且下限不大于上限（scoring_{name}.toml）")
+            raise PerfXlsxError(
+                f"评分方案“{name}”的定性指标档次“{band['name']}”为 {band['from']}%–{band['to']}%，"
+                f"应在 0%–100% 之间且下限不大于上限（scoring_{name}.toml）"
+            )
         for word in band["words"]:
             if owner.setdefault(word, band["name"]) != band["name"]:
-                raise PerfXlsxError(f"评分方案“{name}”中“{word}”同时属于定性指标档次“{owner[word]}”和"
-                                    f"“{band['name']}”（scoring_{name}.toml）")
+                raise PerfXlsxError(
+                    f"评分方案“{name}”中“{word}”同时属于定性指标档次“{owner[word]}”和"
+                    f"“{band['name']}”（scoring_{name}.toml）"
+                )
 
 
 def sangong_change_basis(scheme: str = DEFAULT_SCHEME) -> str:
@@ -109,8 +119,10 @@ class Band:
     def bounds(self, weight: Decimal) -> tuple[Decimal, Decimal]:
         """The band's scores for a 分值: 分值 × percent, half-up to 0.01 as scores are shown."""
         cent = Decimal("0.01")
-        return ((weight * self.low / 100).quantize(cent, ROUND_HALF_UP),
-                (weight * self.high / 100).quantize(cent, ROUND_HALF_UP))
+        return (
+            (weight * self.low / 100).quantize(cent, ROUND_HALF_UP),
+            (weight * self.high / 100).quantize(cent, ROUND_HALF_UP),
+        )
 
 
 _CLOSING_MARKS = "。.，,；;！!"
@@ -125,6 +137,6 @@ def named_band(text: object, scheme: str = DEFAULT_SCHEME) -> Band | None:
     said = clean(text).rstrip(_CLOSING_MARKS)  # NFKC: ，→ ,
     for band in qualitative.get("bands", []):
         for word in band["words"]:
-            if said == word or (said.startswith(word) and said[len(word):] in qualitative.get("suffixes", [])):
+            if said == word or (said.startswith(word) and said[len(word) :] in qualitative.get("suffixes", [])):
                 return Band(band["name"], Decimal(str(band["from"])), Decimal(str(band["to"])))
     return None

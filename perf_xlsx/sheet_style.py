@@ -3,6 +3,7 @@
 Setting a font or border on a cell makes openpyxl hash and index a style object every time; styling
 one prototype cell per look and copying its style index is the same result, many times faster.
 """
+
 from __future__ import annotations
 
 from copy import copy
@@ -29,8 +30,11 @@ def style_table(ws, header_row: int = 2) -> None:
         if header not in looks:
             cell.font = Font(name=FONT, size=9, bold=header)
             cell.border = BORDER
-            cell.alignment = (Alignment(horizontal="center", vertical="center", wrap_text=True) if header
-                              else Alignment(vertical="top", wrap_text=True))
+            cell.alignment = (
+                Alignment(horizontal="center", vertical="center", wrap_text=True)
+                if header
+                else Alignment(vertical="top", wrap_text=True)
+            )
             looks[header] = cell._style
         else:
             cell._style = copy(looks[header])

@@ -3,6 +3,7 @@
 `sniff(path)` reads no more than the head of the file and the archive's directory, so it is cheap for
 any file; `describe(kind)` is the Chinese name a clerk knows the format by.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,13 +15,26 @@ ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 
 #: kind -> what a clerk calls it (文件类型名称)
 NAMES = {
-    "xlsx": "Excel 工作簿（.xlsx）", "xlsm": "启用宏的 Excel 工作簿（.xlsm）", "xlsb": "Excel 二进制工作簿（.xlsb）",
-    "xls": "旧版 Excel 97-2003 工作簿（.xls）或 WPS 表格文件（.et）", "encrypted": "设有打开密码的（加密的）工作簿",
-    "ods": "OpenDocument 电子表格（.ods）", "odf": "OpenDocument 文档（.odt/.odp）", "word": "Word 文档（.docx）",
-    "doc": "旧版 Word 文档（.doc）", "powerpoint": "PowerPoint 演示文稿", "ole": "Office 97-2003 格式的其他文档",
-    "zip": "zip 压缩包", "pdf": "PDF 文件", "csv": "CSV 文本文件（逗号分隔的纯文本）", "html": "网页（HTML）文件",
-    "xml2003": "Excel 2003 XML 表格", "text": "纯文本文件", "empty": "空文件（0 字节）",
-    "truncated": "不完整的 zip/xlsx 文件", "unknown": "无法识别格式的文件",
+    "xlsx": "Excel 工作簿（.xlsx）",
+    "xlsm": "启用宏的 Excel 工作簿（.xlsm）",
+    "xlsb": "Excel 二进制工作簿（.xlsb）",
+    "xls": "旧版 Excel 97-2003 工作簿（.xls）或 WPS 表格文件（.et）",
+    "encrypted": "设有打开密码的（加密的）工作簿",
+    "ods": "OpenDocument 电子表格（.ods）",
+    "odf": "OpenDocument 文档（.odt/.odp）",
+    "word": "Word 文档（.docx）",
+    "doc": "旧版 Word 文档（.doc）",
+    "powerpoint": "PowerPoint 演示文稿",
+    "ole": "Office 97-2003 格式的其他文档",
+    "zip": "zip 压缩包",
+    "pdf": "PDF 文件",
+    "csv": "CSV 文本文件（逗号分隔的纯文本）",
+    "html": "网页（HTML）文件",
+    "xml2003": "Excel 2003 XML 表格",
+    "text": "纯文本文件",
+    "empty": "空文件（0 字节）",
+    "truncated": "不完整的 zip/xlsx 文件",
+    "unknown": "无法识别格式的文件",
 }
 
 
@@ -109,7 +123,7 @@ def _decoded(head: bytes) -> str:
             return head.decode(encoding)
         except UnicodeDecodeError as exc:
             if exc.start >= len(head) - 4:
-                return head[:exc.start].decode(encoding, errors="replace")
+                return head[: exc.start].decode(encoding, errors="replace")
     return head.decode("gb18030", errors="replace")
 
 

@@ -4,6 +4,7 @@ Sheets: 汇总 (frozen header, filters, number formats, rows with 错误 or unre
 错误清单 (every 错误 of every file, and the folder-level 提示), 图表 (总分 and 预算执行率 by unit).
 Document times are pinned so the same results give the same bytes.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -48,8 +49,17 @@ def write_summary(rows: list[BatchRow], path: Path) -> Path:
 def _summary_sheet(wb, rows: list[BatchRow]) -> None:
     ws = wb.add_worksheet("汇总")
     font = {"font_name": "宋体", "font_size": 10}
-    head = wb.add_format({**font, "bold": True, "bg_color": "#F2F2F2", "border": 1, "text_wrap": True,
-                          "align": "center", "valign": "vcenter"})
+    head = wb.add_format(
+        {
+            **font,
+            "bold": True,
+            "bg_color": "#F2F2F2",
+            "border": 1,
+            "text_wrap": True,
+            "align": "center",
+            "valign": "vcenter",
+        }
+    )
     text = wb.add_format({**font, "border": 1})
     pct = wb.add_format({**font, "border": 1, "num_format": '0.00"%"'})
     score = wb.add_format({**font, "border": 1, "num_format": "0.00"})
@@ -80,10 +90,12 @@ def _summary_sheet(wb, rows: list[BatchRow]) -> None:
     last_col = len(header) - 1
     status_col = xl_col(last_col - 1)
     if rows:
-        ws.conditional_format(1, 0, len(rows), last_col, {"type": "formula", "criteria": f'=${status_col}2="无法处理"',
-                                                          "format": lost})
-        ws.conditional_format(1, 0, len(rows), last_col, {"type": "formula", "criteria": f'=${status_col}2="有错误"',
-                                                          "format": bad})
+        ws.conditional_format(
+            1, 0, len(rows), last_col, {"type": "formula", "criteria": f'=${status_col}2="无法处理"', "format": lost}
+        )
+        ws.conditional_format(
+            1, 0, len(rows), last_col, {"type": "formula", "criteria": f'=${status_col}2="有错误"', "format": bad}
+        )
     ws.freeze_panes(1, 2)
     ws.autofilter(0, 0, max(len(rows), 1), last_col)
     ws.set_column(0, 0, 34)
@@ -153,8 +165,14 @@ def _charts_sheet(wb, rows: list[BatchRow]) -> None:
     height = max(280, 26 * n + 90)
     for k, (title, col) in enumerate((("各单位总分", 1), ("各单位预算执行率（%）", 2))):
         chart = wb.add_chart({"type": "bar"})
-        chart.add_series({"name": title, "categories": ["图表", 1, 0, n, 0], "values": ["图表", 1, col, n, col],
-                          "fill": {"color": "#4F81BD"}})
+        chart.add_series(
+            {
+                "name": title,
+                "categories": ["图表", 1, 0, n, 0],
+                "values": ["图表", 1, col, n, col],
+                "fill": {"color": "#4F81BD"},
+            }
+        )
         chart.set_title({"name": title, "name_font": {"name": "宋体", "size": 12}})
         chart.set_legend({"none": True})
         chart.set_x_axis({"num_font": {"name": "宋体"}})

@@ -4,10 +4,12 @@ Every label, span, width and section order comes from the layout files; this mod
 to draw each section type. Optional content (institution names, indicator rows, project names) lets
 the same drawing produce a pre-filled workbook, as the sample builder does.
 """
+
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -30,10 +32,10 @@ class Content:
 
     year: int = 2022
     unit: str = ""
-    institutions: list[str] = field(default_factory=list)
-    department_indicators: list[dict] = field(default_factory=list)
-    projects: list[dict] = field(default_factory=list)
-    special_funds: list[str] = field(default_factory=list)
+    institutions: list[str] = dataclasses.field(default_factory=list)
+    department_indicators: list[dict] = dataclasses.field(default_factory=list)
+    projects: list[dict] = dataclasses.field(default_factory=list)
+    special_funds: list[str] = dataclasses.field(default_factory=list)
 
 
 class Painter:
@@ -57,8 +59,16 @@ class Painter:
         bold = style in ("title", "header", "section")
         size = {"title": 16, "subtitle": 11}.get(style, 10)
         cell.font = Font(name=FONT, size=size, bold=bold)
-        horizontal = {"title": "center", "subtitle": "center", "header": "center", "section": "left",
-                      "note": "left", "note_right": "right", "value": "right", "text": "left"}.get(style, "center")
+        horizontal = {
+            "title": "center",
+            "subtitle": "center",
+            "header": "center",
+            "section": "left",
+            "note": "left",
+            "note_right": "right",
+            "value": "right",
+            "text": "left",
+        }.get(style, "center")
         vertical = "top" if style == "text" else "center"
         cell.alignment = Alignment(horizontal=horizontal, vertical=vertical, wrap_text=True)
         if style in ("header", "section", "cell", "value", "derived", "text", "label"):
@@ -186,8 +196,13 @@ class Painter:
             if column.id in row.blank_cells:
                 col = self.put(col, "—", column.span, "cell")
             elif spec is not None:
-                cell_field = Field(id=column.id, labels=(column.label,), kind=spec.get("kind", "input"),
-                                   type=column.type, template=spec.get("template", ""))
+                cell_field = Field(
+                    id=column.id,
+                    labels=(column.label,),
+                    kind=spec.get("kind", "input"),
+                    type=column.type,
+                    template=spec.get("template", ""),
+                )
                 col = self.value_cell(col, cell_field, column.span)
             elif column.type != "amount":
                 col = self.put(col, None, column.span, "cell")
@@ -228,7 +243,9 @@ class Painter:
         names = self.content.institutions or [self.fmt(n) for n in layout.get("template_rows")]
         for name in names:
             self.put(1, self.fmt(name), 1, "label")
-            self.ws.cell(row=self.row, column=1).alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+            self.ws.cell(row=self.row, column=1).alignment = Alignment(
+                horizontal="left", vertical="center", wrap_text=True
+            )
             summary = any(k in name for k in layout.get("summary_keys"))
             for i, column in enumerate(columns):
                 derived = summary or column.derived
@@ -305,8 +322,14 @@ class Painter:
                 if "weight" in block:  # one 分值/得分 for the whole block
                     if r == 0:
                         for cid in ("weight", "score"):
-                            self.put(cols[cid], block.get(cid), 1, "value", rows=len(block["rows"]),
-                                     number_format=NUMBER_FORMATS["score"])
+                            self.put(
+                                cols[cid],
+                                block.get(cid),
+                                1,
+                                "value",
+                                rows=len(block["rows"]),
+                                number_format=NUMBER_FORMATS["score"],
+                            )
                 else:
                     for cid in ("weight", "score"):
                         self.put(cols[cid], row.get(cid), 1, "value", number_format=NUMBER_FORMATS["score"])
@@ -354,7 +377,9 @@ def fit_row_heights(ws, points_per_line: float = 13.0) -> None:
             rows = (rng.max_row - rng.min_row + 1) if rng else 1
             width = sum(widths.get(c, 8.43) for c in range(first_col, last_col + 1)) - 1
             size = (cell.font.sz or 10) / 10
-            lines = sum(max(1, -(-int(_text_width(part) * size) // max(int(width), 1))) for part in cell.value.split("\n"))
+            lines = sum(
+                max(1, -(-int(_text_width(part) * size) // max(int(width), 1))) for part in cell.value.split("\n")
+            )
             needed = (lines * points_per_line * size + 6) / rows
             for r in range(cell.row, cell.row + rows):
                 current = ws.row_dimensions[r].height or 15
@@ -392,7 +417,9 @@ class FormPainter(Painter):
 
 def draw(ws, layout: SheetLayout, content: Content, form: dict | None = None) -> None:
     """Draw one sheet of `layout` on `ws`."""
-    painter = FormPainter(ws, layout, content, form or {}) if layout.kind.endswith("_form") else Painter(ws, layout, content)
+    painter = (
+        FormPainter(ws, layout, content, form or {}) if layout.kind.endswith("_form") else Painter(ws, layout, content)
+    )
     painter.heading()
     for section in layout.sections:
         getattr(painter, "draw_" + section["type"])(section)
@@ -405,7 +432,9 @@ def build(content: Content, project_count: int = 1) -> Workbook:
     wb.remove(wb.active)
     for kind in ("basic", "income_expenditure", "department_form"):
         layout = load_layout(kind)
-        form = {"unit": content.unit, "indicators": content.department_indicators} if kind == "department_form" else None
+        form = (
+            {"unit": content.unit, "indicators": content.department_indicators} if kind == "department_form" else None
+        )
         draw(wb.create_sheet(layout.sheet_name), layout, content, form)
     projects = content.projects or [{} for _ in range(project_count)]
     project_layout = load_layout("project_form")

@@ -1,10 +1,11 @@
 """监视文件夹: process each workbook dropped into (or changed in) a folder once it has finished being
 written (its size and time unchanged over one interval); its own outputs are never picked up again."""
+
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from . import batch
 from .summary import write_summary
@@ -15,8 +16,8 @@ class Watcher:
 
     def __init__(self, folder: Path, out_dir: Path, scheme: str = "national"):
         self.folder, self.out_dir, self.scheme = Path(folder), Path(out_dir), scheme
-        self.seen: dict[Path, tuple[int, int]] = {}      # last size/time observed
-        self.done: dict[Path, tuple[int, int]] = {}      # size/time when last processed
+        self.seen: dict[Path, tuple[int, int]] = {}  # last size/time observed
+        self.done: dict[Path, tuple[int, int]] = {}  # size/time when last processed
         self.rows: dict[Path, batch.BatchRow] = {}
 
     def _signature(self, path: Path) -> tuple[int, int] | None:
@@ -40,8 +41,9 @@ class Watcher:
                 ready.append(path)
         new_rows = []
         for path in ready:
-            row = batch.process(path, batch.output_folder(path, self.folder, self.out_dir), self.scheme,
-                                name=names[path])
+            row = batch.process(
+                path, batch.output_folder(path, self.folder, self.out_dir), self.scheme, name=names[path]
+            )
             self.done[path] = self.seen[path]
             self.rows[path] = row
             new_rows.append(row)
@@ -50,8 +52,9 @@ class Watcher:
             write_summary([self.rows[p] for p in sorted(self.rows)], self.out_dir / batch.SUMMARY_NAME)
         return new_rows
 
-    def run(self, interval: float, report: Callable[[batch.BatchRow], None],
-            should_stop: Callable[[], bool] = lambda: False) -> None:
+    def run(
+        self, interval: float, report: Callable[[batch.BatchRow], None], should_stop: Callable[[], bool] = lambda: False
+    ) -> None:
         while not should_stop():
             for row in self.step():
                 report(row)

@@ -5,6 +5,7 @@ input is completed in memory and saved under a new name. The file is written to 
 and renamed, so a crash never leaves half a workbook; zip entries and document times are pinned so
 the same input always gives the same bytes.
 """
+
 from __future__ import annotations
 
 import errno
@@ -24,7 +25,6 @@ from .layout import NUMBER_FORMATS, YUAN
 from .model import WORK_SHEET, Slot
 from .sheet_style import print_landscape, style_table
 from .template import FONT, PINNED_TIME
-
 
 
 def display(value, type_: str = "amount") -> str:
@@ -166,10 +166,21 @@ def work_rows(completion: Completion, figures: dict[str, Figure], filled: set[st
     cells fill_cells wrote) keeps 处理 truthful: a cell left as it was is never said to be 已填入."""
     rows = []
     for fig in figures.values():
-        inputs = "；".join(f"{i['label']}[{i['cell'] or '未找到'}]={value_text(i['value'], i['type'], i['scale']) or '空'}"
-                           for i in fig.inputs)
-        rows.append([fig.name, fig.cell or "", fig.formula, inputs, display(fig.value, "rate") if fig.value is not None else "",
-                     "", "已计算" if fig.value is not None else f"无法计算（{fig.note}）"])
+        inputs = "；".join(
+            f"{i['label']}[{i['cell'] or '未找到'}]={value_text(i['value'], i['type'], i['scale']) or '空'}"
+            for i in fig.inputs
+        )
+        rows.append(
+            [
+                fig.name,
+                fig.cell or "",
+                fig.formula,
+                inputs,
+                display(fig.value, "rate") if fig.value is not None else "",
+                "",
+                "已计算" if fig.value is not None else f"无法计算（{fig.note}）",
+            ]
+        )
     for result in completion.results.values():
         slot = completion.filing.slots.get(result.key)
         if slot is None:
@@ -186,14 +197,27 @@ def work_rows(completion: Completion, figures: dict[str, Figure], filled: set[st
             status = "未填入（单元格含公式或无法写入，保留原样）"
         else:
             status = "已填入"
-        rows.append([slot.label, slot.where if slot.found else "", formula_text(completion, result),
-                     inputs_text(completion, result.inputs), value_text(result.value, slot.type, slot.scale),
-                     value_text(slot.value, slot.type, slot.scale) if slot.stated else "", status])
+        rows.append(
+            [
+                slot.label,
+                slot.where if slot.found else "",
+                formula_text(completion, result),
+                inputs_text(completion, result.inputs),
+                value_text(result.value, slot.type, slot.scale),
+                value_text(slot.value, slot.type, slot.scale) if slot.stated else "",
+                status,
+            ]
+        )
     return rows
 
 
-def add_work_sheet(workbook, completion: Completion, figures: dict[str, Figure], scores: dict | None = None,
-                   filled: set[str] | None = None) -> None:
+def add_work_sheet(
+    workbook,
+    completion: Completion,
+    figures: dict[str, Figure],
+    scores: dict | None = None,
+    filled: set[str] | None = None,
+) -> None:
     """The 计算过程 sheet: figure, where it stands, formula, inputs with their cells, value; `filled` as in work_rows."""
     if WORK_SHEET in workbook.sheetnames:
         del workbook[WORK_SHEET]
@@ -252,14 +276,18 @@ def save_deterministic(workbook, path: Path) -> None:
         with PinnedZipFile(pinned, "w", zipfile.ZIP_DEFLATED) as archive:
             ExcelWriter(workbook, archive).save()
     except Exception as exc:  # nothing is on disk yet
-        raise OutputNotWritable(f"生成输出工作簿时出错（{type(exc).__name__}：{str(exc)[:60]}），没有写出任何文件，"
-                                "原文件未改动；请加 --debug 重试，把输入文件和输出一并反馈给开发者。", path) from exc
+        raise OutputNotWritable(
+            f"生成输出工作簿时出错（{type(exc).__name__}：{str(exc)[:60]}），没有写出任何文件，"
+            "原文件未改动；请加 --debug 重试，把输入文件和输出一并反馈给开发者。",
+            path,
+        ) from exc
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".~perfxlsx-", suffix=".xlsx", dir=path.parent)
     except OSError as exc:
-        raise OutputNotWritable(f"无法在文件夹“{path.parent}”中写入（{os_reason(exc)}），请用 -o 换一个输出文件夹。",
-                                path) from exc
+        raise OutputNotWritable(
+            f"无法在文件夹“{path.parent}”中写入（{os_reason(exc)}），请用 -o 换一个输出文件夹。", path
+        ) from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(pinned.getvalue())
@@ -268,8 +296,11 @@ def save_deterministic(workbook, path: Path) -> None:
         os.replace(tmp, path)
     except IsADirectoryError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise OutputNotWritable(f"要写出的位置“{path.name}”已被一个文件夹占用，无法写出工作簿；请移走或改名该文件夹，"
-                                "或用 -o 换一个输出文件夹。", path) from exc
+        raise OutputNotWritable(
+            f"要写出的位置“{path.name}”已被一个文件夹占用，无法写出工作簿；请移走或改名该文件夹，"
+            "或用 -o 换一个输出文件夹。",
+            path,
+        ) from exc
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise OutputNotWritable(f"无法写出：{write_advice(exc)}", path) from exc

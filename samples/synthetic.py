@@ -5,6 +5,7 @@ seeded random generator and consistent to the cent; every seventh one carries re
 total off by 0.30 万元, a 元 figure in a 万元 table). `distinct` workbooks are built; a folder of any
 size is filled with copies of them (each file is still processed on its own).
 """
+
 from __future__ import annotations
 
 import random
@@ -37,15 +38,30 @@ def _values(rng: random.Random, projects: int) -> dict[str, Decimal | int]:
         cumulative = carry + year_balance
         reception, running, purchase = _amount(rng, 0, 10), _amount(rng, 0, 100), _amount(rng, 0, 50)
         in_use, leased = _amount(rng, 50, 5000), _amount(rng, 0, 3000)
-        row = {"income.carryover": carry, "income.fiscal": fiscal, "income.fund": Decimal(0),
-               "income.special": Decimal(0), "income.other": other, "income.total": income,
-               "spending.personnel": personnel, "spending.public": public, "spending.basic": personnel + public,
-               "spending.project": project, "spending.year_balance": year_balance, "spending.cumulative": cumulative,
-               "spending.total": personnel + public + project + cumulative,
-               "sangong.reception": reception, "sangong.car_running": running, "sangong.car_purchase": purchase,
-               "sangong.abroad": Decimal(0), "sangong.total": reception + running + purchase,
-               "assets.in_use": in_use, "assets.leased": leased, "assets.other": Decimal(0),
-               "assets.total": in_use + leased}
+        row = {
+            "income.carryover": carry,
+            "income.fiscal": fiscal,
+            "income.fund": Decimal(0),
+            "income.special": Decimal(0),
+            "income.other": other,
+            "income.total": income,
+            "spending.personnel": personnel,
+            "spending.public": public,
+            "spending.basic": personnel + public,
+            "spending.project": project,
+            "spending.year_balance": year_balance,
+            "spending.cumulative": cumulative,
+            "spending.total": personnel + public + project + cumulative,
+            "sangong.reception": reception,
+            "sangong.car_running": running,
+            "sangong.car_purchase": purchase,
+            "sangong.abroad": Decimal(0),
+            "sangong.total": reception + running + purchase,
+            "assets.in_use": in_use,
+            "assets.leased": leased,
+            "assets.other": Decimal(0),
+            "assets.total": in_use + leased,
+        }
         rows.append(row)
         for name, value in row.items():
             table, column = name.split(".")
@@ -54,13 +70,24 @@ def _values(rng: random.Random, projects: int) -> dict[str, Decimal | int]:
         table, column = name.split(".")
         out[f"ie.{table}.summary.{column}"] = sum((r[name] for r in rows), Decimal(0))
     sangong = out["ie.sangong.summary.total"]
-    out.update({"basic.funds.sangong.prev_final": _amount(rng, 50, 400), "basic.funds.sangong.budget": sangong + 20,
-                "basic.funds.public.budget": out["ie.spending.summary.public"] + _amount(rng, 0, 500),
-                "basic.funds.public.final": out["ie.spending.summary.public"],
-                "basic.funds.procurement.budget": _amount(rng, 100, 2000), "basic.funds.procurement.final": _amount(rng, 50, 1500)})
+    out.update(
+        {
+            "basic.funds.sangong.prev_final": _amount(rng, 50, 400),
+            "basic.funds.sangong.budget": sangong + 20,
+            "basic.funds.public.budget": out["ie.spending.summary.public"] + _amount(rng, 0, 500),
+            "basic.funds.public.final": out["ie.spending.summary.public"],
+            "basic.funds.procurement.budget": _amount(rng, 100, 2000),
+            "basic.funds.procurement.final": _amount(rng, 50, 1500),
+        }
+    )
     budget = out["ie.income.summary.fiscal"] + _amount(rng, 0, 1000)
-    out.update({"dept.money.total.initial": budget - _amount(rng, 0, 500), "dept.money.total.budget": budget,
-                "dept.money.total.actual": out["ie.income.summary.fiscal"]})
+    out.update(
+        {
+            "dept.money.total.initial": budget - _amount(rng, 0, 500),
+            "dept.money.total.budget": budget,
+            "dept.money.total.actual": out["ie.income.summary.fiscal"],
+        }
+    )
     for n in range(1, projects + 1):
         fiscal = _amount(rng, 5, 300)
         out[f"proj{n}.money.fiscal.budget"] = fiscal
@@ -71,26 +98,66 @@ def _values(rng: random.Random, projects: int) -> dict[str, Decimal | int]:
 def _indicators(rng: random.Random) -> list[dict]:
     count = rng.randint(45, 60)
     return [
-        {"level1": "产出指标", "rows": [
-            {"level2": "数量指标", "level3": "完成项目数", "target": "≥50个", "actual": f"{count}个", "weight": 25},
-            {"level2": "质量指标", "level3": "验收合格率", "target": "100%", "actual": f"{rng.randint(90, 100)}%", "weight": 15},
-            {"level2": "时效指标", "level3": "完成时间", "target": "2022年12月31日前", "actual": "已完成", "weight": 10}]},
-        {"level1": "效益指标", "rows": [
-            {"level2": "社会效益指标", "level3": "服务群众人次", "target": "≥1000人次", "actual": f"{rng.randint(800, 1500)}人次",
-             "weight": 30}]},
-        {"level1": "满意度指标", "rows": [
-            {"level2": "服务对象满意度指标", "level3": "满意度", "target": "≥90%", "actual": f"{rng.randint(85, 99)}%",
-             "weight": 10}]},
+        {
+            "level1": "产出指标",
+            "rows": [
+                {"level2": "数量指标", "level3": "完成项目数", "target": "≥50个", "actual": f"{count}个", "weight": 25},
+                {
+                    "level2": "质量指标",
+                    "level3": "验收合格率",
+                    "target": "100%",
+                    "actual": f"{rng.randint(90, 100)}%",
+                    "weight": 15,
+                },
+                {
+                    "level2": "时效指标",
+                    "level3": "完成时间",
+                    "target": "2022年12月31日前",
+                    "actual": "已完成",
+                    "weight": 10,
+                },
+            ],
+        },
+        {
+            "level1": "效益指标",
+            "rows": [
+                {
+                    "level2": "社会效益指标",
+                    "level3": "服务群众人次",
+                    "target": "≥1000人次",
+                    "actual": f"{rng.randint(800, 1500)}人次",
+                    "weight": 30,
+                }
+            ],
+        },
+        {
+            "level1": "满意度指标",
+            "rows": [
+                {
+                    "level2": "服务对象满意度指标",
+                    "level3": "满意度",
+                    "target": "≥90%",
+                    "actual": f"{rng.randint(85, 99)}%",
+                    "weight": 10,
+                }
+            ],
+        },
     ]
 
 
 def build_one(path: Path, seed: int, projects: int = 20) -> Path:
     rng = random.Random(seed)
     institutions = ["本部门及二级机构汇总"] + [f"{n}、二级机构{n}" for n in range(1, 6)]
-    content = Content(year=2022, unit=f"模拟单位{seed:03d}", institutions=institutions,
-                      department_indicators=_indicators(rng),
-                      projects=[{"name": f"模拟项目{k}", "implementer": f"模拟单位{seed:03d}",
-                                 "indicators": _indicators(rng)} for k in range(1, projects + 1)])
+    content = Content(
+        year=2022,
+        unit=f"模拟单位{seed:03d}",
+        institutions=institutions,
+        department_indicators=_indicators(rng),
+        projects=[
+            {"name": f"模拟项目{k}", "implementer": f"模拟单位{seed:03d}", "indicators": _indicators(rng)}
+            for k in range(1, projects + 1)
+        ],
+    )
     wb = build(content)
     slots = read_grids(path, [Grid.from_openpyxl(ws) for ws in wb.worksheets]).slots
     values = _values(rng, projects)

@@ -5,6 +5,7 @@ its value and number format. Text, so a change shows as a readable diff; byte eq
 would break on library upgrades. Regenerate after an intended change with `make golden` and
 review the diff before committing.
 """
+
 from __future__ import annotations
 
 import sys
@@ -26,10 +27,12 @@ def dump(path: Path) -> str:
     for ws in wb.worksheets:
         setup = ws.page_setup
         lines.append(f"== sheet {ws.title}")
-        lines.append(f"print: paper={setup.paperSize} orientation={setup.orientation} "
-                     f"fitToWidth={setup.fitToWidth} fitToHeight={setup.fitToHeight} "
-                     f"fitToPage={ws.sheet_properties.pageSetUpPr.fitToPage if ws.sheet_properties.pageSetUpPr else None} "
-                     f"area={ws.print_area} titles={ws.print_title_rows}")
+        lines.append(
+            f"print: paper={setup.paperSize} orientation={setup.orientation} "
+            f"fitToWidth={setup.fitToWidth} fitToHeight={setup.fitToHeight} "
+            f"fitToPage={ws.sheet_properties.pageSetUpPr.fitToPage if ws.sheet_properties.pageSetUpPr else None} "
+            f"area={ws.print_area} titles={ws.print_title_rows}"
+        )
         widths = {k: v.width for k, v in sorted(ws.column_dimensions.items()) if v.width}
         lines.append("widths: " + " ".join(f"{k}={w:g}" for k, w in widths.items()))
         lines.append("merged: " + " ".join(sorted(str(r) for r in ws.merged_cells.ranges)))

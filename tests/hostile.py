@@ -7,6 +7,7 @@ passwords, zip and XML bombs, a million rows, formulas without results, #DIV/0!,
 
 To look at them (or try them in Excel/WPS):  python tests/hostile.py 坏文件样例/
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,7 +26,7 @@ if __package__ in (None, ""):  # run as a script: make `tests` importable
 import openpyxl
 
 from tests import messy
-from tests.messy import BASIC, FORM, IE, SAMPLE, cells_of, label_cell, open_sample, put
+from tests.messy import BASIC, IE, SAMPLE, cells_of, label_cell, open_sample, put
 
 MB = 1024 * 1024
 WORKBOOK_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
@@ -37,8 +38,12 @@ def sample_bytes() -> bytes:
     return SAMPLE.read_bytes()
 
 
-def rezip(source: bytes, replace: dict[str, bytes | None] | None = None, add: dict[str, bytes] | None = None,
-          stored: tuple[str, ...] = ()) -> bytes:
+def rezip(
+    source: bytes,
+    replace: dict[str, bytes | None] | None = None,
+    add: dict[str, bytes] | None = None,
+    stored: tuple[str, ...] = (),
+) -> bytes:
     """The zip `source` with members replaced (None: removed) and added, as a new zip's bytes."""
     replace, add = replace or {}, add or {}
     out = io.BytesIO()
@@ -67,8 +72,12 @@ def sheet_xml(rows: int, cols: int = 1, dimension: str | None = "auto", extra: s
         dimension = f"A1:{letters[-1]}{rows}"
     if dimension:
         head += f'<dimension ref="{dimension}"/>'
-    body = "".join(f'<row r="{r}">' + "".join(f'<c r="{l}{r}"><v>{r * 7 + i}</v></c>' for i, l in enumerate(letters))
-                   + "</row>" for r in range(1, rows + 1))
+    body = "".join(
+        f'<row r="{r}">'
+        + "".join(f'<c r="{col}{r}"><v>{r * 7 + i}</v></c>' for i, col in enumerate(letters))
+        + "</row>"
+        for r in range(1, rows + 1)
+    )
     return (head + "<sheetData>" + body + "</sheetData>" + extra + "</worksheet>").encode()
 
 
@@ -76,21 +85,33 @@ def one_sheet_workbook(sheet: bytes) -> bytes:
     """A minimal valid workbook (one sheet named 数据) around the worksheet XML `sheet`."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.'
-                   'openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/'
-                   'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/'
-                   f'xml"/><Override PartName="/xl/workbook.xml" ContentType="{WORKBOOK_CT}"/><Override PartName="/xl/'
-                   'worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
-                   'worksheet+xml"/></Types>')
-        z.writestr("_rels/.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                   '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-                   'officeDocument" Target="xl/workbook.xml"/></Relationships>')
-        z.writestr("xl/workbook.xml", '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-                   'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
-                   '<sheet name="数据" sheetId="1" r:id="rId1"/></sheets></workbook>')
-        z.writestr("xl/_rels/workbook.xml.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-                   'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                   'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/'
+            f'xml"/><Override PartName="/xl/workbook.xml" ContentType="{WORKBOOK_CT}"/><Override PartName="/xl/'
+            'worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+            'worksheet+xml"/></Types>',
+        )
+        z.writestr(
+            "_rels/.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        z.writestr(
+            "xl/workbook.xml",
+            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+            '<sheet name="数据" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        )
         z.writestr("xl/worksheets/sheet1.xml", sheet)
     return out.getvalue()
 
@@ -114,8 +135,9 @@ def patched(folder: Path, name: str, workbook, sheet: str, pattern: str, replace
     return path
 
 
-def xls_bytes(workbook, errors: dict[tuple[str, str], str] | None = None,
-              formula_errors: dict[tuple[str, str], str] | None = None) -> bytes:
+def xls_bytes(
+    workbook, errors: dict[tuple[str, str], str] | None = None, formula_errors: dict[tuple[str, str], str] | None = None
+) -> bytes:
     """The values and merged ranges of an openpyxl workbook as an Excel 97-2003 .xls (xlwt). `errors`
     {(sheet, cell): "#N/A"} are cells holding an error value; `formula_errors` formulas (=1/0) whose
     saved result is that error, as Excel saves one (xlwt saves no result: it is patched in)."""
@@ -126,26 +148,42 @@ def xls_bytes(workbook, errors: dict[tuple[str, str], str] | None = None,
     from openpyxl.utils.cell import coordinate_to_tuple
 
     errors, formula_errors = errors or {}, formula_errors or {}
-    codes = {"#NULL!": 0x00, "#DIV/0!": 0x07, "#VALUE!": 0x0F, "#REF!": 0x17, "#NAME?": 0x1D, "#NUM!": 0x24, "#N/A": 0x2A}
+    codes = {
+        "#NULL!": 0x00,
+        "#DIV/0!": 0x07,
+        "#VALUE!": 0x0F,
+        "#REF!": 0x17,
+        "#NAME?": 0x1D,
+        "#NUM!": 0x24,
+        "#N/A": 0x2A,
+    }
     special = {(sheet, *coordinate_to_tuple(cell)) for sheet, cell in [*errors, *formula_errors]}
     book = xlwt.Workbook(encoding="utf-8")
     for ws in workbook.worksheets:
         sheet = book.add_sheet(ws.title, cell_overwrite_ok=True)
         covered = set()
         for m in ws.merged_cells.ranges:
-            sheet.write_merge(m.min_row - 1, m.max_row - 1, m.min_col - 1, m.max_col - 1,
-                              _xls_value(ws.cell(m.min_row, m.min_col).value))
+            sheet.write_merge(
+                m.min_row - 1,
+                m.max_row - 1,
+                m.min_col - 1,
+                m.max_col - 1,
+                _xls_value(ws.cell(m.min_row, m.min_col).value),
+            )
             covered |= {(r, c) for r in range(m.min_row, m.max_row + 1) for c in range(m.min_col, m.max_col + 1)}
         for row in ws.iter_rows():
             for cell in row:
-                if cell.value is not None and (cell.row, cell.column) not in covered \
-                        and (ws.title, cell.row, cell.column) not in special:
+                if (
+                    cell.value is not None
+                    and (cell.row, cell.column) not in covered
+                    and (ws.title, cell.row, cell.column) not in special
+                ):
                     sheet.write(cell.row - 1, cell.column - 1, _xls_value(cell.value))
         for (title, ref), code in errors.items():
             if title == ws.title:
                 r, c = coordinate_to_tuple(ref)
                 sheet.row(r - 1).set_cell_error(c - 1, codes[code])  # (xlwt's own names map #N/A wrongly)
-        for (title, ref), code in formula_errors.items():
+        for title, ref in formula_errors:
             if title == ws.title:
                 r, c = coordinate_to_tuple(ref)
                 sheet.write(r - 1, c - 1, xlwt.Formula("1/0"))
@@ -154,9 +192,16 @@ def xls_bytes(workbook, errors: dict[tuple[str, str], str] | None = None,
     data = out.getvalue()
     for (title, ref), code in formula_errors.items():  # FORMULA record: row, col, xf, then the 8-byte result
         r, c = coordinate_to_tuple(ref)
-        pattern = _re.compile(b"\x06\x00..(" + _re.escape(struct.pack("<HH", r - 1, c - 1)) + b"..)"
-                              + _re.escape(struct.pack("<Q", 0xFFFF000000000003)), _re.DOTALL)
-        data, n = pattern.subn(lambda m: m.group(0)[:10] + bytes([2, 0, codes[code], 0, 0, 0, 0xFF, 0xFF]), data)
+        pattern = _re.compile(
+            b"\x06\x00..("
+            + _re.escape(struct.pack("<HH", r - 1, c - 1))
+            + b"..)"
+            + _re.escape(struct.pack("<Q", 0xFFFF000000000003)),
+            _re.DOTALL,
+        )
+        data, n = pattern.subn(
+            lambda m, code=code: m.group(0)[:10] + bytes([2, 0, codes[code], 0, 0, 0, 0xFF, 0xFF]), data
+        )
         assert n == 1, (title, ref, n)
     return data
 
@@ -180,9 +225,11 @@ def with_zeros(folder: Path, name: str, size: int) -> Path:
     return path
 
 
-LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-          + "".join(f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10))
-          + "]>")
+LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + "".join(f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10))
+    + "]>"
+)
 
 
 # ---- formats -----------------------------------------------------------------------------------
@@ -194,16 +241,31 @@ def build_xlsx_sample(folder: Path) -> Path:
 def build_xlsm_macro(folder: Path) -> Path:
     """A macro-enabled workbook (.xlsm) with a VBA project: read, the macros never run nor kept."""
     data = sample_bytes()
-    types = member(data, "[Content_Types].xml").replace(WORKBOOK_CT, MACRO_CT).replace(
-        "<Default Extension=\"xml\"", '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject" />'
-        '<Default Extension="xml"')
+    types = (
+        member(data, "[Content_Types].xml")
+        .replace(WORKBOOK_CT, MACRO_CT)
+        .replace(
+            '<Default Extension="xml"',
+            '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject" /><Default Extension="xml"',
+        )
+    )
     rels = member(data, "xl/_rels/workbook.xml.rels").replace(
-        "</Relationships>", '<Relationship Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
-        'Target="vbaProject.bin" Id="rIdVBA" /></Relationships>')
-    vba = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"Attribute VB_Name = \"Module1\"\nSub Auto_Open()\nShell \"calc\"\nEnd Sub\n"
-    return saved(folder, "带宏.xlsm", rezip(data, {"[Content_Types].xml": types.encode(),
-                                                  "xl/_rels/workbook.xml.rels": rels.encode()},
-                                            {"xl/vbaProject.bin": vba}))
+        "</Relationships>",
+        '<Relationship Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
+        'Target="vbaProject.bin" Id="rIdVBA" /></Relationships>',
+    )
+    vba = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b'Attribute VB_Name = "Module1"\nSub Auto_Open()\nShell "calc"\nEnd Sub\n'
+    )
+    return saved(
+        folder,
+        "带宏.xlsm",
+        rezip(
+            data,
+            {"[Content_Types].xml": types.encode(), "xl/_rels/workbook.xml.rels": rels.encode()},
+            {"xl/vbaProject.bin": vba},
+        ),
+    )
 
 
 def build_xls_legacy(folder: Path) -> Path:
@@ -226,11 +288,18 @@ def build_ods_renamed(folder: Path) -> Path:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
         z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
-        z.writestr("content.xml", '<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:'
-                   'opendocument:xmlns:office:1.0"><office:body><office:spreadsheet/></office:body>'
-                   '</office:document-content>', zipfile.ZIP_DEFLATED)
-        z.writestr("META-INF/manifest.xml", '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:'
-                   'xmlns:manifest:1.0"/>', zipfile.ZIP_DEFLATED)
+        z.writestr(
+            "content.xml",
+            '<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:'
+            'opendocument:xmlns:office:1.0"><office:body><office:spreadsheet/></office:body>'
+            "</office:document-content>",
+            zipfile.ZIP_DEFLATED,
+        )
+        z.writestr(
+            "META-INF/manifest.xml",
+            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>',
+            zipfile.ZIP_DEFLATED,
+        )
     return saved(folder, "其实是ods.xlsx", out.getvalue())
 
 
@@ -245,31 +314,43 @@ def build_docx_renamed(folder: Path) -> Path:
     """A Word document (.docx) renamed to .xlsx."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                   '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
-                   'officedocument.wordprocessingml.document.main+xml"/></Types>')
-        z.writestr("word/document.xml", '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/'
-                   '2006/main"><w:body><w:p><w:r><w:t>自评报告</w:t></w:r></w:p></w:body></w:document>')
+        z.writestr(
+            "[Content_Types].xml",
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.wordprocessingml.document.main+xml"/></Types>',
+        )
+        z.writestr(
+            "word/document.xml",
+            '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/'
+            '2006/main"><w:body><w:p><w:r><w:t>自评报告</w:t></w:r></w:p></w:body></w:document>',
+        )
     return saved(folder, "其实是Word.xlsx", out.getvalue())
 
 
 def build_pdf_renamed(folder: Path) -> Path:
     """A PDF (the printed form, scanned back) renamed to .xlsx."""
-    return saved(folder, "其实是PDF.xlsx", b"%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n")
+    return saved(
+        folder, "其实是PDF.xlsx", b"%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
+    )
 
 
 def build_html_export(folder: Path) -> Path:
     """A web page saved as .xls — what many finance systems export (GB18030 text)."""
-    html = ("<html><head><meta http-equiv=Content-Type content=\"text/html; charset=gb2312\"></head><body>"
-            "<table><tr><td>编制数</td><td>146</td></tr></table></body></html>")
+    html = (
+        '<html><head><meta http-equiv=Content-Type content="text/html; charset=gb2312"></head><body>'
+        "<table><tr><td>编制数</td><td>146</td></tr></table></body></html>"
+    )
     return saved(folder, "系统导出.xls", html.encode("gb18030"))
 
 
 def build_xml2003(folder: Path) -> Path:
     """An Excel 2003 XML spreadsheet saved with a .xls name."""
-    xml = ('<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?><Workbook xmlns="urn:schemas-microsoft-com:'
-           'office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="基础数据表">'
-           '<Table><Row><Cell><Data ss:Type="String">编制数</Data></Cell></Row></Table></Worksheet></Workbook>')
+    xml = (
+        '<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?><Workbook xmlns="urn:schemas-microsoft-com:'
+        'office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="基础数据表">'
+        '<Table><Row><Cell><Data ss:Type="String">编制数</Data></Cell></Row></Table></Worksheet></Workbook>'
+    )
     return saved(folder, "XML表格.xls", xml.encode("utf-8"))
 
 
@@ -314,7 +395,7 @@ def build_not_a_zip(folder: Path) -> Path:
 def build_truncated(folder: Path) -> Path:
     """The sample cut off at half its size (an interrupted download)."""
     data = sample_bytes()
-    return saved(folder, "下载中断.xlsx", data[:len(data) // 2])
+    return saved(folder, "下载中断.xlsx", data[: len(data) // 2])
 
 
 def build_truncated_tail(folder: Path) -> Path:
@@ -358,17 +439,31 @@ def build_laughs_sheet(folder: Path) -> Path:
 def build_laughs_strings(folder: Path) -> Path:
     """Billion laughs in a shared-strings part the workbook really uses."""
     data = sample_bytes()
-    types = member(data, "[Content_Types].xml").replace("</Types>", '<Override PartName="/xl/sharedStrings.xml" '
-                                                       'ContentType="application/vnd.openxmlformats-officedocument.'
-                                                       'spreadsheetml.sharedStrings+xml" /></Types>')
-    rels = member(data, "xl/_rels/workbook.xml.rels").replace("</Relationships>", '<Relationship Type="http://schemas.'
-                                                              'openxmlformats.org/officeDocument/2006/relationships/'
-                                                              'sharedStrings" Target="sharedStrings.xml" Id="rIdS" />'
-                                                              '</Relationships>')
-    strings = LAUGHS + '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&lol9;</t></si></sst>'
-    return saved(folder, "实体炸弹_共享字符串.xlsx", rezip(data, {"[Content_Types].xml": types.encode(),
-                                                             "xl/_rels/workbook.xml.rels": rels.encode()},
-                                                       {"xl/sharedStrings.xml": strings.encode()}))
+    types = member(data, "[Content_Types].xml").replace(
+        "</Types>",
+        '<Override PartName="/xl/sharedStrings.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.'
+        'spreadsheetml.sharedStrings+xml" /></Types>',
+    )
+    rels = member(data, "xl/_rels/workbook.xml.rels").replace(
+        "</Relationships>",
+        '<Relationship Type="http://schemas.'
+        "openxmlformats.org/officeDocument/2006/relationships/"
+        'sharedStrings" Target="sharedStrings.xml" Id="rIdS" />'
+        "</Relationships>",
+    )
+    strings = (
+        LAUGHS + '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&lol9;</t></si></sst>'
+    )
+    return saved(
+        folder,
+        "实体炸弹_共享字符串.xlsx",
+        rezip(
+            data,
+            {"[Content_Types].xml": types.encode(), "xl/_rels/workbook.xml.rels": rels.encode()},
+            {"xl/sharedStrings.xml": strings.encode()},
+        ),
+    )
 
 
 def build_laughs_late(folder: Path) -> Path:
@@ -400,7 +495,8 @@ def build_stray_far_cell(folder: Path) -> Path:
     """The sample with a stray number at row 1,000,000 of 基础数据表 and its dimension left as it was."""
     data = sample_bytes()
     sheet = member(data, "xl/worksheets/sheet1.xml").replace(
-        "</sheetData>", '<row r="1000000"><c r="F1000000" t="n"><v>1</v></c></row></sheetData>')
+        "</sheetData>", '<row r="1000000"><c r="F1000000" t="n"><v>1</v></c></row></sheetData>'
+    )
     return saved(folder, "远处一格.xlsx", rezip(data, {"xl/worksheets/sheet1.xml": sheet.encode()}))
 
 
@@ -414,16 +510,18 @@ def build_wide_columns(folder: Path) -> Path:
 def build_huge_merge(folder: Path) -> Path:
     """A merged range A1:XFD1048576 (openpyxl would make 17 billion cells of it)."""
     data = sample_bytes()
-    sheet = member(data, "xl/worksheets/sheet1.xml").replace("<mergeCells count=\"34\">",
-                                                             '<mergeCells count="35"><mergeCell ref="A40:XFD1048576" />')
+    sheet = member(data, "xl/worksheets/sheet1.xml").replace(
+        '<mergeCells count="34">', '<mergeCells count="35"><mergeCell ref="A40:XFD1048576" />'
+    )
     return saved(folder, "巨大合并.xlsx", rezip(data, {"xl/worksheets/sheet1.xml": sheet.encode()}))
 
 
 def build_merge_area(folder: Path) -> Path:
     """Merged ranges within the row/column limits but covering 20 million cells."""
     data = sample_bytes()
-    sheet = member(data, "xl/worksheets/sheet1.xml").replace("<mergeCells count=\"34\">",
-                                                             '<mergeCells count="35"><mergeCell ref="H40:ALL20000" />')
+    sheet = member(data, "xl/worksheets/sheet1.xml").replace(
+        '<mergeCells count="34">', '<mergeCells count="35"><mergeCell ref="H40:ALL20000" />'
+    )
     return saved(folder, "合并过多.xlsx", rezip(data, {"xl/worksheets/sheet1.xml": sheet.encode()}))
 
 
@@ -441,7 +539,9 @@ def build_no_sheets(folder: Path) -> Path:
     """A workbook part with no sheets at all."""
     data = one_sheet_workbook(sheet_xml(1))
     book = member(data, "xl/workbook.xml").replace('<sheet name="数据" sheetId="1" r:id="rId1"/>', "")
-    return saved(folder, "没有工作表.xlsx", rezip(data, {"xl/workbook.xml": book.encode(), "xl/worksheets/sheet1.xml": None}))
+    return saved(
+        folder, "没有工作表.xlsx", rezip(data, {"xl/workbook.xml": book.encode(), "xl/worksheets/sheet1.xml": None})
+    )
 
 
 def build_unrelated_workbook(folder: Path) -> Path:
@@ -464,14 +564,23 @@ def _formula_cells(wb) -> dict[str, tuple[str, str, str]]:
 
     ie_rows = [cell for key, (_, cell) in where.items() if re.fullmatch(r"ie\.income\.\d+\.total", key)]
     return {
-        "basic.funds.sangong.final": (BASIC, at("basic.funds.sangong.final"),
-                                      "=" + "+".join(at(f"basic.funds.{k}.final")
-                                                     for k in ("car_purchase", "car_running", "abroad", "reception"))),
-        "ie.income.1.total": (IE, at("ie.income.1.total"),
-                              f"=SUM({at('ie.income.1.carryover')}:{at('ie.income.1.other')})"),
+        "basic.funds.sangong.final": (
+            BASIC,
+            at("basic.funds.sangong.final"),
+            "="
+            + "+".join(at(f"basic.funds.{k}.final") for k in ("car_purchase", "car_running", "abroad", "reception")),
+        ),
+        "ie.income.1.total": (
+            IE,
+            at("ie.income.1.total"),
+            f"=SUM({at('ie.income.1.carryover')}:{at('ie.income.1.other')})",
+        ),
         "ie.income.summary.total": (IE, at("ie.income.summary.total"), f"=ROUND(SUM({','.join(ie_rows)}), 2)"),
-        "basic.funds.project.final": (BASIC, at("basic.funds.project.final"),
-                                      f"='{IE}'!{at('ie.spending.summary.project')}"),
+        "basic.funds.project.final": (
+            BASIC,
+            at("basic.funds.project.final"),
+            f"='{IE}'!{at('ie.spending.summary.project')}",
+        ),
         "basic.funds.public.budget": (BASIC, at("basic.funds.public.budget"), "=(5250.2)/2*1"),
         "basic.funds.procurement.final": (BASIC, at("basic.funds.procurement.final"), f"=-(-345.78)+{IE}!Z99"),
     }
@@ -489,8 +598,14 @@ def build_formula_cached(folder: Path) -> Path:
     """A formula perfxlsx does not work out (SUMPRODUCT) but saved with its result, as Excel saves: the result is used."""
     wb = open_sample()
     sheet, cell = cells_of(wb)["basic.funds.sangong.final"]
-    return patched(folder, "公式有缓存.xlsx", wb, sheet, rf'(<c r="{cell}"[^>]*?) t="n"(>)<v>([^<]*)</v>',
-                   r'\1\2<f>SUMPRODUCT(F9:F12)</f><v>\3</v>')
+    return patched(
+        folder,
+        "公式有缓存.xlsx",
+        wb,
+        sheet,
+        rf'(<c r="{cell}"[^>]*?) t="n"(>)<v>([^<]*)</v>',
+        r"\1\2<f>SUMPRODUCT(F9:F12)</f><v>\3</v>",
+    )
 
 
 def build_error_values(folder: Path) -> Path:
@@ -498,11 +613,13 @@ def build_error_values(folder: Path) -> Path:
     wb = open_sample()
     where = cells_of(wb)
     sheet, cell = where["basic.funds.reception.final"]
-    path = patched(folder, "错误值.xlsx", wb, sheet, rf'(<c r="{cell}"[^>]*?) t="n"(>)<v>[^<]*</v>',
-                   r'\1 t="e"\2<v>#REF!</v>')
+    path = patched(
+        folder, "错误值.xlsx", wb, sheet, rf'(<c r="{cell}"[^>]*?) t="n"(>)<v>[^<]*</v>', r'\1 t="e"\2<v>#REF!</v>'
+    )
     sheet, cell = where["ie.income.2.fiscal"]
-    messy.patch_cell(path, wb.sheetnames.index(sheet), rf'(<c r="{cell}"[^>]*?) t="n"(>)<v>[^<]*</v>',
-                     r'\1 t="e"\2<v>#N/A</v>')
+    messy.patch_cell(
+        path, wb.sheetnames.index(sheet), rf'(<c r="{cell}"[^>]*?) t="n"(>)<v>[^<]*</v>', r'\1 t="e"\2<v>#N/A</v>'
+    )
     return path
 
 
@@ -510,8 +627,15 @@ def build_xls_error_values(folder: Path) -> Path:
     """error_values as an old .xls: #REF! as a formula's saved result, #N/A held by the cell itself."""
     wb = open_sample()
     where = cells_of(wb)
-    return saved(folder, "错误值.xls", xls_bytes(wb, errors={where["ie.income.2.fiscal"]: "#N/A"},
-                                               formula_errors={where["basic.funds.reception.final"]: "#REF!"}))
+    return saved(
+        folder,
+        "错误值.xls",
+        xls_bytes(
+            wb,
+            errors={where["ie.income.2.fiscal"]: "#N/A"},
+            formula_errors={where["basic.funds.reception.final"]: "#REF!"},
+        ),
+    )
 
 
 def build_units_in_text(folder: Path) -> Path:
@@ -574,7 +698,7 @@ def build_formula_injection(folder: Path) -> Path:
 
 
 # ---- names ---------------------------------------------------------------------------------------
-LONG_OK = "湘西自治州人民政府办公室" * 5           # 60 characters: the output name still fits
+LONG_OK = "湘西自治州人民政府办公室" * 5  # 60 characters: the output name still fits
 LONG_TOO = "湘西自治州人民政府办公室" * 6 + "二〇二二年度整体支出"  # 82 characters: its output name is not
 
 
@@ -634,8 +758,11 @@ def build_one_cell(case: str, folder: Path) -> Path:
     return saved_workbook(folder, name, wb)
 
 
-BUILDERS = {name[len("build_"):]: fn for name, fn in sorted(globals().items())
-            if name.startswith("build_") and name != "build_one_cell" and callable(fn)}
+BUILDERS = {
+    name[len("build_") :]: fn
+    for name, fn in sorted(globals().items())
+    if name.startswith("build_") and name != "build_one_cell" and callable(fn)
+}
 BUILDERS.update({case: partial(build_one_cell, case) for case in ONE_CELL})
 BUILDERS = dict(sorted(BUILDERS.items()))
 

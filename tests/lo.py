@@ -4,6 +4,7 @@ Used by tests/test_libreoffice.py and by `make render`. LibreOffice renders ever
 a box unless a CJK font is installed; .ci/run installs both (Debian: libreoffice-calc-nogui,
 poppler-utils, fonts-wqy-zenhei).
 """
+
 from __future__ import annotations
 
 import shutil
@@ -23,8 +24,21 @@ def to_pdf(workbook: Path, folder: Path) -> Path:
     """Convert with a private profile (so parallel runs and a user's settings do not interfere)."""
     profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
     try:
-        subprocess.run([soffice(), "--headless", f"-env:UserInstallation={profile.as_uri()}", "--convert-to", "pdf",
-                        "--outdir", str(folder), str(workbook)], check=True, capture_output=True, timeout=180)
+        subprocess.run(
+            [
+                soffice(),
+                "--headless",
+                f"-env:UserInstallation={profile.as_uri()}",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(folder),
+                str(workbook),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     pdf = folder / (workbook.stem + ".pdf")
@@ -54,8 +68,22 @@ def render(workbook: Path, sheet: str, png: Path, dpi: int = 80) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         single = only_sheet(workbook, sheet, Path(tmp) / "sheet.xlsx")
         pdf = to_pdf(single, Path(tmp))
-        subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile", str(pdf),
-                        str(png.with_suffix(""))], check=True)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                str(dpi),
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(pdf),
+                str(png.with_suffix("")),
+            ],
+            check=True,
+        )
     return png
 
 

@@ -7,6 +7,7 @@ figures, and the cells they come from, survive.
 
 To look at them in Excel or WPS:  python tests/messy.py 走样样例/
 """
+
 from __future__ import annotations
 
 import os
@@ -213,7 +214,7 @@ def build_renamed_sheets(path: Path) -> Path:
     names = {BASIC: "Sheet1", IE: "附件2", FORM: "附件3 (2)", "项目1": "Sheet4"}
     for old, new in names.items():
         wb[old].title = new
-    wb.move_sheet("附件3 (2)", offset=-2)   # 自评表 first
+    wb.move_sheet("附件3 (2)", offset=-2)  # 自评表 first
     wb.move_sheet("附件2", offset=len(wb.sheetnames))  # 收支情况 last
     wb.save(path)
     return path
@@ -221,12 +222,12 @@ def build_renamed_sheets(path: Path) -> Path:
 
 #: The 自评表 breakdown as typed in 例5: value after the colon, in the label's own (merged) cell.
 INLINE_BREAKDOWN = {
-    "A6:D6": "按收入性质分：",                     # total left for perfxlsx
+    "A6:D6": "按收入性质分：",  # total left for perfxlsx
     "A7:D7": "其中：一般公共预算：1873.66",
     "A8:D8": "政府性基金拨款：0",
     "A9:D9": "纳入专户管理的非税收入拨款：0",
     "A10:D10": "其他资金：5664.37",
-    "E6:I6": "按支出性质分：7538.03",              # total typed by the clerk
+    "E6:I6": "按支出性质分：7538.03",  # total typed by the clerk
     "E7:I7": "其中：基本支出：4870.15",
     "E8:I8": "项目支出：2667.88",
 }
@@ -285,7 +286,9 @@ def build_empty_markers(path: Path) -> Path:
 def keep_empty_strings(path: Path, sheetnames: list[str], cells: list[tuple[str, str]]) -> None:
     """openpyxl saves "" as a blank cell; some export tools store a real empty text. Write that."""
     for sheet, cell in cells:
-        patch_cell(path, sheetnames.index(sheet), rf'(<c r="{cell}"[^>]*t="inlineStr")\s*/>', r"\1><is><t></t></is></c>")
+        patch_cell(
+            path, sheetnames.index(sheet), rf'(<c r="{cell}"[^>]*t="inlineStr")\s*/>', r"\1><is><t></t></is></c>"
+        )
 
 
 def keep_all_digits(path: Path, sheetnames: list[str], cells: dict[tuple[str, str], float]) -> None:
@@ -309,9 +312,9 @@ def patch_cell(path: Path, sheet_index: int, pattern: str, replacement: str) -> 
 
 #: 例8: floats as a spreadsheet stores them, noise and all.
 FLOATS = {
-    "ie.income.3.total": 3312.53,                          # a clean float
-    "ie.spending.1.total": 3592.58 + 2186.45 + 316.99,     # 6096.0199999999995: =C18+F18+H18 pasted as value
-    "ie.income.4.other": 0.1 + 0.2 - 0.18,                 # 0.12000000000000005
+    "ie.income.3.total": 3312.53,  # a clean float
+    "ie.spending.1.total": 3592.58 + 2186.45 + 316.99,  # 6096.0199999999995: =C18+F18+H18 pasted as value
+    "ie.income.4.other": 0.1 + 0.2 - 0.18,  # 0.12000000000000005
     "ie.income.summary.carryover": 332.66 + 151.70 + 1550.78 + 11.37 + 24.29,  # a summed column pasted
 }
 
@@ -343,7 +346,7 @@ def build_yuan_form(path: Path) -> Path:
 BASIC_YUAN = {
     "basic.funds.sangong.prev_final": 3381318.25,
     "basic.funds.sangong.budget": 4039364.85,
-    "basic.funds.sangong.final": None,          # left for perfxlsx: 车 + 出国 + 接待
+    "basic.funds.sangong.final": None,  # left for perfxlsx: 车 + 出国 + 接待
     "basic.funds.car_purchase.final": 855100,
     "basic.funds.car_running.final": 1507400,
     "basic.funds.abroad.final": 0,
@@ -382,8 +385,11 @@ def build_missing_section(path: Path) -> Path:
     wb = open_sample()
     ie = wb[IE]
     top = label_cell(ie, "固定资产（万元）").row
-    _rebuild_merges(ie, lambda: ie.delete_rows(top, ie.max_row - top + 1),
-                    lambda r1, c1, r2, c2: None if r1 >= top else (r1, c1, r2, c2))
+    _rebuild_merges(
+        ie,
+        lambda: ie.delete_rows(top, ie.max_row - top + 1),
+        lambda r1, c1, r2, c2: None if r1 >= top else (r1, c1, r2, c2),
+    )
     wb.save(path)
     return path
 
@@ -420,8 +426,9 @@ def build_read_only(path: Path) -> Path:
     return path
 
 
-BUILDERS = {name[len("build_"):]: fn for name, fn in sorted(globals().items())
-            if name.startswith("build_") and callable(fn)}
+BUILDERS = {
+    name[len("build_") :]: fn for name, fn in sorted(globals().items()) if name.startswith("build_") and callable(fn)
+}
 
 
 def build_all(folder: Path) -> list[Path]:

@@ -4,6 +4,7 @@ address is written here.
 
 A rule added to workbook_templates/rules.toml without an entry here fails tests/test_rules.py.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -48,42 +49,82 @@ CASES: dict[str, tuple[dict, str, dict]] = {
     "sangong-total": ({"basic.funds.sangong.final": D("300")}, "basic.funds.sangong.final", {}),
     "car-total": ({"basic.funds.car.final": D("999")}, "basic.funds.car.final", {}),
     "project-total": ({"basic.funds.business.final": D("100")}, "basic.funds.project.final", {}),
-    "public-breakdown": ({"basic.funds.office.final": D("2000")}, "basic.funds.public.final",
-                         {"basic.funds.office.final": D("1000")}),
+    "public-breakdown": (
+        {"basic.funds.office.final": D("2000")},
+        "basic.funds.public.final",
+        {"basic.funds.office.final": D("1000")},
+    ),
     "income-total": ({"ie.income.1.total": D("6096.32")}, "ie.income.1.total", {}),
     "basic-spending": ({"ie.spending.1.basic": D("3600")}, "ie.spending.1.basic", {}),
     "spending-total": ({"ie.spending.2.total": D("530")}, "ie.spending.2.total", {}),
     "sangong-table-total": ({"ie.sangong.2.total": D("20.50")}, "ie.sangong.2.total", {}),
     "assets-total": ({"ie.assets.2.total": D("3000")}, "ie.assets.2.total", {}),
-    "by-income-total": ({"dept.breakdown.by_income.total": D("100"), "dept.breakdown.by_income.general": D("50")},
-                        "dept.breakdown.by_income.total", {"dept.breakdown.by_income.general": D("50")}),
-    "by-spending-total": ({"dept.breakdown.by_spending.total": D("100"), "dept.breakdown.by_spending.basic": D("50")},
-                          "dept.breakdown.by_spending.total", {"dept.breakdown.by_spending.basic": D("50")}),
-    "project-funds-total": ({"proj1.money.fiscal.actual": D("1000")}, "proj1.money.total.actual",
-                            {"proj1.money.fiscal.actual": D("1160.485187")}),
+    "by-income-total": (
+        {"dept.breakdown.by_income.total": D("100"), "dept.breakdown.by_income.general": D("50")},
+        "dept.breakdown.by_income.total",
+        {"dept.breakdown.by_income.general": D("50")},
+    ),
+    "by-spending-total": (
+        {"dept.breakdown.by_spending.total": D("100"), "dept.breakdown.by_spending.basic": D("50")},
+        "dept.breakdown.by_spending.total",
+        {"dept.breakdown.by_spending.basic": D("50")},
+    ),
+    "project-funds-total": (
+        {"proj1.money.fiscal.actual": D("1000")},
+        "proj1.money.total.actual",
+        {"proj1.money.fiscal.actual": D("1160.485187")},
+    ),
     "summary-row": ({"ie.income.summary.fiscal": D("8172.00")}, "ie.income.summary.fiscal", {}),
     # the seed's 尾差 are rounding gaps; typing the exact values silences them
-    "year-balance": ({"ie.spending.2.year_balance": D("-6.85")}, "ie.spending.2.year_balance",
-                     {"ie.spending.summary.year_balance": D("637.82"), "ie.spending.1.year_balance": D("-15.67"),
-                      "ie.spending.3.year_balance": D("694.99"), "ie.spending.4.year_balance": D("-11.36")}),
-    "cumulative-balance": ({"ie.spending.2.cumulative": D("146.85")}, "ie.spending.2.cumulative",
-                           {"ie.spending.summary.cumulative": D("2708.63"), "ie.spending.1.cumulative": D("317.00")}),
-    "spending-equals-income": ({"ie.spending.2.total": D("525")}, "ie.spending.2.total",
-                               {"ie.spending.3.total": D("3312.53"), "ie.spending.4.total": D("121.82")}),
+    "year-balance": (
+        {"ie.spending.2.year_balance": D("-6.85")},
+        "ie.spending.2.year_balance",
+        {
+            "ie.spending.summary.year_balance": D("637.82"),
+            "ie.spending.1.year_balance": D("-15.67"),
+            "ie.spending.3.year_balance": D("694.99"),
+            "ie.spending.4.year_balance": D("-11.36"),
+        },
+    ),
+    "cumulative-balance": (
+        {"ie.spending.2.cumulative": D("146.85")},
+        "ie.spending.2.cumulative",
+        {"ie.spending.summary.cumulative": D("2708.63"), "ie.spending.1.cumulative": D("317.00")},
+    ),
+    "spending-equals-income": (
+        {"ie.spending.2.total": D("525")},
+        "ie.spending.2.total",
+        {"ie.spending.3.total": D("3312.53"), "ie.spending.4.total": D("121.82")},
+    ),
     "sangong-cross": ({"basic.funds.sangong.final": D("250")}, "basic.funds.sangong.final", {}),
     "public-cross": ({"basic.funds.public.final": D("1000")}, "basic.funds.public.final", {}),
     "project-cross": ({"basic.funds.project.final": D("2000")}, "basic.funds.project.final", {}),
-    "project-form-cross": ({"dept.breakdown.by_spending.project": D("2000")}, "dept.breakdown.by_spending.project",
-                           {"dept.breakdown.by_spending.project": D("2667.88")}),
-    "breakdown-balance": ({"dept.breakdown.by_income.general": D("100"), "dept.breakdown.by_spending.basic": D("50")},
-                          "dept.breakdown.by_income.total",
-                          {"dept.breakdown.by_income.general": D("100"), "dept.breakdown.by_spending.basic": D("100")}),
-    "breakdown-basis": ({"dept.breakdown.by_income.general": D("100")}, "dept.breakdown.by_income.total",
-                        {"dept.breakdown.by_income.general": D("8172.733946")}),
+    "project-form-cross": (
+        {"dept.breakdown.by_spending.project": D("2000")},
+        "dept.breakdown.by_spending.project",
+        {"dept.breakdown.by_spending.project": D("2667.88")},
+    ),
+    "breakdown-balance": (
+        {"dept.breakdown.by_income.general": D("100"), "dept.breakdown.by_spending.basic": D("50")},
+        "dept.breakdown.by_income.total",
+        {"dept.breakdown.by_income.general": D("100"), "dept.breakdown.by_spending.basic": D("100")},
+    ),
+    "breakdown-basis": (
+        {"dept.breakdown.by_income.general": D("100")},
+        "dept.breakdown.by_income.total",
+        {"dept.breakdown.by_income.general": D("8172.733946")},
+    ),
     "projects-vs-spending": ({}, "ie.spending.summary.project", {"proj1.money.total.actual": D("1682.992789")}),
     # 项目2 made a copy of 项目1 (same name, same 全年执行数)
-    "duplicate-project": ({"proj2.head.name": "智慧湘西专项", "proj2.money.total.actual": D("1160.485187"),
-                           "proj2.head.implementer": "州智慧办"}, "proj2.head.name", {}),
+    "duplicate-project": (
+        {
+            "proj2.head.name": "智慧湘西专项",
+            "proj2.money.total.actual": D("1160.485187"),
+            "proj2.head.implementer": "州智慧办",
+        },
+        "proj2.head.name",
+        {},
+    ),
     "stated-rate": ({"dept.money.total.rate": "90%"}, "dept.money.total.rate", {"dept.money.total.rate": "87.57%"}),
     "stated-score": ({}, "dept.money.total.score", {"dept.money.total.score": D("8.76")}),
     "stated-total-score": ({"dept.closing.total": D("90")}, "dept.closing.total", {}),
@@ -91,13 +132,23 @@ CASES: dict[str, tuple[dict, str, dict]] = {
     # the seed splits 10 · 50 · 30 · 10, as the national scheme does
     "scheme-weights": ({"dept.indicators[1].weight": D("60")}, "dept.indicators[1].weight", {}),
     "unit-slip": ({"ie.income.2.fiscal": D("3699100")}, "ie.income.2.fiscal", {}),
-    "unit-slip-size": ({"basic.funds.procurement.final": D("3457775.58")}, "basic.funds.procurement.final",
-                       {"basic.funds.procurement.final": D("345.78")}),
+    "unit-slip-size": (
+        {"basic.funds.procurement.final": D("3457775.58")},
+        "basic.funds.procurement.final",
+        {"basic.funds.procurement.final": D("345.78")},
+    ),
     # totals blank (no identity to break), too small beside the department for unit-slip-size,
     # but 10,000× the rest of its column
-    "unit-slip-peers": ({"ie.sangong.2.reception": D("41600"), "ie.sangong.2.total": "",
-                         "ie.sangong.summary.reception": "", "ie.sangong.summary.total": ""},
-                        "ie.sangong.2.reception", {}),
+    "unit-slip-peers": (
+        {
+            "ie.sangong.2.reception": D("41600"),
+            "ie.sangong.2.total": "",
+            "ie.sangong.summary.reception": "",
+            "ie.sangong.summary.total": "",
+        },
+        "ie.sangong.2.reception",
+        {},
+    ),
     "staff-over-quota": ({"basic.staff.actual": 150}, "basic.staff.rate", {}),
     "sangong-over-budget": ({"basic.funds.sangong.budget": D("200")}, "basic.funds.sangong.final", {}),
     "sangong-increase": ({"basic.funds.sangong.prev_final": D("200")}, "basic.funds.sangong.final", {}),
@@ -107,13 +158,22 @@ CASES: dict[str, tuple[dict, str, dict]] = {
     "negative-amount": ({"ie.income.2.other": D("-1")}, "ie.income.2.other", {}),
     "zero-quota": ({"basic.staff.quota": 0}, "basic.staff.quota", {}),
     # the seed's 满意度 indicator scored 10 of 10: too high for 部分达成 (6–8); 8 is on the 达成 boundary, also 部分达成's
-    "qualitative-band": ({"dept.indicators[7].actual": "部分达成"}, "dept.indicators[7].score",
-                         {"dept.indicators[7].actual": "部分达成", "dept.indicators[7].score": D("8")}),
+    "qualitative-band": (
+        {"dept.indicators[7].actual": "部分达成"},
+        "dept.indicators[7].score",
+        {"dept.indicators[7].actual": "部分达成", "dept.indicators[7].score": D("8")},
+    ),
     "indicator-over-weight": ({"dept.indicators[1].score": D("60")}, "dept.indicators[1].score", {}),
-    "required-blank": ({"basic.staff.quota": ""}, "basic.staff.quota",
-                       {f"proj{n}.money.total.budget": D("1200") for n in range(1, 5)}),
+    "required-blank": (
+        {"basic.staff.quota": ""},
+        "basic.staff.quota",
+        {f"proj{n}.money.total.budget": D("1200") for n in range(1, 5)},
+    ),
     # the sample's 满意度指标 block is one row: blank it and the block is empty
-    "empty-indicator-block": ({f"dept.indicators[7].{c}": "" for c in ("target", "actual", "weight", "score")},
-                              "dept.closing.total", {}),
+    "empty-indicator-block": (
+        {f"dept.indicators[7].{c}": "" for c in ("target", "actual", "weight", "score")},
+        "dept.closing.total",
+        {},
+    ),
     "unscored-indicator": ({"dept.indicators[1].score": ""}, "dept.indicators[1].score", {}),
 }

@@ -1,4 +1,5 @@
 """The seed report's figures (湘西自治州人民政府办公室, 2022), as every test expects them."""
+
 from decimal import Decimal
 
 #: The eight rates the report states, in percent.

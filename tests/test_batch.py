@@ -1,4 +1,5 @@
 """文件夹批处理 through the command line: good, wrong and unreadable workbooks in one folder."""
+
 from __future__ import annotations
 
 import shutil
@@ -18,8 +19,13 @@ from tests.rule_cases import variant
 
 
 def run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "from perf_xlsx.cli import main; main()", *args],
-                          capture_output=True, text=True, encoding="utf-8", timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-c", "from perf_xlsx.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+    )
 
 
 @pytest.fixture
@@ -114,8 +120,12 @@ def test_same_name_with_other_extensions_never_share_an_output(tmp_path):
     drop, out = _same_name_folder(tmp_path), tmp_path / "out"
     result = run("fill", str(drop), "-o", str(out), "--jobs", "2", "--bundle", "-q")
     assert result.returncode == 0 and result.stderr == "", result.stderr  # no zip warning about duplicate names
-    names = {"a（xls）_已填.xlsx": "丙单位", "a（xlsm）_已填.xlsx": "乙单位", "a（xlsx）_已填.xlsx": "甲单位",
-             "b_已填.xlsx": "丁单位"}
+    names = {
+        "a（xls）_已填.xlsx": "丙单位",
+        "a（xlsm）_已填.xlsx": "乙单位",
+        "a（xlsx）_已填.xlsx": "甲单位",
+        "b_已填.xlsx": "丁单位",
+    }
     assert sorted(p.name for p in out.glob("*_已填.xlsx")) == sorted(names)
     for name, unit in names.items():
         assert unit in _unit_of(out / name), name
@@ -136,11 +146,17 @@ def test_same_name_with_other_extensions_never_share_an_output(tmp_path):
 
 
 def test_output_names_are_unique_even_for_contrived_names():
-    names = api.output_names([Path("a.xlsx"), Path("a.xls"), Path("a（xls）.xlsx"), Path("B.xlsx"), Path("b.XLSX"),
-                              Path("c.xls")])
-    assert names == {Path("a.xls"): "a（xls）_已填.xlsx", Path("a.xlsx"): "a（xlsx）_已填.xlsx",
-                     Path("a（xls）.xlsx"): "a（xls）（2）_已填.xlsx", Path("B.xlsx"): "B（xlsx）_已填.xlsx",
-                     Path("b.XLSX"): "b（xlsx）（2）_已填.xlsx", Path("c.xls"): "c_已填.xlsx"}
+    names = api.output_names(
+        [Path("a.xlsx"), Path("a.xls"), Path("a（xls）.xlsx"), Path("B.xlsx"), Path("b.XLSX"), Path("c.xls")]
+    )
+    assert names == {
+        Path("a.xls"): "a（xls）_已填.xlsx",
+        Path("a.xlsx"): "a（xlsx）_已填.xlsx",
+        Path("a（xls）.xlsx"): "a（xls）（2）_已填.xlsx",
+        Path("B.xlsx"): "B（xlsx）_已填.xlsx",
+        Path("b.XLSX"): "b（xlsx）（2）_已填.xlsx",
+        Path("c.xls"): "c_已填.xlsx",
+    }
 
 
 def test_watch_names_outputs_as_a_folder_run(tmp_path):
@@ -150,8 +166,12 @@ def test_watch_names_outputs_as_a_folder_run(tmp_path):
     watcher = Watcher(drop, out)
     assert watcher.step() == []  # first look: sizes not yet seen twice
     rows = watcher.step()
-    assert {Path(r.output).name for r in rows} == \
-        {"a（xls）_已填.xlsx", "a（xlsm）_已填.xlsx", "a（xlsx）_已填.xlsx", "b_已填.xlsx"}
+    assert {Path(r.output).name for r in rows} == {
+        "a（xls）_已填.xlsx",
+        "a（xlsm）_已填.xlsx",
+        "a（xlsx）_已填.xlsx",
+        "b_已填.xlsx",
+    }
 
 
 def test_outputs_are_never_picked_up_again(folder):
@@ -163,9 +183,23 @@ def test_outputs_are_never_picked_up_again(folder):
 def test_watch_processes_dropped_files(tmp_path):
     drop, out = tmp_path / "投递", tmp_path / "out"
     drop.mkdir()
-    proc = subprocess.Popen([sys.executable, "-c", "from perf_xlsx.cli import main; main()", "watch", str(drop),
-                             "-o", str(out), "--interval", "0.2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, encoding="utf-8")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from perf_xlsx.cli import main; main()",
+            "watch",
+            str(drop),
+            "-o",
+            str(out),
+            "--interval",
+            "0.2",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
     try:
         shutil.copy(SAMPLE, drop / "甲.xlsx")
         assert _wait_for(out / "甲_已填.xlsx") and _wait_for(out / "汇总.xlsx")
@@ -173,8 +207,11 @@ def test_watch_processes_dropped_files(tmp_path):
         assert _wait_for(out / "乙_已填.xlsx")
         assert _wait_for_rows(out / "汇总.xlsx", 2)
         time.sleep(1)  # several more polls: nothing new, nothing of its own picked up
-        assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == \
-            ["乙_已填.xlsx", "汇总.xlsx", "甲_已填.xlsx"]
+        assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+            "乙_已填.xlsx",
+            "汇总.xlsx",
+            "甲_已填.xlsx",
+        ]
     finally:
         proc.send_signal(signal.SIGINT)
         stdout, stderr = proc.communicate(timeout=30)
@@ -211,16 +248,32 @@ def test_ctrl_c_stops_cleanly(tmp_path):
     drop.mkdir()
     for n in range(40):
         shutil.copy(SAMPLE, drop / f"单位{n:02d}.xlsx")
-    proc = subprocess.Popen([sys.executable, "-c", "from perf_xlsx.cli import main; main()", "fill", str(drop),
-                             "-o", str(out), "--jobs", "2", "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, encoding="utf-8", start_new_session=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from perf_xlsx.cli import main; main()",
+            "fill",
+            str(drop),
+            "-o",
+            str(out),
+            "--jobs",
+            "2",
+            "-q",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        start_new_session=True,
+    )
     assert _wait_for(out / "单位00_已填.xlsx") or _wait_for(out / "单位01_已填.xlsx")
     os.killpg(proc.pid, signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 130, stderr
     assert "已中止" in stderr and "Traceback" not in stderr
     outputs = list(out.iterdir())
-    assert not [p for p in outputs if p.name.startswith(".")]           # no temporary files left
+    assert not [p for p in outputs if p.name.startswith(".")]  # no temporary files left
     assert 0 < len(outputs) < 40
-    for path in outputs:                                                   # every output is a whole workbook
+    for path in outputs:  # every output is a whole workbook
         openpyxl.load_workbook(path, read_only=True).close()

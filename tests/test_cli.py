@@ -1,4 +1,5 @@
 """The command line as a user meets it: the template command, exit codes, Chinese messages."""
+
 from __future__ import annotations
 
 import subprocess
@@ -13,13 +14,19 @@ from perf_xlsx.cli import cli
 
 def run(*args: str) -> subprocess.CompletedProcess:
     """Run the installed entry point the way a user does (click's own runner hides exit mapping)."""
-    return subprocess.run([sys.executable, "-c", "from perf_xlsx.cli import main; main()", *args],
-                          capture_output=True, text=True, encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, "-c", "from perf_xlsx.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
 
 
 def test_template_writes_all_four_forms_print_ready(tmp_path):
     out = tmp_path / "空白.xlsx"
-    result = CliRunner().invoke(cli, ["template", "-o", str(out), "--year", "2023", "--unit", "某某局", "--projects", "3"])
+    result = CliRunner().invoke(
+        cli, ["template", "-o", str(out), "--year", "2023", "--unit", "某某局", "--projects", "3"]
+    )
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["基础数据表", "收支情况", "整体支出绩效自评表", "项目1", "项目2", "项目3"]
@@ -40,8 +47,10 @@ def test_blank_template_reads_back_with_every_field(tmp_path):
     assert set(ev.filing.sheets) == {"basic", "income_expenditure", "department_form", "proj1", "proj2"}
     assert ev.filing.year == 2022 and ev.filing.unit == "某某局"
     # a blank template has nothing wrong, only required inputs and indicators still to fill in
-    assert {(f.severity, f.rule) for f in ev.report.findings} == {("warning", "required-blank"),
-                                                                  ("warning", "empty-indicator-block")}
+    assert {(f.severity, f.rule) for f in ev.report.findings} == {
+        ("warning", "required-blank"),
+        ("warning", "empty-indicator-block"),
+    }
 
 
 def test_template_filled_by_hand_with_odd_values(tmp_path):
@@ -49,7 +58,7 @@ def test_template_filled_by_hand_with_odd_values(tmp_path):
     path = api.write_template(tmp_path / "t.xlsx", 2022, "某某局", projects=1)
     wb = openpyxl.load_workbook(path)
     basic = wb["基础数据表"]
-    basic["A5"], basic["C5"] = "２０", " 25 "         # 编制数 20, 在职 25: a rate above 100%
+    basic["A5"], basic["C5"] = "２０", " 25 "  # 编制数 20, 在职 25: a rate above 100%
     basic["F9"], basic["F10"], basic["F11"] = "1,000.50", "—", 2.25
     form = wb["整体支出绩效自评表"]
     form["H2"] = "单位：元"
@@ -60,9 +69,9 @@ def test_template_filled_by_hand_with_odd_values(tmp_path):
     assert f"{report.figures['预算执行率'].percent:.2f}" == "75.00"
     assert f"{report.figures['预算调整率'].percent:.2f}" == "100.00"
     done = openpyxl.load_workbook(report.output)
-    assert done["基础数据表"]["F8"].value == 1000.5          # 公务用车 = 1,000.50 + 0
-    assert done["基础数据表"]["F7"].value == 1002.75         # 三公经费 = 车 + 出国 + 接待
-    assert done["整体支出绩效自评表"]["I5"].value == 7.5      # 10 × 75%
+    assert done["基础数据表"]["F8"].value == 1000.5  # 公务用车 = 1,000.50 + 0
+    assert done["基础数据表"]["F7"].value == 1002.75  # 三公经费 = 车 + 出国 + 接待
+    assert done["整体支出绩效自评表"]["I5"].value == 7.5  # 10 × 75%
 
 
 def test_exit_codes_and_chinese_messages(tmp_path):
@@ -129,8 +138,11 @@ def test_check_folder_json_is_one_document(tmp_path):
     listed = run("check", str(folder), "--json")
     assert listed.returncode == 1 and "Traceback" not in listed.stderr
     reports = json.loads(listed.stdout)
-    assert [(r["file"], r["unit"], "error" in r) for r in reports] == \
-        [("乙.xlsx", "乙单位", False), ("坏.xlsx", None, True), ("甲.xlsx", "甲单位", False)]
+    assert [(r["file"], r["unit"], "error" in r) for r in reports] == [
+        ("乙.xlsx", "乙单位", False),
+        ("坏.xlsx", None, True),
+        ("甲.xlsx", "甲单位", False),
+    ]
     one = json.loads(run("check", str(folder / "甲.xlsx"), "--json").stdout)
     assert isinstance(one, dict) and one["unit"] == "甲单位"
     empty = tmp_path / "空"

@@ -1,6 +1,7 @@
 """The command line pauses Python's cyclic garbage collector for a one-off run (see cli.main) and
 collects between workbooks; the long-running commands keep it on. Run in a subprocess, since the
 collector's state belongs to the whole process."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """The fast merged-cell setup gives the very same workbook as openpyxl's own."""
+
 from __future__ import annotations
 
 import openpyxl
@@ -55,8 +56,9 @@ def test_corner_borders_are_combined(tmp_path):
     assert ws["A5"].border.bottom.style == "thin" and ws["A5"].border.right.style == "thick"
 
 
-@pytest.mark.parametrize("make", ["sample", "filled", "template", "inline_breakdown", "moved_tables",
-                                  "bordered_merges"])
+@pytest.mark.parametrize(
+    "make", ["sample", "filled", "template", "inline_breakdown", "moved_tables", "bordered_merges"]
+)
 def test_same_bytes_either_way(make, tmp_path):
     if make == "sample":
         path = SAMPLE

@@ -1,4 +1,5 @@
 """Golden tests: generated workbooks match their checked-in cell-level snapshots."""
+
 from __future__ import annotations
 
 import difflib

@@ -4,6 +4,7 @@ For each case: the library's exact answer (the error's `kind`, or the findings' 
 through the command line, the exit code, no traceback, a single line naming the file; the input's
 bytes and modification time unchanged; no temporary file left; no output for an unreadable input.
 """
+
 from __future__ import annotations
 
 import errno
@@ -31,11 +32,11 @@ ROOT = os.geteuid() == 0 if hasattr(os, "geteuid") else False
 
 @dataclass
 class Case:
-    kind: str | None = None                  # PerfXlsxError.kind, or None: the workbook is read
-    detail: str | None = None                # WrongFileType.actual / TooLarge.limit
+    kind: str | None = None  # PerfXlsxError.kind, or None: the workbook is read
+    detail: str | None = None  # WrongFileType.actual / TooLarge.limit
     rules: list[tuple[str, str]] = field(default_factory=list)  # (rule, 表!单元格 or 表) that must be found
-    exit: int = 0                            # through `perfxlsx fill FILE -o OUT`
-    words: tuple[str, ...] = ()              # in the message
+    exit: int = 0  # through `perfxlsx fill FILE -o OUT`
+    words: tuple[str, ...] = ()  # in the message
 
 
 UNREADABLE = 1
@@ -83,10 +84,16 @@ CASES: dict[str, Case] = {
     "formula_cached": Case(),
     "formula_unsupported": Case(rules=[("read-formula", "基础数据表!F12")], exit=1, words=("VLOOKUP",)),
     "formula_div0": Case(rules=[("read-error-value", "基础数据表!F11")], exit=1, words=("#DIV/0!", "除数为零")),
-    "error_values": Case(rules=[("read-error-value", "基础数据表!F12"), ("read-error-value", "收支情况!D8")], exit=1,
-                         words=("#REF!", "#N/A")),
-    "xls_error_values": Case(rules=[("read-error-value", "基础数据表!F12"), ("read-error-value", "收支情况!D8")], exit=1,
-                             words=("#REF!", "#N/A")),
+    "error_values": Case(
+        rules=[("read-error-value", "基础数据表!F12"), ("read-error-value", "收支情况!D8")],
+        exit=1,
+        words=("#REF!", "#N/A"),
+    ),
+    "xls_error_values": Case(
+        rules=[("read-error-value", "基础数据表!F12"), ("read-error-value", "收支情况!D8")],
+        exit=1,
+        words=("#REF!", "#N/A"),
+    ),
     "typed_error_text": Case(rules=[("read-error-value", "基础数据表!F21")], exit=1, words=("#DIV/0!",)),
     "date_in_amount": Case(rules=[("read-unreadable", "基础数据表!F12")], exit=1, words=("日期", "2022-12-31")),
     "bool_in_amount": Case(rules=[("read-unreadable", "基础数据表!F10")], exit=1, words=("逻辑值", "TRUE")),
@@ -107,8 +114,13 @@ CASES: dict[str, Case] = {
 
 
 def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "from perf_xlsx.cli import main; main()", *args],
-                          capture_output=True, text=True, encoding="utf-8", timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-c", "from perf_xlsx.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+    )
 
 
 def fill(path: Path, out: Path, *more: str) -> subprocess.CompletedProcess:
@@ -160,8 +172,9 @@ def test_case(name, corpus, tmp_path):
         assert set(case.rules) <= found, sorted(found)
         message = "\n".join(f.message for f in report.findings)
         if case.exit == 0:
-            assert report.counts["error"] == 0, [(f.rule, f.where, f.message) for f in report.findings
-                                                 if f.severity == "error"]
+            assert report.counts["error"] == 0, [
+                (f.rule, f.where, f.message) for f in report.findings if f.severity == "error"
+            ]
     assert time.monotonic() - started < 10, "bounded time"
     if name != "longest_name":  # (that one is about the output's name: only `fill` meets it)
         for word in case.words:
@@ -226,7 +239,9 @@ def test_xls_output_keeps_sheets_values_and_merges(corpus, tmp_path):
         assert {str(m) for m in done[ws.title].merged_cells.ranges} == {str(m) for m in ws.merged_cells.ranges}
     same = api.check(hostile.SAMPLE)
     assert {n: f.value for n, f in report.figures.items()} == {n: f.value for n, f in same.figures.items()}
-    assert report.scores == same.scores and sorted(report.filled) == sorted(api.fill(hostile.SAMPLE, tmp_path / "x").filled)
+    assert report.scores == same.scores and sorted(report.filled) == sorted(
+        api.fill(hostile.SAMPLE, tmp_path / "x").filled
+    )
     time.sleep(1.1)  # a clock-stamped document time would now differ
     again = api.fill(corpus["xls_legacy"], tmp_path / "again")  # the same .xls, the same bytes
     assert again.output.read_bytes() == report.output.read_bytes()
@@ -234,6 +249,7 @@ def test_xls_output_keeps_sheets_values_and_merges(corpus, tmp_path):
 
 def test_xls_error_values_read_as_in_xlsx(corpus, tmp_path):
     """An .xls cell showing #REF! or #N/A is that error, as in the same workbook saved as .xlsx (not a blank 0)."""
+
     def errors(report):
         return [(f.rule, f.severity, f.where, f.message) for f in report.findings if f.rule == "read-error-value"]
 
@@ -296,7 +312,7 @@ def test_formula_like_note_carried_from_an_earlier_output_stays_text(corpus, tmp
     first = api.fill(corpus["approx_text"], tmp_path)
     wb = openpyxl.load_workbook(first.output)
     ws = wb["审核结果"]
-    ws.cell(row=3, column=ws.max_column).value = "=HYPERLINK(\"http://example.invalid\",\"点我\")"
+    ws.cell(row=3, column=ws.max_column).value = '=HYPERLINK("http://example.invalid","点我")'
     ws.cell(row=3, column=ws.max_column).data_type = "s"
     wb.save(first.output)
     second = api.fill(corpus["approx_text"], tmp_path)
@@ -352,7 +368,10 @@ def test_output_folder_is_a_file(tmp_path):
     for target in (blocker, blocker / "子文件夹"):
         result = fill(path, target)
         assert result.returncode == 1 and "Traceback" not in result.stderr
-        assert result.stderr.startswith("错误：文件“样例_已填.xlsx”：无法在文件夹") and "请用 -o 换一个输出文件夹" in result.stderr
+        assert (
+            result.stderr.startswith("错误：文件“样例_已填.xlsx”：无法在文件夹")
+            and "请用 -o 换一个输出文件夹" in result.stderr
+        )
     assert blocker.read_text(encoding="utf-8") == "不是文件夹"
 
 
@@ -396,7 +415,10 @@ def test_existing_output_locked_keeps_the_earlier_output(tmp_path):
 
 def test_missing_file(tmp_path):
     result = fill(tmp_path / "没有这个文件.xlsx", tmp_path / "out")
-    assert result.returncode == 1 and result.stderr == "错误：文件“没有这个文件.xlsx”：文件不存在，请检查文件名和所在文件夹。\n"
+    assert (
+        result.returncode == 1
+        and result.stderr == "错误：文件“没有这个文件.xlsx”：文件不存在，请检查文件名和所在文件夹。\n"
+    )
 
 
 # ---- output safety ---------------------------------------------------------------------------------

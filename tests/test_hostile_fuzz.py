@@ -4,6 +4,7 @@ or raises PerfXlsxError (one Chinese message) — never another exception, never
 The example budgets are fixed and the runs derandomized, so each test takes well under a minute and
 fails the same way every time; raise FUZZ_EXAMPLES to search longer locally.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,8 +25,13 @@ from tests.messy import SAMPLE
 
 SAMPLE_BYTES = SAMPLE.read_bytes()
 SCALE = int(os.environ.get("FUZZ_EXAMPLES", "1"))
-SETTINGS = dict(deadline=None, derandomize=True, database=None, phases=[Phase.explicit, Phase.generate],
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])  # no shrinking: bounded time
+SETTINGS = dict(
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)  # no shrinking: bounded time
 SLOW = 20.0  # seconds: one example taking longer than this counts as a hang
 
 
@@ -37,7 +43,7 @@ def outcome(path: Path) -> str:
             api.fill(path, Path(out))
             result = "ok"
         except PerfXlsxError as exc:
-            assert exc.describe().startswith(f"文件“"), exc.describe()
+            assert exc.describe().startswith("文件“"), exc.describe()
             result = exc.kind
         assert not [p for p in Path(out).rglob(".~perfxlsx-*")]
     assert time.monotonic() - start < SLOW
@@ -47,13 +53,40 @@ def outcome(path: Path) -> str:
 # ---- cells ------------------------------------------------------------------------------------------
 TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12)
 VALUES = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**15, 10**15),
-    st.floats(allow_nan=True, allow_infinity=True), st.decimals(allow_nan=False, allow_infinity=False, places=4),
-    st.dates(dt.date(1900, 3, 1), dt.date(2100, 1, 1)), st.datetimes(dt.datetime(1900, 3, 1), dt.datetime(2100, 1, 1)),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**15), 10**15),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.decimals(allow_nan=False, allow_infinity=False, places=4),
+    st.dates(dt.date(1900, 3, 1), dt.date(2100, 1, 1)),
+    st.datetimes(dt.datetime(1900, 3, 1), dt.datetime(2100, 1, 1)),
     TEXT,
-    st.sampled_from(["约100", "1.2亿", "100万元", "#DIV/0!", "#REF!", "—", "（15.66）", "86.99%", "１４６", " ",
-                     "=SUM(A1:F40)", "=1/0", "=B5*2+'收支情况'!C7", "=VLOOKUP(1,A:A,1)", "=ROUND(F7,2)", "=A1",
-                     "=SUM(A1:XFD1048576)", "=((((1))))", "=)(", "@SUM(1)", "+1", "-"]),
+    st.sampled_from(
+        [
+            "约100",
+            "1.2亿",
+            "100万元",
+            "#DIV/0!",
+            "#REF!",
+            "—",
+            "（15.66）",
+            "86.99%",
+            "１４６",
+            " ",
+            "=SUM(A1:F40)",
+            "=1/0",
+            "=B5*2+'收支情况'!C7",
+            "=VLOOKUP(1,A:A,1)",
+            "=ROUND(F7,2)",
+            "=A1",
+            "=SUM(A1:XFD1048576)",
+            "=((((1))))",
+            "=)(",
+            "@SUM(1)",
+            "+1",
+            "-",
+        ]
+    ),
     TEXT.map(lambda t: "=" + t),
 )
 ROW, COL = st.integers(1, 45), st.integers(1, 12)
@@ -64,8 +97,11 @@ EDITS = st.one_of(
     st.tuples(st.just("delete_cols"), st.integers(0, 6), COL, st.integers(1, 2)),
     st.tuples(st.just("merge"), st.integers(0, 6), ROW, COL, st.integers(0, 3), st.integers(0, 3)),
     st.tuples(st.just("unmerge"), st.integers(0, 6), st.integers(0, 60)),
-    st.tuples(st.just("rename"), st.integers(0, 6), st.text(st.characters(whitelist_categories=("Lo", "Nd", "Lu")),
-                                                             min_size=1, max_size=10)),
+    st.tuples(
+        st.just("rename"),
+        st.integers(0, 6),
+        st.text(st.characters(whitelist_categories=("Lo", "Nd", "Lu")), min_size=1, max_size=10),
+    ),
     st.tuples(st.just("remove"), st.integers(0, 6)),
     st.tuples(st.just("hide_row"), st.integers(0, 6), ROW),
 )
@@ -90,8 +126,9 @@ def edited(edits) -> bytes | None:
             elif kind == "delete_cols":
                 ws.delete_cols(edit[2], edit[3])
             elif kind == "merge":
-                ws.merge_cells(start_row=edit[2], start_column=edit[3], end_row=edit[2] + edit[4],
-                               end_column=edit[3] + edit[5])
+                ws.merge_cells(
+                    start_row=edit[2], start_column=edit[3], end_row=edit[2] + edit[4], end_column=edit[3] + edit[5]
+                )
             elif kind == "unmerge":
                 ranges = list(ws.merged_cells.ranges)
                 if ranges:
@@ -130,10 +167,14 @@ def test_cell_edits_never_crash(edits):
 N = len(SAMPLE_BYTES)
 DAMAGE = st.one_of(
     st.tuples(st.just("truncate"), st.integers(0, N - 1)),
-    st.tuples(st.just("flip"), st.lists(st.tuples(st.integers(0, N - 1), st.integers(1, 255)), min_size=1, max_size=30)),
+    st.tuples(
+        st.just("flip"), st.lists(st.tuples(st.integers(0, N - 1), st.integers(1, 255)), min_size=1, max_size=30)
+    ),
     st.tuples(st.just("zero"), st.integers(0, N - 1), st.integers(1, 2048)),
-    st.tuples(st.just("tail"), st.lists(st.tuples(st.integers(max(0, N - 2048), N - 1), st.integers(1, 255)),
-                                        min_size=1, max_size=8)),  # the zip directory
+    st.tuples(
+        st.just("tail"),
+        st.lists(st.tuples(st.integers(max(0, N - 2048), N - 1), st.integers(1, 255)), min_size=1, max_size=8),
+    ),  # the zip directory
 )
 
 
@@ -141,9 +182,9 @@ def damaged(damage) -> bytes:
     data = bytearray(SAMPLE_BYTES)
     kind = damage[0]
     if kind == "truncate":
-        return bytes(data[:damage[1]])
+        return bytes(data[: damage[1]])
     if kind == "zero":
-        data[damage[1]:damage[1] + damage[2]] = bytes(len(data[damage[1]:damage[1] + damage[2]]))
+        data[damage[1] : damage[1] + damage[2]] = bytes(len(data[damage[1] : damage[1] + damage[2]]))
         return bytes(data)
     for pos, mask in damage[1]:
         data[pos] ^= mask

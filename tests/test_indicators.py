@@ -1,9 +1,11 @@
 """Tests for perf_xlsx.indicators (指标值识别与指标得分)."""
+
 import datetime as dt
 from decimal import Decimal as D
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from perf_xlsx.indicators import Quantity, parse, score
 
@@ -36,20 +38,20 @@ FORMS = [
     ("全部完成", "done", None, "", "", None),
     ("完成", "done", None, "", "", None),
     ("截止2022年12月31日，目标任务已完成", "done", None, "", "", None),
-    ("按时", "done", None, "", "", None),                    # 时限指标 with no date: 按时 …
+    ("按时", "done", None, "", "", None),  # 时限指标 with no date: 按时 …
     ("按时拨付", "done", None, "", "", None),
     ("按时发放", "done", None, "", "", None),
     ("按时到位", "done", None, "", "", None),
     ("按期完成", "done", None, "", "", None),
     ("按时足额发放", "done", None, "", "", None),
-    ("已按时拨付", "done", None, "", "", None),                # … and 完成 written as an actual
+    ("已按时拨付", "done", None, "", "", None),  # … and 完成 written as an actual
     ("资金已全部拨付到位", "done", None, "", "", None),
     ("发放到位", "done", None, "", "", None),
     ("2022年12月31日前按时拨付", "deadline", None, "", "", dt.date(2022, 12, 31)),
     ("未按时拨付", "qualitative", None, "", "", None),
     ("尚未发放", "qualitative", None, "", "", None),
     ("未能按时足额发放到位", "qualitative", None, "", "", None),
-    ("足额发放", "qualitative", None, "", "", None),          # how much, not when
+    ("足额发放", "qualitative", None, "", "", None),  # how much, not when
     ("达标率100%", "number", D(100), "%", "", None),
     ("实际完成工作任务达标率100%", "number", D(100), "%", "", None),
     ("满意度达90%以上", "number", D(90), "%", ">=", None),
@@ -75,22 +77,33 @@ def test_parse_forms(raw, kind, value, unit, direction, deadline):
     assert q.explain
 
 
-@pytest.mark.parametrize("raw, approximate", [
-    ("1300余万元", True), ("约100人", True), ("近50次", True), ("50多个", True), ("1300万元", False), ("≥50个", False),
-])
+@pytest.mark.parametrize(
+    "raw, approximate",
+    [
+        ("1300余万元", True),
+        ("约100人", True),
+        ("近50次", True),
+        ("50多个", True),
+        ("1300万元", False),
+        ("≥50个", False),
+    ],
+)
 def test_parse_approximate(raw, approximate):
     q = parse(raw)
     assert q.kind == "number" and q.approximate is approximate
 
 
-@pytest.mark.parametrize("raw, words", [
-    ("≥50个", ["不低于 50 个"]),
-    ("2022年12月31日前", ["截止日期 2022年12月31日"]),
-    ("12月31日前", ["年份"]),
-    ("加强管理", ["定性", "人工评分"]),
-    ("公用经费控制率100%以下、在职人员控制率100%以下", ["多个指标值"]),
-    ("实际完成工作任务达标率100%", ["100%", "实际完成工作任务达标率"]),
-])
+@pytest.mark.parametrize(
+    "raw, words",
+    [
+        ("≥50个", ["不低于 50 个"]),
+        ("2022年12月31日前", ["截止日期 2022年12月31日"]),
+        ("12月31日前", ["年份"]),
+        ("加强管理", ["定性", "人工评分"]),
+        ("公用经费控制率100%以下、在职人员控制率100%以下", ["多个指标值"]),
+        ("实际完成工作任务达标率100%", ["100%", "实际完成工作任务达标率"]),
+    ],
+)
 def test_parse_explains(raw, words):
     explain = parse(raw).explain
     assert all(w in explain for w in words), explain
@@ -105,34 +118,38 @@ def test_parse_keeps_text_and_is_frozen():
 
 # --- score: hand computations ------------------------------------------------
 
-@pytest.mark.parametrize("target, actual, weight, expected", [
-    ("≥50个", "51个", "10", "10.00"),              # 10 × min(51/50, 1)
-    ("≥50个", "40个", "10", "8.00"),               # 10 × 40/50
-    ("≥90%", "85%", "10", "9.44"),                 # 10 × 85/90 = 9.444…
-    ("100%", "93%", "20", "18.60"),                # no direction on a target: "="
-    ("=100%", "120%", "5", "5.00"),                # over-achieving is capped at full
-    (">90%", "95%", "4", "4.00"),                 # strictly above: met
-    (">90%", "85%", "4", "3.78"),                 # 4 × 85/90 = 3.777…
-    ("低于5%", "4%", "10", "10.00"),              # strictly below: met
-    ("低于5%", "8%", "10", "6.25"),               # 10 × 5/8
-    ("≤100%", "120%", "5", "4.17"),                # 5 × 100/120 = 4.1666…
-    ("≤100%", "80%", "5", "5.00"),
-    ("<5天", "8天", "3", "1.88"),                  # 3 × 5/8 = 1.875, half-up
-    ("≤1天", "8天", "1", "0.13"),                  # 1 × 1/8 = 0.125, half-up (not half-even 0.12)
-    ("≥50个", "51个", "2.345", "2.34"),            # never above 分值, even when rounding would be
-    ("≥1000万元", "1300余万元", "6", "6.00"),      # an approximate actual counts as its number
-    ("≥2000万元", "1300余万元", "6", "3.90"),      # 6 × 1300/2000
-    ("≥0个", "0个", "2", "2.00"),                  # target 0: full
-    ("2022年12月31日前", "已完成", "10", "10.00"),
-    ("2022年12月31日前", "截止2022年12月31日，目标任务已完成", "10", "10.00"),
-    ("2022年12月31日前", "2022年11月20日完成", "10", "10.00"),
-    ("按时完成", "全部完成", "8", "8.00"),
-    ("按时", "已完成", "2", "2.00"),
-    ("按时拨付", "已按时拨付", "5", "5.00"),
-    ("按时发放", "资金已全部发放到位", "4", "4.00"),
-    ("按时到位", "按时到位", "3", "3.00"),
-    ("2022年12月31日前按时拨付", "2022年11月20日已拨付", "6", "6.00"),
-])
+
+@pytest.mark.parametrize(
+    "target, actual, weight, expected",
+    [
+        ("≥50个", "51个", "10", "10.00"),  # 10 × min(51/50, 1)
+        ("≥50个", "40个", "10", "8.00"),  # 10 × 40/50
+        ("≥90%", "85%", "10", "9.44"),  # 10 × 85/90 = 9.444…
+        ("100%", "93%", "20", "18.60"),  # no direction on a target: "="
+        ("=100%", "120%", "5", "5.00"),  # over-achieving is capped at full
+        (">90%", "95%", "4", "4.00"),  # strictly above: met
+        (">90%", "85%", "4", "3.78"),  # 4 × 85/90 = 3.777…
+        ("低于5%", "4%", "10", "10.00"),  # strictly below: met
+        ("低于5%", "8%", "10", "6.25"),  # 10 × 5/8
+        ("≤100%", "120%", "5", "4.17"),  # 5 × 100/120 = 4.1666…
+        ("≤100%", "80%", "5", "5.00"),
+        ("<5天", "8天", "3", "1.88"),  # 3 × 5/8 = 1.875, half-up
+        ("≤1天", "8天", "1", "0.13"),  # 1 × 1/8 = 0.125, half-up (not half-even 0.12)
+        ("≥50个", "51个", "2.345", "2.34"),  # never above 分值, even when rounding would be
+        ("≥1000万元", "1300余万元", "6", "6.00"),  # an approximate actual counts as its number
+        ("≥2000万元", "1300余万元", "6", "3.90"),  # 6 × 1300/2000
+        ("≥0个", "0个", "2", "2.00"),  # target 0: full
+        ("2022年12月31日前", "已完成", "10", "10.00"),
+        ("2022年12月31日前", "截止2022年12月31日，目标任务已完成", "10", "10.00"),
+        ("2022年12月31日前", "2022年11月20日完成", "10", "10.00"),
+        ("按时完成", "全部完成", "8", "8.00"),
+        ("按时", "已完成", "2", "2.00"),
+        ("按时拨付", "已按时拨付", "5", "5.00"),
+        ("按时发放", "资金已全部发放到位", "4", "4.00"),
+        ("按时到位", "按时到位", "3", "3.00"),
+        ("2022年12月31日前按时拨付", "2022年11月20日已拨付", "6", "6.00"),
+    ],
+)
 def test_score_by_hand(target, actual, weight, expected):
     got = score(parse(target), parse(actual), D(weight))
     assert got.score == D(expected), got.rule
@@ -154,20 +171,23 @@ def test_score_unit_mismatch(target, actual):
     assert (parse(actual).unit or "无单位") in got.warning
 
 
-@pytest.mark.parametrize("target, actual, warned", [
-    ("加强管理", "51个", False),                    # qualitative target: clerk's judgement, no warning
-    ("≥50个", "基本完成", False),                   # qualitative actual
-    ("2022年12月31日前", "2023年3月1日完成", True),  # late
-    ("2022年12月31日前", "51个", True),
-    ("12月31日前", "2022年11月20日完成", True),      # the deadline has no year
-    ("按时完成", "51个", True),
-    ("按时拨付", "未按时拨付", True),                # written as not done: the clerk scores, told why
-    ("按时发放", "51个", True),
-    ("≥50个", "已完成", True),
-    ("低于5%", "5%", True),                         # exactly at a strict bound: not met, yet 5 × 5/5 is full
-    ("高于90%", "90%", True),
-    (">0个", "0个", True),
-])
+@pytest.mark.parametrize(
+    "target, actual, warned",
+    [
+        ("加强管理", "51个", False),  # qualitative target: clerk's judgement, no warning
+        ("≥50个", "基本完成", False),  # qualitative actual
+        ("2022年12月31日前", "2023年3月1日完成", True),  # late
+        ("2022年12月31日前", "51个", True),
+        ("12月31日前", "2022年11月20日完成", True),  # the deadline has no year
+        ("按时完成", "51个", True),
+        ("按时拨付", "未按时拨付", True),  # written as not done: the clerk scores, told why
+        ("按时发放", "51个", True),
+        ("≥50个", "已完成", True),
+        ("低于5%", "5%", True),  # exactly at a strict bound: not met, yet 5 × 5/5 is full
+        ("高于90%", "90%", True),
+        (">0个", "0个", True),
+    ],
+)
 def test_score_left_to_the_clerk(target, actual, warned):
     got = score(parse(target), parse(actual), D(10))
     assert got.score is None and got.rule
@@ -187,9 +207,20 @@ def test_score_bad_weight():
 # --- properties --------------------------------------------------------------
 
 _WRITTEN = [  # (how a clerk writes it, direction it means)
-    ("{v}{u}", ""), ("≥{v}{u}", ">="), (">={v}{u}", ">="), ("不少于{v}{u}", ">="), ("{v}{u}以上", ">="),
-    ("满意度达{v}{u}以上", ">="), ("≤{v}{u}", "<="), ("不超过{v}{u}", "<="), ("{v}{u}以下", "<="),
-    ("控制在{v}{u}以内", "<="), ("={v}{u}", "="), (">{v}{u}", ">"), ("<{v}{u}", "<"), ("约{v}{u}", ""),
+    ("{v}{u}", ""),
+    ("≥{v}{u}", ">="),
+    (">={v}{u}", ">="),
+    ("不少于{v}{u}", ">="),
+    ("{v}{u}以上", ">="),
+    ("满意度达{v}{u}以上", ">="),
+    ("≤{v}{u}", "<="),
+    ("不超过{v}{u}", "<="),
+    ("{v}{u}以下", "<="),
+    ("控制在{v}{u}以内", "<="),
+    ("={v}{u}", "="),
+    (">{v}{u}", ">"),
+    ("<{v}{u}", "<"),
+    ("约{v}{u}", ""),
 ]
 _UNITS = ["", "%", "个", "万元", "元", "天", "人", "次", "项", "亩", "份"]
 

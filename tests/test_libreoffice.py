@@ -3,6 +3,7 @@
 Skipped with a reason when LibreOffice is absent; CI sets PERFXLSX_REQUIRE_LIBREOFFICE=1 and installs
 it, which turns the skip into a failure.
 """
+
 from __future__ import annotations
 
 import os
@@ -17,8 +18,10 @@ from tests.golden import SAMPLE
 if lo.soffice() is None or shutil.which("pdftotext") is None:
     if os.environ.get("PERFXLSX_REQUIRE_LIBREOFFICE") == "1":
         pytest.fail("LibreOffice/pdftotext 未安装，而 PERFXLSX_REQUIRE_LIBREOFFICE=1 要求运行这些测试", pytrace=False)
-    pytest.skip("LibreOffice 未安装（apt-get install libreoffice-calc-nogui poppler-utils fonts-wqy-zenhei）",
-                allow_module_level=True)
+    pytest.skip(
+        "LibreOffice 未安装（apt-get install libreoffice-calc-nogui poppler-utils fonts-wqy-zenhei）",
+        allow_module_level=True,
+    )
 
 #: For each form: a label at its left edge and one at its right edge; on a page printed one page wide,
 #: whenever the left one shows, the right one shows too.
@@ -34,8 +37,10 @@ EDGES = {
 def pdf_pages(tmp_path_factory):
     folder = tmp_path_factory.mktemp("lo")
     report = api.fill(SAMPLE, folder)
-    return {sheet: lo.pages_text(lo.to_pdf(lo.only_sheet(report.output, sheet, folder / f"{sheet}.xlsx"), folder))
-            for sheet in EDGES}
+    return {
+        sheet: lo.pages_text(lo.to_pdf(lo.only_sheet(report.output, sheet, folder / f"{sheet}.xlsx"), folder))
+        for sheet in EDGES
+    }
 
 
 @pytest.mark.parametrize("sheet", sorted(EDGES))

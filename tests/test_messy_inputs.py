@@ -3,6 +3,7 @@
 Every test checks that the figures still come out as in the seed report AND that each value keeps
 its provenance — the sheet and cell it was read from, wherever the clerk moved it.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -22,9 +23,9 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.cell import coordinate_from_string
 
 from perf_xlsx import api
-from tests.seed import SEED_FIGURES, SEED_SUMMARY
 from perf_xlsx.cli import cli
 from tests import messy
+from tests.seed import SEED_FIGURES, SEED_SUMMARY
 
 D = Decimal
 
@@ -63,14 +64,19 @@ def moved(address: str, rows: int = 0, cols: int = 0) -> str:
 
 def severe(report) -> list[tuple[str, str, str]]:
     """Findings a clerk must act on (错误), and every reading problem."""
-    return [(f.rule, f.where, f.message) for f in report.findings
-            if f.severity == "error" or f.rule.startswith("read-")]
+    return [
+        (f.rule, f.where, f.message) for f in report.findings if f.severity == "error" or f.rule.startswith("read-")
+    ]
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
     """The installed entry point, as a user runs it (exit codes and stderr included)."""
-    return subprocess.run([sys.executable, "-c", "from perf_xlsx.cli import main; main()", *args],
-                          capture_output=True, text=True, encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, "-c", "from perf_xlsx.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
 
 
 def sheet_of(path, title):
@@ -93,7 +99,9 @@ def test_rows_inserted_above_sections_move_the_cells_not_the_figures(tmp_path, p
     # 收支情况: the income table above the insertion stays, the 三公 and 固定资产 tables move down 2
     assert where(ev, "ie.income.summary.total") == where(pristine, "ie.income.summary.total")
     assert where(ev, "ie.sangong.summary.total") == moved(where(pristine, "ie.sangong.summary.total"), rows=2)
-    assert inputs(report, "固定资产利用率") == {k: moved(v, rows=2) for k, v in inputs(pristine.report, "固定资产利用率").items()}
+    assert inputs(report, "固定资产利用率") == {
+        k: moved(v, rows=2) for k, v in inputs(pristine.report, "固定资产利用率").items()
+    }
     for key, value in SUMMARY.items():
         assert ev.completion.shown(key) == value
     # the derived cells are written where they now stand
@@ -111,9 +119,15 @@ def test_inserted_column_and_deleted_row_still_read(tmp_path, pristine):
     assert percents(report) == SEED
     assert report.counts["error"] == 0
     # 收支情况 moved one column right; 基础数据表's amounts too (the deleted row was below them)
-    assert inputs(report, "固定资产利用率") == {k: moved(v, cols=1) for k, v in inputs(pristine.report, "固定资产利用率").items()}
-    assert inputs(report, "政府采购执行率") == {k: moved(v, cols=1) for k, v in inputs(pristine.report, "政府采购执行率").items()}
-    assert inputs(report, "在职人员控制率") == inputs(pristine.report, "在职人员控制率")  # 编制数/在职 left of the column
+    assert inputs(report, "固定资产利用率") == {
+        k: moved(v, cols=1) for k, v in inputs(pristine.report, "固定资产利用率").items()
+    }
+    assert inputs(report, "政府采购执行率") == {
+        k: moved(v, cols=1) for k, v in inputs(pristine.report, "政府采购执行率").items()
+    }
+    assert inputs(report, "在职人员控制率") == inputs(
+        pristine.report, "在职人员控制率"
+    )  # 编制数/在职 left of the column
     for key, value in SUMMARY.items():
         assert ev.completion.shown(key) == value
     # the one thing lost is the deleted row, named, as a 提示
@@ -136,15 +150,22 @@ def test_labels_with_spaces_breaks_fullwidth_and_numbering(tmp_path, pristine):
     for key, value in SUMMARY.items():
         assert ev.completion.shown(key) == value
     assert ev.filing.slots["ie.income.summary.fiscal"].value == D("8172.73")  # under `公共财\n政拨款`
-    assert ev.filing.tables["income"][1].name == "州政府办本级"                # `１．州政府办本级`
+    assert ev.filing.tables["income"][1].name == "州政府办本级"  # `１．州政府办本级`
 
 
 # ---- 4. sheets renamed and reordered ---------------------------------------------------------------
 def test_renamed_and_reordered_sheets_identified_by_their_titles(tmp_path):
     path = made(messy.build_renamed_sheets, tmp_path)
     ev = api.evaluate(path)
-    assert ev.filing.sheets == {"basic": "Sheet1", "income_expenditure": "附件2", "department_form": "附件3 (2)",
-                                "proj1": "Sheet4", "proj2": "项目2", "proj3": "项目3", "proj4": "项目4"}
+    assert ev.filing.sheets == {
+        "basic": "Sheet1",
+        "income_expenditure": "附件2",
+        "department_form": "附件3 (2)",
+        "proj1": "Sheet4",
+        "proj2": "项目2",
+        "proj3": "项目3",
+        "proj4": "项目4",
+    }
     assert percents(ev.report) == SEED
     assert severe(ev.report) == []
     assert inputs(ev.report, "在职人员控制率") == {"实际在职人数": "Sheet1!C5", "编制数": "Sheet1!A5"}
@@ -165,8 +186,11 @@ def test_inline_breakdown_read_and_total_filled_back_as_text(tmp_path):
     path = made(messy.build_inline_breakdown, tmp_path)
     ev = api.evaluate(path)
     slots = ev.filing.slots
-    read = {k.removeprefix("dept.breakdown."): (s.cell, s.value) for k, s in slots.items()
-            if k.startswith("dept.breakdown.")}
+    read = {
+        k.removeprefix("dept.breakdown."): (s.cell, s.value)
+        for k, s in slots.items()
+        if k.startswith("dept.breakdown.")
+    }
     assert read == {
         "by_income.total": ("A6", None),
         "by_income.general": ("A7", D("1873.66")),
@@ -184,7 +208,7 @@ def test_inline_breakdown_read_and_total_filled_back_as_text(tmp_path):
     assert "整体支出绩效自评表!A6" in report.filled
     form = sheet_of(report.output, "整体支出绩效自评表")
     assert form["A6"].value == "按收入性质分：7538.03"
-    assert form["E6"].value == "按支出性质分：7538.03"     # the clerk's stated total, untouched
+    assert form["E6"].value == "按支出性质分：7538.03"  # the clerk's stated total, untouched
     assert form["A7"].value == "其中：一般公共预算：1873.66"
 
 
@@ -246,10 +270,10 @@ def test_numbers_typed_as_text(tmp_path, pristine):
     slots = ev.filing.slots
     assert slots["ie.income.summary.total"].raw == "10,246.65 "
     assert slots["ie.income.summary.total"].value == D("10246.65")
-    assert slots["basic.staff.rate"].value == D("0.8699")            # "86.99%"
+    assert slots["basic.staff.rate"].value == D("0.8699")  # "86.99%"
     assert slots["ie.spending.1.year_balance"].value == D("-15.66")  # "（15.66）"
-    assert slots["basic.staff.quota"].value == 146                   # "１４６"
-    assert slots["basic.staff.actual"].value == 127                  # " 127人"
+    assert slots["basic.staff.quota"].value == 146  # "１４６"
+    assert slots["basic.staff.actual"].value == 127  # " 127人"
     assert slots["dept.money.total.budget"].value == D("9332.431817")
     for key in ("ie.income.summary.total", "basic.staff.rate", "ie.spending.1.year_balance", "basic.staff.quota"):
         assert slots[key].where == where(pristine, key) and slots[key].error is None
@@ -275,8 +299,11 @@ def test_dashes_slashes_and_blanks_are_empty(tmp_path, pristine):
     assert percents(ev.report) == SEED
     report = api.fill(path, tmp_path / "out")
     done = openpyxl.load_workbook(report.output)
-    for key, total in [("basic.funds.sangong.final", 258.48), ("ie.income.1.total", 6096.02),
-                       ("ie.sangong.1.total", 174.39)]:
+    for key, total in [
+        ("basic.funds.sangong.final", 258.48),
+        ("ie.income.1.total", 6096.02),
+        ("ie.sangong.1.total", 174.39),
+    ]:
         sheet, cell = where(pristine, key).split("!")
         assert f"{sheet}!{cell}" in report.filled
         assert done[sheet][cell].value == pytest.approx(total)
@@ -288,7 +315,7 @@ def test_floats_read_as_their_shortest_repr(tmp_path):
     ev = api.evaluate(path)
     slots = ev.filing.slots
     for key, x in messy.FLOATS.items():
-        assert slots[key].value == D(repr(x)) and D(repr(x)) != D(x)   # never the binary expansion
+        assert slots[key].value == D(repr(x)) and D(repr(x)) != D(x)  # never the binary expansion
     assert slots["ie.income.3.total"].value == D("3312.53")
     assert slots["ie.spending.1.total"].value == D("6096.0199999999995")  # noise kept, not rounded away
     assert percents(ev.report) == SEED
@@ -304,8 +331,14 @@ def test_form_in_yuan_gives_the_same_rates(tmp_path):
     assert (budget.raw, budget.scale, budget.value) == (93324318.17, D("0.0001"), D("9332.431817"))
     assert ev.filing.slots["dept.money.total.initial"].value == D("3412.8169")
     assert percents(ev.report, ["预算执行率", "预算调整率", "支出口径预算执行率"]) == {
-        "预算执行率": "87.57", "预算调整率": "173.45", "支出口径预算执行率": "80.77"}  # the last one across sheets
-    assert inputs(ev.report, "预算执行率") == {"全年执行数": "整体支出绩效自评表!E5", "全年预算数": "整体支出绩效自评表!D5"}
+        "预算执行率": "87.57",
+        "预算调整率": "173.45",
+        "支出口径预算执行率": "80.77",
+    }  # the last one across sheets
+    assert inputs(ev.report, "预算执行率") == {
+        "全年执行数": "整体支出绩效自评表!E5",
+        "全年预算数": "整体支出绩效自评表!D5",
+    }
     result = CliRunner().invoke(cli, ["check", str(path), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["figures"]["预算调整率"]["inputs"]["年初预算数"]["value"] == "3412.8169"
@@ -318,7 +351,7 @@ def test_basic_sheet_in_yuan_gives_the_same_rates_and_fills_in_yuan(tmp_path, pr
     assert percents(ev.report, basic) == percents(pristine.report, basic) == {k: SEED[k] for k in basic}
     assert ev.filing.slots["basic.funds.sangong.prev_final"].value == D("338.131825")
     assert ev.filing.slots["basic.funds.procurement.final"].value == D("345.7775580")
-    assert ev.completion.shown("basic.funds.sangong.final") == D("258.48")   # 万元, from 元 parts
+    assert ev.completion.shown("basic.funds.sangong.final") == D("258.48")  # 万元, from 元 parts
     assert severe(ev.report) == []
     # a 元-exact figure against its 2-decimal 万元 twin on 收支情况 is 一致, not even 尾差 (rules.md §2)
     assert [f.rule for f in ev.report.findings if f.rule.endswith("-cross") and f.severity != "warning"] == []
@@ -376,7 +409,10 @@ def test_missing_label_is_named_and_leaves_its_figure_blank(tmp_path):
     assert any("编制数" in f["message"] and f["sheet"] == "基础数据表" for f in data["findings"])
     text = run("fill", str(path), "-o", str(tmp_path / "out"))
     assert text.returncode == 0 and "Traceback" not in text.stdout + text.stderr
-    assert text.stdout.startswith("missing_label.xlsx：湘西自治州人民政府办公室，2022年度") and "错误 0，提示" in text.stdout
+    assert (
+        text.stdout.startswith("missing_label.xlsx：湘西自治州人民政府办公室，2022年度")
+        and "错误 0，提示" in text.stdout
+    )
     listed = sheet_of(tmp_path / "out" / "missing_label_已填.xlsx", "审核结果").iter_rows(values_only=True)
     assert any("未找到“编制数”" in row and "基础数据表" in row for row in listed)
 
@@ -386,7 +422,8 @@ def test_missing_table_is_named_and_leaves_its_figure_blank(tmp_path):
     report = api.check(path)
     assert report.figures["固定资产利用率"].value is None
     assert [f.message for f in report.findings if f.rule == "read-not-found"] == [
-        "未找到“固定资产”表（列“固定资产合计”）"]
+        "未找到“固定资产”表（列“固定资产合计”）"
+    ]
     assert percents(report, ["三公经费控制率", "预算执行率"]) == {"三公经费控制率": "63.99", "预算执行率": "87.57"}
     result = run("check", str(path))
     assert result.returncode == 0 and "Traceback" not in result.stdout + result.stderr
@@ -397,7 +434,8 @@ def test_missing_sheet_is_named_and_leaves_its_figures_blank(tmp_path):
     path = made(messy.build_missing_sheet, tmp_path)
     report = api.check(path)
     assert [(f.severity, f.message) for f in report.findings if f.rule == "read-not-found"] == [
-        ("warning", "未找到“收支情况”表（按标题识别，前12行中应有含“收支情况”的标题）")]
+        ("warning", "未找到“收支情况”表（按标题识别，前12行中应有含“收支情况”的标题）")
+    ]
     assets = report.figures["固定资产利用率"]
     assert assets.value is None and "汇总固定资产合计" in assets.note
     assert percents(report, ["在职人员控制率", "预算执行率"]) == {"在职人员控制率": "86.99", "预算执行率": "87.57"}
@@ -424,15 +462,22 @@ def test_unreadable_amount_is_reported_at_its_cell(tmp_path, pristine):
 # ---- 12. the input is never touched; output is deterministic ------------------------------------------
 def test_read_only_input_untouched_and_outputs_identical(tmp_path):
     path = made(messy.build_read_only, tmp_path)
-    before = (hashlib.sha256(path.read_bytes()).hexdigest(), os.stat(path).st_mtime_ns, stat.S_IMODE(os.stat(path).st_mode))
+    before = (
+        hashlib.sha256(path.read_bytes()).hexdigest(),
+        os.stat(path).st_mtime_ns,
+        stat.S_IMODE(os.stat(path).st_mode),
+    )
     assert before[1:] == (messy.OLD_MTIME * 10**9, 0o444)
     first = api.fill(path, tmp_path / "a")
     second = api.fill(path, tmp_path / "b")
     again = api.fill(path, tmp_path / "a")  # over its own earlier output
     assert first.output.read_bytes() == second.output.read_bytes() == again.output.read_bytes()
     assert percents(first) == SEED
-    assert (hashlib.sha256(path.read_bytes()).hexdigest(), os.stat(path).st_mtime_ns,
-            stat.S_IMODE(os.stat(path).st_mode)) == before
+    assert (
+        hashlib.sha256(path.read_bytes()).hexdigest(),
+        os.stat(path).st_mtime_ns,
+        stat.S_IMODE(os.stat(path).st_mode),
+    ) == before
     result = run("fill", str(path), "-o", str(tmp_path / "c"))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "c" / first.output.name).read_bytes() == first.output.read_bytes()
@@ -440,8 +485,12 @@ def test_read_only_input_untouched_and_outputs_identical(tmp_path):
 
 # ---- the script ----------------------------------------------------------------------------------------
 def test_script_writes_every_case_into_a_folder(tmp_path):
-    result = subprocess.run([sys.executable, str(messy.ROOT / "tests" / "messy.py"), str(tmp_path / "走样")],
-                            capture_output=True, text=True, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(messy.ROOT / "tests" / "messy.py"), str(tmp_path / "走样")],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
     assert result.returncode == 0, result.stderr
     written = sorted(p.name for p in (tmp_path / "走样").iterdir())
     assert written == sorted(f"{name}.xlsx" for name in messy.BUILDERS) and len(written) == 15
@@ -449,7 +498,8 @@ def test_script_writes_every_case_into_a_folder(tmp_path):
 
 def test_wan_written_alone_and_a_split_number(tmp_path):
     """'3万' is 3 万元 as a clerk writes it; '33 26.58' (a stray space, not a thousands gap) is not 3326.58."""
-    from tests.rule_cases import variant, where as cell_of
+    from tests.rule_cases import variant
+    from tests.rule_cases import where as cell_of
 
     path = variant(tmp_path, {"ie.income.1.other": "3万", "ie.income.2.fiscal": "33 26.58"})
     ev = api.evaluate(path)
@@ -462,12 +512,14 @@ def test_wan_written_alone_and_a_split_number(tmp_path):
 def test_an_unreadable_part_leaves_its_total_unknown_not_short(tmp_path):
     """公共财政拨款 typed in words and 收入合计 left for perfxlsx: the total is not filled as if that part
     were 0 (which would also set off the 汇总 and 结余 checks); one 错误 names the unreadable cell."""
-    from tests.rule_cases import variant, where as cell_of
+    from tests.rule_cases import variant
+    from tests.rule_cases import where as cell_of
 
     path = variant(tmp_path, {"ie.income.1.total": "", "ie.income.1.fiscal": "五千七百"})
     report = api.fill(path, tmp_path / "out")
     assert [(f.rule, f.sheet, f.cell) for f in report.findings if f.severity == "error"] == [
-        ("read-unreadable", *cell_of("ie.income.1.fiscal"))]
+        ("read-unreadable", *cell_of("ie.income.1.fiscal"))
+    ]
     sheet, cell = cell_of("ie.income.1.total")
     out = openpyxl.load_workbook(report.output)
     assert out[sheet][cell].value is None and f"{sheet}!{cell}" not in report.filled

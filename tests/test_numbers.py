@@ -1,44 +1,49 @@
 """Tests for perf_xlsx.numbers (数字识别)."""
+
 import datetime as dt
 import math
 from decimal import Decimal as D
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from perf_xlsx.numbers import NULL_TOKENS, NumberError, decimals_of, to_decimal, to_int, to_percent, to_score
 
-
 # --- to_decimal: good input -------------------------------------------------
 
-@pytest.mark.parametrize("raw, expected", [
-    ("10,246.65 ", D("10246.65")),
-    ("１０２４６．６５", D("10246.65")),
-    ("１２３．４５", D("123.45")),
-    ("１０，２４６．６５", D("10246.65")),
-    ("（15.66）", D("-15.66")),
-    ("(15.66)", D("-15.66")),
-    ("−23.56", D("-23.56")),          # U+2212 minus
-    ("－23.56", D("-23.56")),          # full-width hyphen-minus
-    ("-23.56", D("-23.56")),
-    ("+23.56", D("23.56")),
-    ("3.10", D("3.10")),
-    ("1,234,567.5", D("1234567.5")),
-    (".5", D("0.5")),
-    ("\u00a0123.45\u3000", D("123.45")),   # non-breaking and ideographic spaces
-    ("\t1 024.5\n", D("1024.5")),           # all whitespace goes
-    ("146人", D("146")),
-    ("5万元", D("5")),
-    ("5 万元", D("5")),
-    ("12元", D("12")),
-    ("3个", D("3")),
-    ("(15.66)万元", D("-15.66")),
-    ("0", D("0")),
-])
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("10,246.65 ", D("10246.65")),
+        ("１０２４６．６５", D("10246.65")),
+        ("１２３．４５", D("123.45")),
+        ("１０，２４６．６５", D("10246.65")),
+        ("（15.66）", D("-15.66")),
+        ("(15.66)", D("-15.66")),
+        ("−23.56", D("-23.56")),  # U+2212 minus
+        ("－23.56", D("-23.56")),  # full-width hyphen-minus
+        ("-23.56", D("-23.56")),
+        ("+23.56", D("23.56")),
+        ("3.10", D("3.10")),
+        ("1,234,567.5", D("1234567.5")),
+        (".5", D("0.5")),
+        ("\u00a0123.45\u3000", D("123.45")),  # non-breaking and ideographic spaces
+        ("\t1 024.5\n", D("1024.5")),  # all whitespace goes
+        ("146人", D("146")),
+        ("5万元", D("5")),
+        ("5 万元", D("5")),
+        ("12元", D("12")),
+        ("3个", D("3")),
+        ("(15.66)万元", D("-15.66")),
+        ("0", D("0")),
+    ],
+)
 def test_to_decimal_strings(raw, expected):
     got = to_decimal(raw)
     assert got == expected
-    assert str(got) == str(expected)       # exact digits kept, e.g. '3.10'
+    assert str(got) == str(expected)  # exact digits kept, e.g. '3.10'
 
 
 def test_to_decimal_keeps_trailing_zero():
@@ -46,14 +51,17 @@ def test_to_decimal_keeps_trailing_zero():
     assert to_decimal("3.10").as_tuple().exponent == -2
 
 
-@pytest.mark.parametrize("raw, expected", [
-    (146, D("146")),
-    (3.12, D("3.12")),
-    (0.1, D("0.1")),                       # not Decimal(0.1) = 0.1000000000000000055…
-    (0.1 + 0.2, D("0.30000000000000004")),
-    (D("3.10"), D("3.10")),
-    (-7, D("-7")),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (146, D("146")),
+        (3.12, D("3.12")),
+        (0.1, D("0.1")),  # not Decimal(0.1) = 0.1000000000000000055…
+        (0.1 + 0.2, D("0.30000000000000004")),
+        (D("3.10"), D("3.10")),
+        (-7, D("-7")),
+    ],
+)
 def test_to_decimal_numbers(raw, expected):
     got = to_decimal(raw)
     assert got == expected and str(got) == str(expected)
@@ -72,8 +80,10 @@ def test_numpy_scalars():
 
 # --- empties -----------------------------------------------------------------
 
-@pytest.mark.parametrize("raw", [None, "", "   ", "\u3000", "—", "——", "-", "--", "－", "/", "／",
-                                 "无", "空", "N/A", "n/a", "…", " — "])
+
+@pytest.mark.parametrize(
+    "raw", [None, "", "   ", "\u3000", "—", "——", "-", "--", "－", "/", "／", "无", "空", "N/A", "n/a", "…", " — "]
+)
 def test_null_tokens_are_none(raw):
     assert to_decimal(raw) is None
     assert to_percent(raw) is None
@@ -88,8 +98,30 @@ def test_every_declared_null_token_is_none():
 
 # --- errors ------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw", ["约100", "abc", "1.2.3", "1,2,3", "1,23", "100元左右", "1e5", "+", ".",
-                                 "()", "(-5)", "-(5)", "(5", "5)", "10²", "①", "5%元", "#N/A"])
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "约100",
+        "abc",
+        "1.2.3",
+        "1,2,3",
+        "1,23",
+        "100元左右",
+        "1e5",
+        "+",
+        ".",
+        "()",
+        "(-5)",
+        "-(5)",
+        "(5",
+        "5)",
+        "10²",
+        "①",
+        "5%元",
+        "#N/A",
+    ],
+)
 def test_to_decimal_rejects(raw):
     with pytest.raises(NumberError) as info:
         to_decimal(raw)
@@ -140,22 +172,26 @@ def test_unknown_type_is_error():
 
 # --- to_percent ----------------------------------------------------------------
 
-@pytest.mark.parametrize("raw, expected", [
-    ("86.99%", D("0.8699")),
-    ("86.99 %", D("0.8699")),
-    ("８６．９９％", D("0.8699")),
-    ("-23.56%", D("-0.2356")),
-    ("−23.56%", D("-0.2356")),
-    ("(23.56%)", D("-0.2356")),
-    ("（23.56％）", D("-0.2356")),
-    ("100%", D("1")),
-    ("0%", D("0")),
-    (0.8699, D("0.8699")),                 # stored value of a percent-formatted cell
-    (1, D("1")),
-    (D("0.8699"), D("0.8699")),
-    ("86.99", D("0.8699")),                 # text without % in a rate field: percentage points
-    ("１７３．４５", D("1.7345")),
-])
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("86.99%", D("0.8699")),
+        ("86.99 %", D("0.8699")),
+        ("８６．９９％", D("0.8699")),
+        ("-23.56%", D("-0.2356")),
+        ("−23.56%", D("-0.2356")),
+        ("(23.56%)", D("-0.2356")),
+        ("（23.56％）", D("-0.2356")),
+        ("100%", D("1")),
+        ("0%", D("0")),
+        (0.8699, D("0.8699")),  # stored value of a percent-formatted cell
+        (1, D("1")),
+        (D("0.8699"), D("0.8699")),
+        ("86.99", D("0.8699")),  # text without % in a rate field: percentage points
+        ("１７３．４５", D("1.7345")),
+    ],
+)
 def test_to_percent(raw, expected):
     assert to_percent(raw) == expected
 
@@ -172,6 +208,7 @@ def test_to_percent_rejects(raw):
 
 
 # --- to_int ------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("raw", ["146", 146, 146.0, "146人", D("146.0"), "１４６", " 146 "])
 def test_to_int(raw):
@@ -193,10 +230,20 @@ def test_to_int_propagates_parse_errors():
 
 # --- to_score: 得分、分值 as clerks type them ---------------------------------
 
-@pytest.mark.parametrize("raw, expected", [
-    ("10分", D("10")), ("15 分", D("15")), ("9.5分", D("9.5")), ("１０分", D("10")), (8, D("8")), ("8", D("8")),
-    (None, None), ("—", None),
-])
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("10分", D("10")),
+        ("15 分", D("15")),
+        ("9.5分", D("9.5")),
+        ("１０分", D("10")),
+        (8, D("8")),
+        ("8", D("8")),
+        (None, None),
+        ("—", None),
+    ],
+)
 def test_to_score(raw, expected):
     assert to_score(raw) == expected
 
@@ -215,11 +262,30 @@ def test_points_only_for_scores():
 
 # --- decimals_of -------------------------------------------------------------
 
-@pytest.mark.parametrize("raw, expected", [
-    ("10,246.65 ", 2), (3.12, 2), (3, 0), ("3.10", 2), ("3", 0), ("3.", 0),
-    (D("3.10"), 2), (D("3"), 0), (3.0, 0), (2.5, 1), ("（15.66）", 2), ("１２３．４５６", 3),
-    ("86.99%", 2), (None, None), ("", None), ("—", None), ("9.5分", 1), ("10分", 0),
-])
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("10,246.65 ", 2),
+        (3.12, 2),
+        (3, 0),
+        ("3.10", 2),
+        ("3", 0),
+        ("3.", 0),
+        (D("3.10"), 2),
+        (D("3"), 0),
+        (3.0, 0),
+        (2.5, 1),
+        ("（15.66）", 2),
+        ("１２３．４５６", 3),
+        ("86.99%", 2),
+        (None, None),
+        ("", None),
+        ("—", None),
+        ("9.5分", 1),
+        ("10分", 0),
+    ],
+)
 def test_decimals_of(raw, expected):
     assert decimals_of(raw) == expected
 
@@ -258,20 +324,23 @@ def test_float_uses_repr(x):
     assert to_percent(x) == D(repr(x))
 
 
-@given(st.integers(min_value=-10**12, max_value=10**12))
+@given(st.integers(min_value=-(10**12), max_value=10**12))
 def test_ints_roundtrip(n):
     assert to_int(n) == n
     assert to_int(f"{n:,}") == n
     assert to_int(float(n)) == n
 
 
-@pytest.mark.parametrize("raw, scale, expected", [
-    ("11,057,310.29元", D("1"), D("1105.731029")),      # 元 typed on a 万元 sheet
-    ("1105.73万元", D("0.0001"), D("1105.73")),          # 万元 typed on a 元 sheet
-    ("1105.73", D("0.0001"), D("0.110573")),             # no unit: the sheet's
-    (1105.73, D("1"), D("1105.73")),
-    ("—", D("1"), None),
-])
+@pytest.mark.parametrize(
+    "raw, scale, expected",
+    [
+        ("11,057,310.29元", D("1"), D("1105.731029")),  # 元 typed on a 万元 sheet
+        ("1105.73万元", D("0.0001"), D("1105.73")),  # 万元 typed on a 元 sheet
+        ("1105.73", D("0.0001"), D("0.110573")),  # no unit: the sheet's
+        (1105.73, D("1"), D("1105.73")),
+        ("—", D("1"), None),
+    ],
+)
 def test_to_amount_honours_a_unit_typed_in_the_cell(raw, scale, expected):
     from perf_xlsx.numbers import to_amount
 
@@ -280,15 +349,19 @@ def test_to_amount_honours_a_unit_typed_in_the_cell(raw, scale, expected):
 
 # --- 亿, 约, error values, CellIssue ------------------------------------------
 
-@pytest.mark.parametrize("raw, scale, expected", [
-    ("1.2亿", D("1"), D("12000")),                       # 亿 = 10000 万元
-    ("1.2亿元", D("1"), D("12000")),
-    ("１．２亿", D("0.0001"), D("12000")),                # the unit wins over a 元 sheet's
-    ("0.5 亿元", D("1"), D("5000")),
-    ("(1.2亿)", D("1"), D("-12000")),
-    ("12.30万", D("1"), D("12.30")),                      # 万 alone, as clerks write it: 万元
-    ("1.2万", D("0.0001"), D("1.2")),
-])
+
+@pytest.mark.parametrize(
+    "raw, scale, expected",
+    [
+        ("1.2亿", D("1"), D("12000")),  # 亿 = 10000 万元
+        ("1.2亿元", D("1"), D("12000")),
+        ("１．２亿", D("0.0001"), D("12000")),  # the unit wins over a 元 sheet's
+        ("0.5 亿元", D("1"), D("5000")),
+        ("(1.2亿)", D("1"), D("-12000")),
+        ("12.30万", D("1"), D("12.30")),  # 万 alone, as clerks write it: 万元
+        ("1.2万", D("0.0001"), D("1.2")),
+    ],
+)
 def test_yi_is_ten_thousand_wan(raw, scale, expected):
     from perf_xlsx.numbers import to_amount
 

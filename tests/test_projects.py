@@ -1,5 +1,6 @@
 """项目支出绩效自评表: every project sheet of the realistic sample is scored and filled; a project whose
 年度资金总额 does not add up is flagged."""
+
 from __future__ import annotations
 
 from decimal import Decimal

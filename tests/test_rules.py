@@ -1,13 +1,13 @@
 """审核: every rule fires where it should and stays silent where it should; the seed's findings exactly."""
+
 from __future__ import annotations
 
 import json
+from decimal import Decimal as D
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
-
-from decimal import Decimal as D
 
 from perf_xlsx import api
 from perf_xlsx.cli import cli
@@ -47,20 +47,20 @@ def test_seed_findings_exactly():
         ["warning", "low-execution-no-reason", "整体支出绩效自评表", "H5"],
         ["warning", "spending-rate-gap", "整体支出绩效自评表", "H5"],
         ["warning", "stated-score", "整体支出绩效自评表", "I5"],
-        ["warning", "breakdown-basis", "整体支出绩效自评表", "C6"],      # 按收入性质分 blank: cannot check
-        ["warning", "project-form-cross", "整体支出绩效自评表", "H8"],   # 按支出性质分 项目支出 blank
+        ["warning", "breakdown-basis", "整体支出绩效自评表", "C6"],  # 按收入性质分 blank: cannot check
+        ["warning", "project-form-cross", "整体支出绩效自评表", "H8"],  # 按支出性质分 项目支出 blank
         ["warning", "required-blank", "项目1", "E6"],
         ["warning", "required-blank", "项目2", "E6"],
         ["warning", "required-blank", "项目3", "E6"],
         ["warning", "required-blank", "项目4", "E6"],
-        ["rounding", "year-balance", "收支情况", "G17"],          # 汇总 当年结余
-        ["rounding", "cumulative-balance", "收支情况", "H17"],    # 汇总 累计结余
-        ["rounding", "year-balance", "收支情况", "G18"],          # 本级
-        ["rounding", "cumulative-balance", "收支情况", "H18"],    # 本级
+        ["rounding", "year-balance", "收支情况", "G17"],  # 汇总 当年结余
+        ["rounding", "cumulative-balance", "收支情况", "H17"],  # 汇总 累计结余
+        ["rounding", "year-balance", "收支情况", "G18"],  # 本级
+        ["rounding", "cumulative-balance", "收支情况", "H18"],  # 本级
         ["rounding", "spending-equals-income", "收支情况", "B20"],  # 北京 3312.54 vs 3312.53
-        ["rounding", "year-balance", "收支情况", "G20"],          # 北京
+        ["rounding", "year-balance", "收支情况", "G20"],  # 北京
         ["rounding", "spending-equals-income", "收支情况", "B21"],  # 上海 121.81 vs 121.82
-        ["rounding", "year-balance", "收支情况", "G21"],          # 上海
+        ["rounding", "year-balance", "收支情况", "G21"],  # 上海
     ]
     score = next(f for f in report.findings if f.rule == "stated-score")
     assert "8.00" in score.message and "8.76" in score.message
@@ -150,19 +150,24 @@ def test_a_rule_that_fails_is_reported_and_the_others_still_run(monkeypatch):
 
 
 def test_a_rule_missing_its_inputs_says_so_once(tmp_path):
-    path = variant(tmp_path, {"dept.breakdown.by_income.general": 100, "dept.money.total.budget": "",
-                              "dept.money.total.actual": ""})
+    path = variant(
+        tmp_path,
+        {"dept.breakdown.by_income.general": 100, "dept.money.total.budget": "", "dept.money.total.actual": ""},
+    )
     found = [f for f in api.check(path).findings if f.rule == "breakdown-basis"]
     assert len(found) == 1 and found[0].message.startswith("无法检查") and "全年预算数" in found[0].message
 
 
-@pytest.mark.parametrize("typed, expected", [
-    ("0.61亿", None),                 # 6100 万元 = 0.61亿 ± 0.005亿: the 3.98 万元 gap is its own rounding
-    ("0.60亿", "error"),              # 6000 万元 ± 50: 96.02 万元 short is a real difference
-    ("60,960,200.00元", None),        # the very sum, in 元
-    ("60,960,230.00元", "rounding"),  # 30 元 over: beyond its own ±0.005 元, within the items' ±50 元 each
-    ("6096.023", "rounding"),         # no unit typed, 3 decimals: exact, so 0.003 over is the items' rounding
-])
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("0.61亿", None),  # 6100 万元 = 0.61亿 ± 0.005亿: the 3.98 万元 gap is its own rounding
+        ("0.60亿", "error"),  # 6000 万元 ± 50: 96.02 万元 short is a real difference
+        ("60,960,200.00元", None),  # the very sum, in 元
+        ("60,960,230.00元", "rounding"),  # 30 元 over: beyond its own ±0.005 元, within the items' ±50 元 each
+        ("6096.023", "rounding"),  # no unit typed, 3 decimals: exact, so 0.003 over is the items' rounding
+    ],
+)
 def test_a_unit_typed_in_the_cell_sets_its_rounding(typed, expected, tmp_path):
     """The half-unit of a stated total is counted in the unit it is typed in (收入合计 = Σ 各项 = 6096.02 万元)."""
     report = api.check(variant(tmp_path, {"ie.income.1.total": typed}))
@@ -171,17 +176,20 @@ def test_a_unit_typed_in_the_cell_sets_its_rounding(typed, expected, tmp_path):
     assert found == ([] if expected is None else [expected])
 
 
-@pytest.mark.parametrize("value, number_format, fires", [
-    (0.88, "0%", False),        # shows 88%: 87.57% printed to whole percents
-    (0.87, "0%", True),         # shows 87%: off by more than its half-percent
-    (0.8757, "0%", False),      # shows 88%, stores 87.57%: right at the digits it has
-    (0.876, "0.0%", False),     # 87.6% ± 0.05%
-    (0.8757, "0.00%", False),
-    (0.8750, "0.00%", True),    # 87.50%: 0.07 points off at 2 decimals
-    ("88%", None, False),       # typed as text: as printed
-    ("87%", None, True),
-    ("87.50%", None, True),
-])
+@pytest.mark.parametrize(
+    "value, number_format, fires",
+    [
+        (0.88, "0%", False),  # shows 88%: 87.57% printed to whole percents
+        (0.87, "0%", True),  # shows 87%: off by more than its half-percent
+        (0.8757, "0%", False),  # shows 88%, stores 87.57%: right at the digits it has
+        (0.876, "0.0%", False),  # 87.6% ± 0.05%
+        (0.8757, "0.00%", False),
+        (0.8750, "0.00%", True),  # 87.50%: 0.07 points off at 2 decimals
+        ("88%", None, False),  # typed as text: as printed
+        ("87%", None, True),
+        ("87.50%", None, True),
+    ],
+)
 def test_a_stated_rate_is_checked_as_printed(value, number_format, fires, tmp_path):
     """rules.md §2: rates are stated to the decimals they are printed with (预算执行率 is 87.57…%)."""
     path = variant(tmp_path, {"dept.money.total.rate": value})
@@ -197,8 +205,10 @@ def test_a_stated_rate_is_checked_as_printed(value, number_format, fires, tmp_pa
 def test_recompute_carries_through_to_what_was_built_on_the_replaced_value(tmp_path):
     """本级 收入合计 typed 0.30 too high and the 汇总 row added up from it: both are recomputed, and
     the 汇总 row follows the corrected 本级 value instead of keeping the old sum."""
-    path = variant(tmp_path, {"ie.income.1.total": 6096.32, "ie.income.summary.total": 10246.95,
-                              "ie.spending.1.year_balance": -15.67})  # right, by the corrected 收入合计
+    path = variant(
+        tmp_path,
+        {"ie.income.1.total": 6096.32, "ie.income.summary.total": 10246.95, "ie.spending.1.year_balance": -15.67},
+    )  # right, by the corrected 收入合计
     report = api.fill(path, tmp_path / "out", recompute=True)
     wb = openpyxl.load_workbook(report.output)
     for key, value in (("ie.income.1.total", 6096.02), ("ie.income.summary.total", 10246.65)):
@@ -224,7 +234,7 @@ def test_json_findings_carry_numbers_as_decimal_strings():
         try:
             Decimal(value)
         except InvalidOperation:
-            raise AssertionError(f"not a decimal string: {value!r}")
+            raise AssertionError(f"not a decimal string: {value!r}") from None
     gap = next(f for f in findings if f["rule"] == "spending-rate-gap")
     assert (gap["stated"], gap["computed"], gap["difference"]) == ("0.8757", "0.8077", "0.0680")
 
@@ -254,14 +264,27 @@ def test_recompute_leaves_rounding_gaps_and_scores_as_stated(tmp_path):
 def test_fixed_assets_are_not_held_to_the_size_of_a_year(tmp_path):
     """A small office owning a large building: 固定资产 is a stock, not a year's flow, so being 100× the
     year's funds is no sign of 元 typed in a 万元 sheet (a 10,000× slip is still found by its totals)."""
-    path = variant(tmp_path, {"ie.assets.4.total": D("950000"), "ie.assets.4.in_use": D("950000"),
-                              "ie.assets.summary.total": "", "ie.assets.summary.in_use": ""})
+    path = variant(
+        tmp_path,
+        {
+            "ie.assets.4.total": D("950000"),
+            "ie.assets.4.in_use": D("950000"),
+            "ie.assets.summary.total": "",
+            "ie.assets.summary.in_use": "",
+        },
+    )
     assert [f.rule for f in api.check(path).findings if f.rule.startswith("unit-slip") and f.severity == "error"] == []
 
 
 def test_two_projects_of_one_name_but_two_units_are_not_a_copy(tmp_path):
-    path = variant(tmp_path, {"proj2.head.name": "智慧湘西专项", "proj2.money.total.actual": D("1160.485187"),
-                              "proj2.head.implementer": "另一个实施单位"})
+    path = variant(
+        tmp_path,
+        {
+            "proj2.head.name": "智慧湘西专项",
+            "proj2.money.total.actual": D("1160.485187"),
+            "proj2.head.implementer": "另一个实施单位",
+        },
+    )
     assert [f for f in api.check(path).findings if f.rule == "duplicate-project"] == []
 
 

@@ -1,5 +1,6 @@
 """Property tests of the arithmetic (hypothesis): consistent tables never trip a rule; a real break
 always does, at the cell whose identity breaks; a 10,000× slip is always reported as one."""
+
 from __future__ import annotations
 
 import tempfile
@@ -71,8 +72,13 @@ def test_consistent_tables_never_raise_errors(exact):
 
 
 @SETTINGS
-@given(tables, st.integers(1, 3), st.sampled_from(COLUMNS),
-       st.decimals(min_value=Decimal("0.05"), max_value=Decimal("900"), places=2), st.booleans())
+@given(
+    tables,
+    st.integers(1, 3),
+    st.sampled_from(COLUMNS),
+    st.decimals(min_value=Decimal("0.05"), max_value=Decimal("900"), places=2),
+    st.booleans(),
+)
 def test_moving_one_part_beyond_its_envelope_breaks_its_row_total(exact, row, column, delta, down):
     values = consistent_table(exact)
     key = f"ie.income.{row}.{column}"

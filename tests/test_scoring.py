@@ -1,5 +1,6 @@
 """评分: blank quantitative scores filled by rule (each checked by hand), qualitative ones left to the clerk,
 总分 and 等次, and a local scheme chosen by name."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,31 +21,39 @@ D = Decimal
 
 # (一级, 二级, 三级, 年度指标值, 实际完成值, 分值, expected 得分 by hand)
 ROWS = [
-    ("产出指标", "数量指标", "引进招商引资项目", "50个以上", "51个", 20, D("20.00")),           # 20 × min(51/50, 1)
-    ("产出指标", "质量指标", "任务达标率", "≥100%", "96%", 15, D("14.40")),                    # 15 × 96/100
+    ("产出指标", "数量指标", "引进招商引资项目", "50个以上", "51个", 20, D("20.00")),  # 20 × min(51/50, 1)
+    ("产出指标", "质量指标", "任务达标率", "≥100%", "96%", 15, D("14.40")),  # 15 × 96/100
     ("产出指标", "时效指标", "完成时间", "2022年12月31日前", "截止2022年12月31日，目标任务已完成", 5, D("5.00")),
-    ("产出指标", "成本指标", "公用经费控制率", "100%以下", "42.12%", 10, D("10.00")),           # 反向, met
-    ("效益指标", "社会效益指标", "群众满意度", "≥90%", "85%", 10, D("9.44")),                   # 10 × 85/90
-    ("效益指标", "经济效益指标", "招商项目", "≥60个", "51个", 10, D("8.50")),                   # 10 × 51/60
+    ("产出指标", "成本指标", "公用经费控制率", "100%以下", "42.12%", 10, D("10.00")),  # 反向, met
+    ("效益指标", "社会效益指标", "群众满意度", "≥90%", "85%", 10, D("9.44")),  # 10 × 85/90
+    ("效益指标", "经济效益指标", "招商项目", "≥60个", "51个", 10, D("8.50")),  # 10 × 51/60
     ("效益指标", "可持续影响指标", "长效机制", "持续推进乡村振兴", "已建立长效机制", 10, None),  # qualitative
     ("满意度指标", "服务对象满意度指标", "服务对象满意度", "90%以上", "93%", 10, D("10.00")),
 ]
 
 
-def scored_workbook(folder, rows=ROWS, budget=D("1000"), actual=D("900")):
+BUDGET, ACTUAL = D("1000"), D("900")
+
+
+def scored_workbook(folder, rows=ROWS, budget=BUDGET, actual=ACTUAL):
     blocks = {}
     for level1, level2, level3, target, done, weight, _ in rows:
-        blocks.setdefault(level1, []).append({"level2": level2, "level3": level3, "target": target, "actual": done,
-                                              "weight": weight})
-    content = Content(year=2022, unit="评分测试单位",
-                      department_indicators=[{"level1": k, "rows": v} for k, v in blocks.items()])
+        blocks.setdefault(level1, []).append(
+            {"level2": level2, "level3": level3, "target": target, "actual": done, "weight": weight}
+        )
+    content = Content(
+        year=2022, unit="评分测试单位", department_indicators=[{"level1": k, "rows": v} for k, v in blocks.items()]
+    )
     wb = build(content)
     path = folder / "scored.xlsx"
     save_deterministic(wb, path)
     slots = api.evaluate(path).filing.slots
     wb = openpyxl.load_workbook(path)
-    for key, value in {"dept.money.total.initial": budget, "dept.money.total.budget": budget,
-                       "dept.money.total.actual": actual}.items():
+    for key, value in {
+        "dept.money.total.initial": budget,
+        "dept.money.total.budget": budget,
+        "dept.money.total.actual": actual,
+    }.items():
         wb[slots[key].sheet][slots[key].cell] = float(value)
     wb.save(path)
     return path
@@ -56,7 +65,7 @@ def test_blank_scores_filled_by_rule(tmp_path):
     for n, row in enumerate(ROWS, start=1):
         slot = ev.filing.slots[f"dept.indicators[{n}].score"]
         assert slot.value == row[-1], (row[2], slot.value)
-    expected_total = D("9.00") + sum(r[-1] for r in ROWS if r[-1] is not None)   # 10 × 90% + Σ
+    expected_total = D("9.00") + sum(r[-1] for r in ROWS if r[-1] is not None)  # 10 × 90% + Σ
     assert report.scores["总分"] == f"{expected_total:.2f}" == "86.34"
     assert report.scores["等次"] == "良"
     assert report.scores["产出"] == "49.40" and report.scores["效益"] == "17.94" and report.scores["满意度"] == "10.00"
@@ -66,11 +75,13 @@ def test_blank_scores_filled_by_rule(tmp_path):
 
 def test_on_time_indicators_are_deadline_indicators(tmp_path):
     """按时 / 按时拨付 / 按时发放 / 按时到位: full when the actual says it was done, else the clerk's score."""
-    rows = [("产出指标", "时效指标", "资金拨付", "按时拨付", "已按时拨付", 10, D("10.00")),
-            ("产出指标", "时效指标", "补贴发放", "按时发放", "已全部发放到位", 10, D("10.00")),
-            ("产出指标", "时效指标", "配套资金", "按时到位", "按时到位", 10, D("10.00")),
-            ("产出指标", "时效指标", "报表报送", "按时", "按时", 10, D("10.00")),
-            ("产出指标", "时效指标", "项目验收", "按时完成", "未按时完成", 10, None)]
+    rows = [
+        ("产出指标", "时效指标", "资金拨付", "按时拨付", "已按时拨付", 10, D("10.00")),
+        ("产出指标", "时效指标", "补贴发放", "按时发放", "已全部发放到位", 10, D("10.00")),
+        ("产出指标", "时效指标", "配套资金", "按时到位", "按时到位", 10, D("10.00")),
+        ("产出指标", "时效指标", "报表报送", "按时", "按时", 10, D("10.00")),
+        ("产出指标", "时效指标", "项目验收", "按时完成", "未按时完成", 10, None),
+    ]
     report = api.fill(scored_workbook(tmp_path, rows), tmp_path / "out")
     slots = api.evaluate(report.output).filing.slots
     assert [slots[f"dept.indicators[{n}].score"].value for n in range(1, 6)] == [r[-1] for r in rows]
@@ -109,13 +120,15 @@ def test_unit_mismatch_is_a_warning_not_a_guess(tmp_path):
 
 
 def test_local_scheme_caps_the_total_by_execution_rate(tmp_path):
-    full = [("产出指标", "数量指标", "项目", "≥50个", "51个", 50, None),
-            ("效益指标", "社会效益指标", "满意度", "≥90%", "95%", 30, None),
-            ("满意度指标", "服务对象满意度指标", "服务对象满意度", "90%以上", "93%", 10, None)]
-    path = scored_workbook(tmp_path, full, actual=D("750"))   # 75% executed
+    full = [
+        ("产出指标", "数量指标", "项目", "≥50个", "51个", 50, None),
+        ("效益指标", "社会效益指标", "满意度", "≥90%", "95%", 30, None),
+        ("满意度指标", "服务对象满意度指标", "服务对象满意度", "90%以上", "93%", 10, None),
+    ]
+    path = scored_workbook(tmp_path, full, actual=D("750"))  # 75% executed
     national, local = api.check(path), api.check(path, scheme="local_caps")
-    assert (national.scores["总分"], national.scores["等次"]) == ("97.50", "优")    # 7.5 + 90
-    assert (local.scores["总分"], local.scores["等次"]) == ("89.00", "良")          # capped: 70–80% → 89
+    assert (national.scores["总分"], national.scores["等次"]) == ("97.50", "优")  # 7.5 + 90
+    assert (local.scores["总分"], local.scores["等次"]) == ("89.00", "良")  # capped: 70–80% → 89
     capped = api.evaluate(path, "local_caps").completion.results["dept.closing.total"]
     assert "封顶" in capped.note
 
@@ -123,9 +136,11 @@ def test_local_scheme_caps_the_total_by_execution_rate(tmp_path):
 def test_typed_total_above_the_cap_is_flagged_with_the_reason(tmp_path):
     """85% executed: Σ 得分 = 8.5 + 90 = 98.50, capped at 94 under local_caps. A typed 总分 is held to the cap
     (the message says why); the national scheme, without caps, holds it to the sum as before."""
-    full = [("产出指标", "数量指标", "项目", "≥50个", "51个", 50, None),
-            ("效益指标", "社会效益指标", "满意度", "≥90%", "95%", 30, None),
-            ("满意度指标", "服务对象满意度指标", "服务对象满意度", "90%以上", "93%", 10, None)]
+    full = [
+        ("产出指标", "数量指标", "项目", "≥50个", "51个", 50, None),
+        ("效益指标", "社会效益指标", "满意度", "≥90%", "95%", 30, None),
+        ("满意度指标", "服务对象满意度指标", "服务对象满意度", "90%以上", "93%", 10, None),
+    ]
     path = scored_workbook(tmp_path, full, actual=D("850"))
     total = api.evaluate(path).filing.slots["dept.closing.total"]
 
@@ -133,15 +148,23 @@ def test_typed_total_above_the_cap_is_flagged_with_the_reason(tmp_path):
         typed_cells(path, {"dept.closing.total": (typed, "General")})
         return [(f.cell, f.message) for f in api.check(path, scheme=scheme).findings if f.rule == "stated-total-score"]
 
-    assert totals(96, "local_caps") == [(total.cell, "总分 填报 96.00，各项得分合计 98.50，但预算执行率 85.00% 在 "
-                                                     "80%–90% 之间，总分封顶 94，应为 94.00，相差 2.00")]
+    assert totals(96, "local_caps") == [
+        (
+            total.cell,
+            "总分 填报 96.00，各项得分合计 98.50，但预算执行率 85.00% 在 "
+            "80%–90% 之间，总分封顶 94，应为 94.00，相差 2.00",
+        )
+    ]
     assert totals(94, "local_caps") == []
     assert totals(96, "national") == [(total.cell, "总分 填报 96.00，各项得分合计为 98.50，相差 -2.50")]
     assert totals(98.5, "national") == []
     typed_cells(path, {"dept.closing.total": (None, "General")})
     report = api.fill(path, tmp_path / "out", scheme="local_caps")
-    row = next(r for r in openpyxl.load_workbook(report.output)["计算过程"].iter_rows(min_row=3, values_only=True)
-               if r[2] == total.where)
+    row = next(
+        r
+        for r in openpyxl.load_workbook(report.output)["计算过程"].iter_rows(min_row=3, values_only=True)
+        if r[2] == total.where
+    )
     assert row[3].endswith("；预算执行率 85.00% 在 80%–90% 之间，总分封顶 94") and row[5] == "94.00"
 
 
@@ -167,24 +190,36 @@ def test_split_of_the_scheme_is_silent(tmp_path):
 
 def test_split_other_than_the_scheme_warns_per_block(tmp_path):
     """产出 60 and 效益 20 (still 100 in all): one 提示 at each block's first 分值 cell, naming both numbers."""
-    rows = [r[:5] + (20 if r[2] == "公用经费控制率" else 5 if r[2] in ("群众满意度", "招商项目") else r[5], None)
-            for r in ROWS]
+    rows = [
+        r[:5] + (20 if r[2] == "公用经费控制率" else 5 if r[2] in ("群众满意度", "招商项目") else r[5], None)
+        for r in ROWS
+    ]
     path = scored_workbook(tmp_path, rows)
     slots = api.evaluate(path).filing.slots
     report = api.check(path)
     assert _weight_findings(report) == [
-        (slots["dept.indicators[1].weight"].cell, "产出指标分值合计 60.00，评分方案为 50；其他分配也可以，请确认分值依据"),
-        (slots["dept.indicators[5].weight"].cell, "效益指标分值合计 20.00，评分方案为 30；其他分配也可以，请确认分值依据"),
+        (
+            slots["dept.indicators[1].weight"].cell,
+            "产出指标分值合计 60.00，评分方案为 50；其他分配也可以，请确认分值依据",
+        ),
+        (
+            slots["dept.indicators[5].weight"].cell,
+            "效益指标分值合计 20.00，评分方案为 30；其他分配也可以，请确认分值依据",
+        ),
     ]
     assert {f.severity for f in report.findings if f.rule == "scheme-weights"} == {"warning"}
 
 
 def test_parts_not_adding_up_to_100_warn_at_the_total(tmp_path):
-    rows = [r for r in ROWS if r[0] != "满意度指标"]   # no 满意度 block: 10 + 50 + 30 = 90
+    rows = [r for r in ROWS if r[0] != "满意度指标"]  # no 满意度 block: 10 + 50 + 30 = 90
     path = scored_workbook(tmp_path, rows)
     total = api.evaluate(path).filing.slots["dept.closing.total"]
     assert _weight_findings(api.check(path)) == [
-        (total.cell, "各部分分值合计 90.00（预算执行 10.00、产出指标 50.00、效益指标 30.00），应为 100；表中没有满意度指标")]
+        (
+            total.cell,
+            "各部分分值合计 90.00（预算执行 10.00、产出指标 50.00、效益指标 30.00），应为 100；表中没有满意度指标",
+        )
+    ]
 
 
 def test_blank_weights_say_the_check_cannot_run(tmp_path):
@@ -204,8 +239,9 @@ def scheme_with(tmp_path, monkeypatch):
     folder.mkdir()
     national = scoring._folder().joinpath("scoring_national.toml").read_text("utf-8")
     for name in scoring.available_schemes():
-        (folder / f"scoring_{name}.toml").write_text(scoring._folder().joinpath(f"scoring_{name}.toml").read_text("utf-8"),
-                                                     encoding="utf-8")
+        (folder / f"scoring_{name}.toml").write_text(
+            scoring._folder().joinpath(f"scoring_{name}.toml").read_text("utf-8"), encoding="utf-8"
+        )
     monkeypatch.setattr(scoring, "_folder", lambda: folder)
     scoring.load_scheme.cache_clear()
 
@@ -262,18 +298,25 @@ def typed_cells(path, cells):
 
 def test_percent_cells_read_as_the_percentage_they_show(tmp_path):
     """93% typed in Excel is stored as 0.93 in a percent-formatted cell: it is 93%, not the number 0.93."""
-    rows = [("产出指标", "质量指标", "公文办理及时率", "≥90%", "", 10, None),
-            ("产出指标", "质量指标", "合格率", "", "", 10, None),
-            ("效益指标", "社会效益指标", "办结率", "≥90", "", 20, None)]
-    path = typed_cells(scored_workbook(tmp_path, rows), {
-        "dept.indicators[1].actual": (0.93, "0%"),
-        "dept.indicators[2].target": (0.9, "0%"), "dept.indicators[2].actual": (0.855, "0.0%"),
-        "dept.indicators[3].actual": (0.93, "0%")})
+    rows = [
+        ("产出指标", "质量指标", "公文办理及时率", "≥90%", "", 10, None),
+        ("产出指标", "质量指标", "合格率", "", "", 10, None),
+        ("效益指标", "社会效益指标", "办结率", "≥90", "", 20, None),
+    ]
+    path = typed_cells(
+        scored_workbook(tmp_path, rows),
+        {
+            "dept.indicators[1].actual": (0.93, "0%"),
+            "dept.indicators[2].target": (0.9, "0%"),
+            "dept.indicators[2].actual": (0.855, "0.0%"),
+            "dept.indicators[3].actual": (0.93, "0%"),
+        },
+    )
     report = api.fill(path, tmp_path / "out")
     slots = api.evaluate(report.output).filing.slots
-    assert slots["dept.indicators[1].score"].value == D("10")          # 93% ≥ 90%
-    assert slots["dept.indicators[2].score"].value == D("9.5")         # 10 × 85.5/90
-    assert slots["dept.indicators[3].score"].value is None             # not 20 × 0.93/90 = 0.21
+    assert slots["dept.indicators[1].score"].value == D("10")  # 93% ≥ 90%
+    assert slots["dept.indicators[2].score"].value == D("9.5")  # 10 × 85.5/90
+    assert slots["dept.indicators[3].score"].value is None  # not 20 × 0.93/90 = 0.21
     unscored = next(f for f in report.findings if f.rule == "unscored-indicator" and f.labels == ["办结率"])
     assert "“%”" in unscored.message and "无单位" in unscored.message
     rows = list(openpyxl.load_workbook(report.output)["计算过程"].iter_rows(min_row=3, values_only=True))
@@ -282,11 +325,17 @@ def test_percent_cells_read_as_the_percentage_they_show(tmp_path):
 
 def test_date_cells_read_as_the_date(tmp_path):
     """实际完成值 typed as an Excel date: on time scores full marks, late is left to the clerk."""
-    rows = [("产出指标", "时效指标", "按期完成", "2023年12月31日前", "", 10, None),
-            ("产出指标", "时效指标", "逾期完成", "2023年12月31日前", "", 10, None)]
-    path = typed_cells(scored_workbook(tmp_path, rows), {
-        "dept.indicators[1].actual": (dt.datetime(2023, 11, 30), "yyyy/m/d"),
-        "dept.indicators[2].actual": (dt.datetime(2024, 1, 15), "yyyy/m/d")})
+    rows = [
+        ("产出指标", "时效指标", "按期完成", "2023年12月31日前", "", 10, None),
+        ("产出指标", "时效指标", "逾期完成", "2023年12月31日前", "", 10, None),
+    ]
+    path = typed_cells(
+        scored_workbook(tmp_path, rows),
+        {
+            "dept.indicators[1].actual": (dt.datetime(2023, 11, 30), "yyyy/m/d"),
+            "dept.indicators[2].actual": (dt.datetime(2024, 1, 15), "yyyy/m/d"),
+        },
+    )
     report = api.fill(path, tmp_path / "out")
     slots = api.evaluate(report.output).filing.slots
     assert slots["dept.indicators[1].score"].value == D("10")
@@ -299,18 +348,26 @@ def test_date_cells_read_as_the_date(tmp_path):
 
 def test_scores_typed_with_their_unit(tmp_path):
     """得分 “10分” and 分值 “15分” are how clerks type scores: read as 10 and 15, not errors."""
-    rows = [("产出指标", "质量指标", "合格率", "100%", "100%", 10, None),
-            ("满意度指标", "服务对象满意度指标", "满意度", "≥80%", "85%", 10, None)]
-    path = typed_cells(scored_workbook(tmp_path, rows), {
-        "dept.indicators[1].score": ("10分", "General"), "dept.indicators[2].weight": ("15分", "General")})
+    rows = [
+        ("产出指标", "质量指标", "合格率", "100%", "100%", 10, None),
+        ("满意度指标", "服务对象满意度指标", "满意度", "≥80%", "85%", 10, None),
+    ]
+    path = typed_cells(
+        scored_workbook(tmp_path, rows),
+        {"dept.indicators[1].score": ("10分", "General"), "dept.indicators[2].weight": ("15分", "General")},
+    )
     report = api.fill(path, tmp_path / "out")
     assert [f.message for f in report.findings if f.severity == "error"] == []
     slots = api.evaluate(report.output).filing.slots
-    assert openpyxl.load_workbook(report.output)[slots["dept.indicators[1].score"].sheet][
-        slots["dept.indicators[1].score"].cell].value == "10分"                          # kept as typed
+    assert (
+        openpyxl.load_workbook(report.output)[slots["dept.indicators[1].score"].sheet][
+            slots["dept.indicators[1].score"].cell
+        ].value
+        == "10分"
+    )  # kept as typed
     assert slots["dept.indicators[1].score"].value == D("10")
-    assert slots["dept.indicators[2].score"].value == D("15")                            # 15 × min(85/80, 1)
-    assert report.scores["总分"] == "34.00"                                              # 9 + 10 + 15
+    assert slots["dept.indicators[2].score"].value == D("15")  # 15 × min(85/80, 1)
+    assert report.scores["总分"] == "34.00"  # 9 + 10 + 15
 
 
 def test_unreadable_score_is_not_said_to_be_filled(tmp_path):
@@ -328,10 +385,12 @@ def test_unreadable_score_is_not_said_to_be_filled(tmp_path):
 
 def test_strict_targets_are_not_met_at_their_bound(tmp_path):
     """“低于5%” is not met by 5%, nor “高于90%” by 90%: left to the clerk with the reason, never full marks."""
-    rows = [("产出指标", "质量指标", "差错率", "低于5%", "5%", 10, None),
-            ("产出指标", "质量指标", "达标率", "高于90%", "90%", 10, None),
-            ("效益指标", "社会效益指标", "投诉率", "低于5%", "4%", 10, None),
-            ("效益指标", "社会效益指标", "合格率", "高于90%", "95%", 10, None)]
+    rows = [
+        ("产出指标", "质量指标", "差错率", "低于5%", "5%", 10, None),
+        ("产出指标", "质量指标", "达标率", "高于90%", "90%", 10, None),
+        ("效益指标", "社会效益指标", "投诉率", "低于5%", "4%", 10, None),
+        ("效益指标", "社会效益指标", "合格率", "高于90%", "95%", 10, None),
+    ]
     report = api.fill(scored_workbook(tmp_path, rows), tmp_path / "out")
     slots = api.evaluate(report.output).filing.slots
     assert [slots[f"dept.indicators[{n}].score"].value for n in (1, 2, 3, 4)] == [None, None, D("10"), D("10")]
@@ -361,23 +420,40 @@ def _band_findings(report):
 def test_qualitative_score_outside_the_band_its_actual_names(tmp_path):
     """得分 against the band the 实际完成值 names, in percent of the 分值: 达成 80–100, 部分达成 60–80, 未达成 0–60;
     a score on a shared boundary fits either band; a sentence is not read as naming a band."""
-    cases = [("部分达成高", "部分达成", 10, 9, True), ("部分达成界上", "部分达成", 10, 8, False),
-             ("部分达成下界", "部分达成", 10, 6, False), ("达成界上", "达成", 10, 8, False),
-             ("达成偏低", "达成", 10, "7.99", True), ("已达成", "已达成", 10, 7, True),  # not 未达成 inside 已达成
-             ("未达成界上", "未达成", 10, 6, False), ("未达成偏高", "未达成。", 10, 7, True),
-             ("未达成零分", "未达成", 10, 0, False), ("达成年度指标", "达成年度指标", 10, 7, True),
-             ("基本达成", "基本达成", 10, 6, False), ("基本达成偏低", "基本达成", 10, 5, True),
-             ("分值七", "部分达成", 7, 5, False), ("句子", "目标任务已达成，效果明显", 10, 5, False),
-             ("满分", "达成", 10, 10, False)]
+    cases = [
+        ("部分达成高", "部分达成", 10, 9, True),
+        ("部分达成界上", "部分达成", 10, 8, False),
+        ("部分达成下界", "部分达成", 10, 6, False),
+        ("达成界上", "达成", 10, 8, False),
+        ("达成偏低", "达成", 10, "7.99", True),
+        ("已达成", "已达成", 10, 7, True),  # not 未达成 inside 已达成
+        ("未达成界上", "未达成", 10, 6, False),
+        ("未达成偏高", "未达成。", 10, 7, True),
+        ("未达成零分", "未达成", 10, 0, False),
+        ("达成年度指标", "达成年度指标", 10, 7, True),
+        ("基本达成", "基本达成", 10, 6, False),
+        ("基本达成偏低", "基本达成", 10, 5, True),
+        ("分值七", "部分达成", 7, 5, False),
+        ("句子", "目标任务已达成，效果明显", 10, 5, False),
+        ("满分", "达成", 10, 10, False),
+    ]
     rows = [("产出指标", "质量指标", name, "高质量完成", actual, weight, None) for name, actual, weight, _, _ in cases]
-    path = typed_cells(scored_workbook(tmp_path, rows), {f"dept.indicators[{n}].score": (score, "General")
-                                                         for n, (_, _, _, score, _) in enumerate(cases, start=1)})
+    path = typed_cells(
+        scored_workbook(tmp_path, rows),
+        {f"dept.indicators[{n}].score": (score, "General") for n, (_, _, _, score, _) in enumerate(cases, start=1)},
+    )
     report = api.check(path)
     found = _band_findings(report)
     assert sorted(found) == sorted(name for name, *_, fires in cases if fires)
-    assert found["部分达成高"] == "“部分达成高”实际完成值为“部分达成”，得分 9.00 超出该档（分值 10 的 60%–80%，即 6.00–8.00）"
+    assert (
+        found["部分达成高"]
+        == "“部分达成高”实际完成值为“部分达成”，得分 9.00 超出该档（分值 10 的 60%–80%，即 6.00–8.00）"
+    )
     assert found["已达成"] == "“已达成”实际完成值为“已达成”，得分 7.00 超出该档（分值 10 的 80%–100%，即 8.00–10.00）"
-    assert found["未达成偏高"] == "“未达成偏高”实际完成值为“未达成。”，得分 7.00 超出该档（分值 10 的 0%–60%，即 0.00–6.00）"
+    assert (
+        found["未达成偏高"]
+        == "“未达成偏高”实际完成值为“未达成。”，得分 7.00 超出该档（分值 10 的 0%–60%，即 0.00–6.00）"
+    )
     assert "60%–100%，即 6.00–10.00" in found["基本达成偏低"]
     finding = next(f for f in report.findings if f.labels == ["部分达成高"])
     slot = api.evaluate(path).filing.slots["dept.indicators[1].score"]
@@ -387,17 +463,38 @@ def test_qualitative_score_outside_the_band_its_actual_names(tmp_path):
 
 def test_qualitative_bands_on_project_sheets(tmp_path):
     """The 项目支出绩效自评表 is checked like the 整体支出绩效自评表."""
-    indicators = [{"level1": "效益指标", "rows": [
-        {"level2": "社会效益指标", "level3": "群众获得感", "target": "明显提升", "actual": "部分达成", "weight": 30,
-         "score": 29},
-        {"level2": "社会效益指标", "level3": "长效机制", "target": "建立", "actual": "达成", "weight": 10, "score": 9}]}]
+    indicators = [
+        {
+            "level1": "效益指标",
+            "rows": [
+                {
+                    "level2": "社会效益指标",
+                    "level3": "群众获得感",
+                    "target": "明显提升",
+                    "actual": "部分达成",
+                    "weight": 30,
+                    "score": 29,
+                },
+                {
+                    "level2": "社会效益指标",
+                    "level3": "长效机制",
+                    "target": "建立",
+                    "actual": "达成",
+                    "weight": 10,
+                    "score": 9,
+                },
+            ],
+        }
+    ]
     path = tmp_path / "projects.xlsx"
-    save_deterministic(build(Content(year=2022, unit="评分测试单位", projects=[{"name": "测试项目", "indicators": indicators}])),
-                       path)
+    save_deterministic(
+        build(Content(year=2022, unit="评分测试单位", projects=[{"name": "测试项目", "indicators": indicators}])), path
+    )
     report = api.check(path)
     slot = api.evaluate(path).filing.slots["proj1.indicators[1].score"]
     assert [[f.rule, f.sheet, f.cell] for f in report.findings if f.rule == "qualitative-band"] == [
-        ["qualitative-band", slot.sheet, slot.cell]]
+        ["qualitative-band", slot.sheet, slot.cell]
+    ]
     assert _band_findings(report)["群众获得感"].endswith("得分 29.00 超出该档（分值 30 的 60%–80%，即 18.00–24.00）")
 
 
@@ -416,8 +513,15 @@ def test_local_cap_bands_use_the_rate_as_printed(tmp_path):
     """89.996% prints as 90.00%: not in the 80%–90% band, so the 总分 is not capped at 94."""
     from tests.rule_cases import variant
 
-    path = variant(tmp_path, {"dept.money.total.budget": Decimal("10000"), "dept.money.total.actual": Decimal("8999.6"),
-                              "dept.money.total.score": "", "dept.closing.total": ""})
+    path = variant(
+        tmp_path,
+        {
+            "dept.money.total.budget": Decimal("10000"),
+            "dept.money.total.actual": Decimal("8999.6"),
+            "dept.money.total.score": "",
+            "dept.closing.total": "",
+        },
+    )
     capped = api.check(path, scheme="local_caps")
     assert capped.scores["总分"] not in (None, "94.00") and Decimal(capped.scores["总分"]) > 94
 
@@ -425,10 +529,12 @@ def test_local_cap_bands_use_the_rate_as_printed(tmp_path):
 def test_a_full_score_typed_for_an_unmet_indicator_gets_a_warning(tmp_path):
     """The clerk's score is kept, but full marks for a target the tool knows was missed (written as
     未按时, at a strict bound, finished late) get a 提示 saying why, as a blank 得分 would."""
-    rows = [("产出指标", "时效指标", "资金拨付", "按时拨付", "未按时拨付", 20, None),
-            ("产出指标", "成本指标", "投诉率", "低于5%", "5%", 5, None),
-            ("产出指标", "时效指标", "完成时间", "2022年6月30日前", "2022年8月1日", 10, None),
-            ("产出指标", "数量指标", "培训人次", "≥100人次", "120人次", 15, None)]
+    rows = [
+        ("产出指标", "时效指标", "资金拨付", "按时拨付", "未按时拨付", 20, None),
+        ("产出指标", "成本指标", "投诉率", "低于5%", "5%", 5, None),
+        ("产出指标", "时效指标", "完成时间", "2022年6月30日前", "2022年8月1日", 10, None),
+        ("产出指标", "数量指标", "培训人次", "≥100人次", "120人次", 15, None),
+    ]
     path = scored_workbook(tmp_path, rows)
     slots = api.evaluate(path).filing.slots
     wb = openpyxl.load_workbook(path)

@@ -3,6 +3,7 @@
 All rules run, all findings are collected (never stop at the first); a rule that fails is itself
 reported as a finding, never a traceback.
 """
+
 from __future__ import annotations
 
 from ..derive import Completion
@@ -22,11 +23,21 @@ def run(completion: Completion, figures: dict[str, Figure]) -> list[Finding]:
         try:
             KINDS[rule.kind](rule, audit)
         except Exception as exc:  # a broken rule must not hide the others
-            audit.findings.append(Finding(rule=rule.id, severity="warning", sheet=None, cell=None, title=rule.title,
-                                          message=f"规则“{rule.title}”执行失败（{type(exc).__name__}），请反馈给开发者"))
+            audit.findings.append(
+                Finding(
+                    rule=rule.id,
+                    severity="warning",
+                    sheet=None,
+                    cell=None,
+                    title=rule.title,
+                    message=f"规则“{rule.title}”执行失败（{type(exc).__name__}），请反馈给开发者",
+                )
+            )
     sheets = list(completion.filing.sheets.values())
-    return sorted(audit.findings, key=lambda f: (SEVERITY_ORDER[f.severity], _sheet_index(sheets, f.sheet),
-                                                 _cell_order(f.cell), f.rule))
+    return sorted(
+        audit.findings,
+        key=lambda f: (SEVERITY_ORDER[f.severity], _sheet_index(sheets, f.sheet), _cell_order(f.cell), f.rule),
+    )
 
 
 def _sheet_index(sheets: list[str], sheet: str | None) -> int:
@@ -37,7 +48,7 @@ def _cell_order(cell: str | None) -> tuple[int, str]:
     if not cell:
         return (0, "")
     letters = cell.rstrip("0123456789")
-    return (int(cell[len(letters):]), letters.rjust(3))
+    return (int(cell[len(letters) :]), letters.rjust(3))
 
 
 __all__ = ["run", "Rule", "load_rules"]

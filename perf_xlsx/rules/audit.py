@@ -1,4 +1,5 @@
 """The audit context (审核上下文): what rule kinds look at, and how they record findings."""
+
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -6,10 +7,10 @@ from statistics import median_low
 
 from ..derive import Completion, Result, rounded
 from ..figures import Figure
-from ..reading import same_institution
 from ..labels import clean
 from ..layout import YUAN, describe_key
 from ..model import Institution, Slot
+from ..reading import same_institution
 from ..report import Finding
 from ..writing import formula_text, inputs_text, value_text
 from .catalogue import Rule, load_rules
@@ -112,10 +113,17 @@ class Audit:
         slot = self.slot(left)
         if outcome == "error" and self._slip_between(left, right):
             return
-        self.finding(rule, slot, stated=a, computed=b, difference=diff, tolerance=envelope,
-                     severity=None if outcome == "error" else "rounding",
-                     formula=f"{slot.label} = {self.label(right)}：{self.text(a, left)} − {self.text(b, left)} = "
-                             f"{self.text(diff, left)}")
+        self.finding(
+            rule,
+            slot,
+            stated=a,
+            computed=b,
+            difference=diff,
+            tolerance=envelope,
+            severity=None if outcome == "error" else "rounding",
+            formula=f"{slot.label} = {self.label(right)}：{self.text(a, left)} − {self.text(b, left)} = "
+            f"{self.text(diff, left)}",
+        )
 
     # ---- 元/万元 --------------------------------------------------------------------------------
     def explain_slip(self, result: Result, slot: Slot) -> bool:
@@ -128,14 +136,18 @@ class Audit:
         """
         factor = Decimal(self.rules["unit-slip"].get("ratio"))
         stated, computed = Decimal(slot.value), Decimal(result.value)
-        envelope = own_half(slot) + sum((abs(Decimal(w)) * half(self.completion, k) for k, w in result.derivation.inputs),
-                                        ZERO)
+        envelope = own_half(slot) + sum(
+            (abs(Decimal(w)) * half(self.completion, k) for k, w in result.derivation.inputs), ZERO
+        )
         tolerance = envelope + half_unit(2)
         if slot.key in self._slipped or any(k in self._slipped for k, _ in result.derivation.inputs):
             return True
         total_factor = factor if slot.scale != YUAN else 1 / factor  # what the total's slip multiplies by
-        if computed != 0 and min(abs(stated), abs(stated / total_factor)) > tolerance \
-                and abs(stated / total_factor - computed) <= tolerance:
+        if (
+            computed != 0
+            and min(abs(stated), abs(stated / total_factor)) > tolerance
+            and abs(stated / total_factor - computed) <= tolerance
+        ):
             self.slip(slot.key, computed, total_factor)
             return True
         for key, weight in result.derivation.inputs:
@@ -179,8 +191,11 @@ class Audit:
         (low median: one total typed in 元 does not move it); None when unknown or two disagree wildly."""
         if not hasattr(self, "_size"):
             rule = self.rules.get("unit-slip-size")
-            values = sorted(abs(Decimal(v)) for k in (rule.get("reference") if rule else [])
-                            if (v := self.shown(k)) is not None and Decimal(v) != 0)
+            values = sorted(
+                abs(Decimal(v))
+                for k in (rule.get("reference") if rule else [])
+                if (v := self.shown(k)) is not None and Decimal(v) != 0
+            )
             ambiguous = not values or (len(values) == 2 and values[1] > 100 * values[0])
             self._size = None if ambiguous else median_low(values)
         return self._size
@@ -201,15 +216,22 @@ class Audit:
         slot = self.slot(key)
         slips = self.rules["unit-slip"]
         hint = slips.get("too_big") if Decimal(ratio) >= 1 else slips.get("too_small")
-        self.finding(rule or self.rules["unit-slip"], slot, stated=slot.value, computed=Decimal(expected),
-                     detail=f"{Decimal(ratio).quantize(Decimal(1), ROUND_HALF_UP):,}", fields={"hint": hint})
+        self.finding(
+            rule or self.rules["unit-slip"],
+            slot,
+            stated=slot.value,
+            computed=Decimal(expected),
+            detail=f"{Decimal(ratio).quantize(Decimal(1), ROUND_HALF_UP):,}",
+            fields={"hint": hint},
+        )
 
     def peer_groups(self) -> list[list[str]]:
         """Amounts that should be of one size: a column of a 收支情况 table; a row of a money matrix."""
         groups: dict[tuple, list[str]] = {}
         for key, slot in self.completion.filing.slots.items():
-            if slot.type != "amount" or not slot.stated or not slot.found or key in self._slipped \
-                    or slot.scale == YUAN:  # on a 元 sheet a slip makes an amount smaller, not bigger
+            if (
+                slot.type != "amount" or not slot.stated or not slot.found or key in self._slipped or slot.scale == YUAN
+            ):  # on a 元 sheet a slip makes an amount smaller, not bigger
                 continue
             parts = key.split(".")
             if parts[0] == "ie" and parts[2] != "summary":
@@ -224,14 +246,29 @@ class Audit:
     # ---- recording -----------------------------------------------------------------------------
     def cannot(self, rule: Rule, key: str, missing: list[str]) -> None:
         """A rule that cannot be evaluated says so once (one 提示)."""
-        self.finding(rule, self.slot(key), severity="warning",
-                     message=f"无法检查“{rule.title}”：缺少{'、'.join(missing)}")
+        self.finding(
+            rule, self.slot(key), severity="warning", message=f"无法检查“{rule.title}”：缺少{'、'.join(missing)}"
+        )
 
-    def finding(self, rule: Rule, slot: Slot | None, *, stated=None, computed=None, difference=None, tolerance=None,
-                result: Result | None = None, severity: str | None = None, message: str | None = None,
-                formula: str | None = None, detail: str = "", label: str | None = None,
-                value_type: str | None = None, fields: dict[str, str] | None = None,
-                template: str | None = None) -> None:
+    def finding(
+        self,
+        rule: Rule,
+        slot: Slot | None,
+        *,
+        stated=None,
+        computed=None,
+        difference=None,
+        tolerance=None,
+        result: Result | None = None,
+        severity: str | None = None,
+        message: str | None = None,
+        formula: str | None = None,
+        detail: str = "",
+        label: str | None = None,
+        value_type: str | None = None,
+        fields: dict[str, str] | None = None,
+        template: str | None = None,
+    ) -> None:
         """Record a finding at `slot`; its values are shown as the slot's type in its sheet's unit, or as
         `value_type` (e.g. a §1 rate reported at a cell of another type). Values stay numbers. `fields`:
         a kind's own placeholders of the message template, as text (named in rules.toml's header); `template`:
@@ -245,16 +282,40 @@ class Audit:
         label = label or (slot.label if slot is not None else "")
         if formula is None and result is not None:
             formula = f"{formula_text(self.completion, result)}：{inputs_text(self.completion, result.inputs)}"
-        shown = {name: value_text(value, *unit) for name, value in
-                 (("stated", stated), ("computed", computed), ("difference", difference), ("tolerance", tolerance))}
-        values = {"label": label, "where": f"{sheet}!{cell}" if cell else (sheet or ""), **shown,
-                  "formula": formula_text(self.completion, result) if result is not None else "", "detail": detail,
-                  **(fields or {})}
+        shown = {
+            name: value_text(value, *unit)
+            for name, value in (
+                ("stated", stated),
+                ("computed", computed),
+                ("difference", difference),
+                ("tolerance", tolerance),
+            )
+        }
+        values = {
+            "label": label,
+            "where": f"{sheet}!{cell}" if cell else (sheet or ""),
+            **shown,
+            "formula": formula_text(self.completion, result) if result is not None else "",
+            "detail": detail,
+            **(fields or {}),
+        }
         text = message or (template or rule.message).format(**values)
         if severity == "rounding":
             text += "，在舍入允许范围内（尾差）"
-        self.findings.append(Finding(
-            rule=rule.id, severity=severity or rule.severity, sheet=sheet, cell=cell,
-            message=text, labels=[label] if label else [],
-            stated=stated, computed=computed, difference=difference, tolerance=tolerance, shown=shown,
-            title=rule.title, formula=formula or ""))
+        self.findings.append(
+            Finding(
+                rule=rule.id,
+                severity=severity or rule.severity,
+                sheet=sheet,
+                cell=cell,
+                message=text,
+                labels=[label] if label else [],
+                stated=stated,
+                computed=computed,
+                difference=difference,
+                tolerance=tolerance,
+                shown=shown,
+                title=rule.title,
+                formula=formula or "",
+            )
+        )

@@ -1,4 +1,5 @@
 """The rule catalogue (审核规则目录), loaded from workbook_templates/rules.toml."""
+
 from __future__ import annotations
 
 import tomllib

@@ -1,4 +1,5 @@
 """docs/rules.md, generated from the rule catalogue (规则文档) — `make docs`; a test fails when they drift."""
+
 from __future__ import annotations
 
 import sys
@@ -36,7 +37,9 @@ def render() -> str:
         tolerance = TOLERANCE.get(rule.kind, "—")
         if rule.id in ("stated-score", "stated-total-score"):
             tolerance = "0.01 分"
-        lines.append(f"| `{rule.id}` | {rule.family} | {rule.title} | {SEVERITY_ZH[rule.severity]} | {rule.formula} | {tolerance} |")
+        lines.append(
+            f"| `{rule.id}` | {rule.family} | {rule.title} | {SEVERITY_ZH[rule.severity]} | {rule.formula} | {tolerance} |"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -3,6 +3,7 @@
 A kind never raises for missing data: a check whose inputs are all blank has nothing to check and
 says nothing; one with some inputs but not the ones it needs says so once (Audit.cannot).
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -46,12 +47,18 @@ def identity(rule: Rule, audit: Audit) -> None:
         elif d.kind in ("budget_score", "total_score", "indicator_score"):
             computed = audit.round_score(result.value)
             if abs(Decimal(slot.value) - computed) > SCORE_GAP:
-                audit.finding(rule, slot, stated=slot.value, computed=computed,
-                              difference=Decimal(slot.value) - computed, tolerance=SCORE_GAP, result=result,
-                              **_capped(rule, audit, result))
-        elif d.kind == "grade":
-            if str(slot.value).strip() != result.value:
-                audit.finding(rule, slot, stated=slot.value, computed=result.value, result=result)
+                audit.finding(
+                    rule,
+                    slot,
+                    stated=slot.value,
+                    computed=computed,
+                    difference=Decimal(slot.value) - computed,
+                    tolerance=SCORE_GAP,
+                    result=result,
+                    **_capped(rule, audit, result),
+                )
+        elif d.kind == "grade" and str(slot.value).strip() != result.value:
+            audit.finding(rule, slot, stated=slot.value, computed=result.value, result=result)
 
 
 def _full_score_for_unmet(rule: Rule, audit: Audit, result, slot) -> None:
@@ -60,8 +67,13 @@ def _full_score_for_unmet(rule: Rule, audit: Audit, result, slot) -> None:
     weight = result.inputs[2][1] if len(result.inputs) > 2 else None
     if weight is None or not isinstance(slot.value, (Decimal, int)) or Decimal(slot.value) < Decimal(weight):
         return
-    audit.finding(rule, slot, stated=slot.value, result=result,
-                  message=f"{slot.label} 填报满分 {audit.text(slot.value, slot.key)}，但{result.note}；请确认评分依据")
+    audit.finding(
+        rule,
+        slot,
+        stated=slot.value,
+        result=result,
+        message=f"{slot.label} 填报满分 {audit.text(slot.value, slot.key)}，但{result.note}；请确认评分依据",
+    )
 
 
 def _capped(rule: Rule, audit: Audit, result) -> dict:
@@ -70,8 +82,10 @@ def _capped(rule: Rule, audit: Audit, result) -> dict:
     summed = score_sum(result.inputs) if result.derivation.kind == "total_score" else None
     if summed is None or summed == result.value or not rule.get("capped_message"):
         return {}
-    return {"template": rule.get("capped_message"),
-            "fields": {"sum": audit.text(summed, result.key), "cap": result.note}}
+    return {
+        "template": rule.get("capped_message"),
+        "fields": {"sum": audit.text(summed, result.key), "cap": result.note},
+    }
 
 
 def _sum_identity(rule, audit: Audit, result, slot) -> None:
@@ -83,8 +97,16 @@ def _sum_identity(rule, audit: Audit, result, slot) -> None:
         return
     if outcome == "error" and audit.explain_slip(result, slot):
         return
-    audit.finding(rule, slot, stated=stated, computed=computed, difference=stated - computed, tolerance=envelope,
-                  result=result, severity=None if outcome == "error" else "rounding")
+    audit.finding(
+        rule,
+        slot,
+        stated=stated,
+        computed=computed,
+        difference=stated - computed,
+        tolerance=envelope,
+        result=result,
+        severity=None if outcome == "error" else "rounding",
+    )
 
 
 def _ratio_identity(rule, audit: Audit, result, slot) -> None:
@@ -94,11 +116,21 @@ def _ratio_identity(rule, audit: Audit, result, slot) -> None:
     own = own_half(slot)
     if abs(stated - exact) <= own:
         return
-    interval = ratio_interval(Decimal(num), half(audit.completion, num_key), Decimal(den), half(audit.completion, den_key))
+    interval = ratio_interval(
+        Decimal(num), half(audit.completion, num_key), Decimal(den), half(audit.completion, den_key)
+    )
     meets = interval is not None and stated - own <= interval[1] and stated + own >= interval[0]
     tolerance = own + (max(abs(interval[0] - exact), abs(interval[1] - exact)) if interval else ZERO)
-    audit.finding(rule, slot, stated=stated, computed=exact, difference=stated - exact, tolerance=tolerance,
-                  result=result, severity="rounding" if meets else None)
+    audit.finding(
+        rule,
+        slot,
+        stated=stated,
+        computed=exact,
+        difference=stated - exact,
+        tolerance=tolerance,
+        result=result,
+        severity="rounding" if meets else None,
+    )
 
 
 def rows_equal(rule: Rule, audit: Audit) -> None:
@@ -106,7 +138,7 @@ def rows_equal(rule: Rule, audit: Audit) -> None:
     left_table, left_col = rule.get("left").split(".")
     right_table, right_col = rule.get("right").split(".")
     rights = audit.completion.filing.tables.get(right_table, [])
-    for n, inst in enumerate(audit.completion.filing.tables.get(left_table, [])):
+    for inst in audit.completion.filing.tables.get(left_table, []):
         twin = audit.twin(inst, rights)
         if twin is None:
             continue
@@ -130,8 +162,12 @@ def equals(rule: Rule, audit: Audit) -> None:
     if rule.get("right_any"):
         outcomes = [audit.outcome(left, r) for r in present]
         if all(o == "error" for o in outcomes):
-            audit.finding(rule, audit.slot(left), stated=audit.shown(left),
-                          computed="、".join(audit.text(audit.shown(r), left) for r in present))
+            audit.finding(
+                rule,
+                audit.slot(left),
+                stated=audit.shown(left),
+                computed="、".join(audit.text(audit.shown(r), left) for r in present),
+            )
         return
     audit.compare(rule, left, present[0])
 
@@ -148,8 +184,14 @@ def at_most(rule: Rule, audit: Audit) -> None:
         summed = sum((Decimal(v) for v in values if v is not None), ZERO)
         envelope = half(audit.completion, total_key) + sum((half(audit.completion, p) for p in parts), ZERO)
         if summed - Decimal(total) > envelope:
-            audit.finding(rule, audit.slot(total_key), stated=total, computed=summed,
-                          difference=summed - Decimal(total), tolerance=envelope)
+            audit.finding(
+                rule,
+                audit.slot(total_key),
+                stated=total,
+                computed=summed,
+                difference=summed - Decimal(total),
+                tolerance=envelope,
+            )
 
 
 def projects(rule: Rule, audit: Audit) -> None:
@@ -163,8 +205,14 @@ def projects(rule: Rule, audit: Audit) -> None:
     summed = sum((Decimal(v) for v in values if v is not None), ZERO)
     envelope = half(audit.completion, rule.get("total")) + sum((half(audit.completion, k) for k in keys), ZERO)
     if abs(summed - Decimal(total)) > envelope:
-        audit.finding(rule, audit.slot(rule.get("total")), stated=total, computed=summed,
-                      difference=summed - Decimal(total), tolerance=envelope)
+        audit.finding(
+            rule,
+            audit.slot(rule.get("total")),
+            stated=total,
+            computed=summed,
+            difference=summed - Decimal(total),
+            tolerance=envelope,
+        )
 
 
 def duplicate_project(rule: Rule, audit: Audit) -> None:
@@ -180,8 +228,13 @@ def unit_slip(rule: Rule, audit: Audit) -> None:
     """A broken identity that one amount typed in 元 (10,000×) explains: reported at that amount."""
     for result in audit.identities():
         slot = audit.slot(result.derivation.target)
-        if result.derivation.kind not in ("sum", "column_sum") or slot is None or not slot.stated \
-                or not slot.found or result.value is None:
+        if (
+            result.derivation.kind not in ("sum", "column_sum")
+            or slot is None
+            or not slot.stated
+            or not slot.found
+            or result.value is None
+        ):
             continue
         stated, computed = Decimal(slot.value), Decimal(result.value)
         own = own_half(slot)
@@ -194,8 +247,15 @@ def unit_slip_size(rule: Rule, audit: Audit) -> None:
     """An amount on a 万元 sheet at least `size_ratio`× the department's size: a 元-sized number.
     Amounts with a unit typed in the cell ('300元') are read in that unit and not checked."""
     for key, slot in audit.completion.filing.slots.items():
-        if slot.type != "amount" or slot.scale == YUAN or not slot.stated or not slot.found or not slot.value \
-                or typed_amount_unit(slot.raw) is not None or _matches(key, rule.get("exclude") or []):
+        if (
+            slot.type != "amount"
+            or slot.scale == YUAN
+            or not slot.stated
+            or not slot.found
+            or not slot.value
+            or typed_amount_unit(slot.raw) is not None
+            or _matches(key, rule.get("exclude") or [])
+        ):
             continue
         if audit.yuan_sized(slot.value):
             size = audit.department_size()
@@ -232,11 +292,19 @@ def figure(rule: Rule, audit: Audit) -> None:
         gap = abs(value - other.percent)
         if gap > Decimal(rule.get("gap")):
             stated, computed = _shown_rate(fig.value), _shown_rate(other.value)
-            audit.finding(rule, where, stated=stated, computed=computed, difference=stated - computed,
-                          detail=f"{gap:.2f}", value_type="rate")
+            audit.finding(
+                rule,
+                where,
+                stated=stated,
+                computed=computed,
+                difference=stated - computed,
+                detail=f"{gap:.2f}",
+                value_type="rate",
+            )
         return
-    if (rule.get("above") is not None and value > Decimal(rule.get("above"))) or \
-            (rule.get("below") is not None and value < Decimal(rule.get("below"))):
+    if (rule.get("above") is not None and value > Decimal(rule.get("above"))) or (
+        rule.get("below") is not None and value < Decimal(rule.get("below"))
+    ):
         audit.finding(rule, where, stated=_shown_rate(fig.value), value_type="rate")
 
 
@@ -258,8 +326,13 @@ def no_reason(rule: Rule, audit: Audit) -> None:
 def negative(rule: Rule, audit: Audit) -> None:
     """A stated amount below zero where none can be."""
     for slot in audit.completion.filing.slots.values():
-        if slot.type == "amount" and slot.found and isinstance(slot.value, Decimal) and slot.value < 0 \
-                and not _matches(slot.key, rule.get("allow")):
+        if (
+            slot.type == "amount"
+            and slot.found
+            and isinstance(slot.value, Decimal)
+            and slot.value < 0
+            and not _matches(slot.key, rule.get("allow"))
+        ):
             audit.finding(rule, slot, stated=slot.value)
 
 
@@ -278,8 +351,13 @@ def over_weight(rule: Rule, audit: Audit) -> None:
                 continue
             weight, score = audit.shown(ind.weight_key), audit.shown(ind.score_key)
             if weight is not None and score is not None and Decimal(score) > Decimal(weight):
-                audit.finding(rule, audit.slot(ind.score_key), stated=score, computed=weight,
-                              difference=Decimal(score) - Decimal(weight))
+                audit.finding(
+                    rule,
+                    audit.slot(ind.score_key),
+                    stated=score,
+                    computed=weight,
+                    difference=Decimal(score) - Decimal(weight),
+                )
 
 
 def qualitative_band(rule: Rule, audit: Audit) -> None:
@@ -304,10 +382,22 @@ def qualitative_band(rule: Rule, audit: Audit) -> None:
             share = f"{band.low.normalize():f}%–{band.high.normalize():f}%"
             span = f"{audit.text(low, ind.score_key)}–{audit.text(high, ind.score_key)}"
             label = ind.level3 or ind.level2
-            audit.finding(rule, audit.slot(ind.score_key), stated=score, computed=nearest, difference=score - nearest,
-                          label=label, formula=f"{band.name}：分值 × {share} = {shown_weight} × {share} = {span}",
-                          fields={"actual": ind.actual.strip(), "weight": shown_weight, "band": band.name,
-                                  "share": share, "span": span})
+            audit.finding(
+                rule,
+                audit.slot(ind.score_key),
+                stated=score,
+                computed=nearest,
+                difference=score - nearest,
+                label=label,
+                formula=f"{band.name}：分值 × {share} = {shown_weight} × {share} = {span}",
+                fields={
+                    "actual": ind.actual.strip(),
+                    "weight": shown_weight,
+                    "band": band.name,
+                    "share": share,
+                    "span": span,
+                },
+            )
 
 
 def weights(rule: Rule, audit: Audit) -> None:
@@ -341,11 +431,21 @@ def weights(rule: Rule, audit: Audit) -> None:
         value = sum(values, ZERO)
         parts.append((name, value))
         if value != expected:
-            audit.finding(rule, slots[0], stated=value, computed=f"{expected.normalize():f}",
-                          difference=value - expected, label=label)
+            audit.finding(
+                rule,
+                slots[0],
+                stated=value,
+                computed=f"{expected.normalize():f}",
+                difference=value - expected,
+                label=label,
+            )
     others: dict[str, Decimal] = {}
     for ind in rows:
-        if ind.weight_key and not any(in_block(ind.level1, b) for b in blocks) and audit.shown(ind.weight_key) is not None:
+        if (
+            ind.weight_key
+            and not any(in_block(ind.level1, b) for b in blocks)
+            and audit.shown(ind.weight_key) is not None
+        ):
             name = ind.level1 or "未写一级指标"
             others[name] = others.get(name, ZERO) + Decimal(audit.shown(ind.weight_key))
     parts += list(others.items())
@@ -358,21 +458,34 @@ def weights(rule: Rule, audit: Audit) -> None:
     key = f"{prefix}.closing.total"
     detail = "、".join(f"{name} {audit.text(value, key)}" for name, value in parts)
     message = rule.get("total_message").format(stated=audit.text(total, key), computed=rule.get("total"), detail=detail)
-    audit.finding(rule, audit.slot(key), stated=total, computed=rule.get("total"), difference=total - limit,
-                  label="各部分分值合计", message=message + ("；表中没有" + "、".join(absent) if absent else ""))
+    audit.finding(
+        rule,
+        audit.slot(key),
+        stated=total,
+        computed=rule.get("total"),
+        difference=total - limit,
+        label="各部分分值合计",
+        message=message + ("；表中没有" + "、".join(absent) if absent else ""),
+    )
 
 
 # ---- 完整性 ---------------------------------------------------------------------------------------
 def required(rule: Rule, audit: Audit) -> None:
     """Each required field (by key pattern) present on the form and not blank."""
     for slot in list(audit.completion.filing.slots.values()):
-        if slot.found and _matches(slot.key, rule.get("fields")) and audit.shown(slot.key) is None and slot.error is None:
+        if (
+            slot.found
+            and _matches(slot.key, rule.get("fields"))
+            and audit.shown(slot.key) is None
+            and slot.error is None
+        ):
             audit.finding(rule, slot)
 
 
 def empty_block(rule: Rule, audit: Audit) -> None:
     """A block of indicators (产出/效益/满意度) of a form with no indicator filled in: no 年度指标值,
     实际完成值, 分值 or 得分 in any of its rows. One finding per form, at its 总分."""
+
     def typed(key: str) -> bool:
         slot = audit.slot(key) if key else None
         return slot is not None and (slot.stated or slot.error is not None)
@@ -396,8 +509,12 @@ def unscored(rule: Rule, audit: Audit) -> None:
                 result = audit.completion.results.get(ind.score_key)
                 why = result.note if result is not None and result.note not in ("", "需人工评分") else ""
                 label = ind.level3 or ind.level2
-                audit.finding(rule, audit.slot(ind.score_key), label=label,
-                              message=f"指标“{label}”未填得分：{why}" if why else None)
+                audit.finding(
+                    rule,
+                    audit.slot(ind.score_key),
+                    label=label,
+                    message=f"指标“{label}”未填得分：{why}" if why else None,
+                )
 
 
 KINDS = {

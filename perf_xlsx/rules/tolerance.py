@@ -9,6 +9,7 @@ decimals than it is shown with is exact. An identity T = Σ wᵢ·xᵢ holds iff
 Within T's own half-unit: consistent (nothing reported); within the whole envelope: 尾差
 (`rounding`); beyond it: inconsistent (the rule's severity). All in Decimal, all in 万元.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
