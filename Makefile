@@ -7,7 +7,7 @@ export PYTHONUTF8 := 1
 
 SAMPLE := samples/湘西州政府办_2022_基础数据表.xlsx
 
-.PHONY: demo test golden sample lint clean docs render bench
+.PHONY: demo test golden sample lint clean docs render bench install-check
 
 $(BIN)/perfxlsx: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,7 @@ lint: $(BIN)/perfxlsx
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .hypothesis
+	rm -rf $(VENV) out .pytest_cache .hypothesis build dist *.egg-info
 
 # Regenerate docs/rules.md from the rule catalogue.
 docs: $(BIN)/perfxlsx
@@ -51,3 +51,8 @@ render: $(BIN)/perfxlsx
 # Speed figures beside their baselines (not a test: the machines are shared); writes docs/performance.md.
 bench: $(BIN)/perfxlsx
 	$(BIN)/python -m bench.run
+
+# The package as `pip install` gives it: sdist and wheel built, installed into a fresh venv outside the
+# source tree, and run from a temporary folder (fails on a missing module, a traceback or a wrong figure).
+install-check: $(BIN)/perfxlsx
+	$(BIN)/python .ci/installed.py

@@ -4,6 +4,7 @@ The public API lives in perf_xlsx.api (fill, check, write_template); it is impor
 the command line starts fast.
 """
 
+__version__ = "0.2.0"
 __all__ = ["fill", "check", "write_template"]
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import click
 
+from . import __version__
+
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
@@ -53,7 +55,7 @@ def _run(action, target: Path, as_json: bool, debug: bool) -> int:
 
     code = EXIT_OK
     paths = _inputs(target)
-    listed = [] if target.is_dir() else None  # a folder's reports, printed as one JSON list at the end
+    listed: list[dict] | None = [] if target.is_dir() else None  # a folder's reports, printed as one JSON list at the end
     if not paths:
         _echo_err(f"提示：文件夹“{target}”中没有 .xlsx/.xlsm/.xls 工作簿。")
         if as_json:
@@ -130,7 +132,7 @@ def _scheme(ctx, param, value: str) -> str:
 
 @click.group(context_settings=CONTEXT)
 @click.help_option("-h", "--help", help="显示帮助并退出。")
-@click.version_option(package_name="perfxlsx", message="perfxlsx %(version)s", help="显示版本并退出。")
+@click.version_option(__version__, message="perfxlsx %(version)s", help="显示版本并退出。")
 def cli() -> None:
     """perfxlsx：部门整体支出绩效自评——读取基础数据表，复算全部派生数，生成填好的自评表。"""
 

@@ -129,4 +129,6 @@ def os_reason(exc: OSError) -> str:
     """An operating-system error in Chinese (系统错误原因), for messages."""
     if getattr(exc, "winerror", None) == 32:  # Windows: the file is open in Excel/WPS
         return "文件正被其他程序（如 Excel 或 WPS）打开"
-    return _REASONS.get(exc.errno, f"系统错误 {exc.errno}" if exc.errno else type(exc).__name__)
+    if exc.errno is None:
+        return type(exc).__name__
+    return _REASONS.get(exc.errno, f"系统错误 {exc.errno}")

@@ -8,6 +8,9 @@ computing each combined border once per workbook. The result is the same workboo
 that a save gives the same bytes either way).
 """
 
+# It patches openpyxl internals (_style, _borders, _get_borders) that openpyxl's type stubs do not describe.
+# mypy: disable-error-code="union-attr, attr-defined, method-assign"
+
 from __future__ import annotations
 
 from contextlib import contextmanager

@@ -43,7 +43,7 @@ class _Inputs:
 
     def __call__(self, key: str | None, label: str):
         slot = self.c.filing.slots.get(key) if key else None
-        value = self.c.shown(key) if slot is not None else None
+        value = self.c.shown(key) if key and slot is not None else None
         self.figure.inputs.append(
             {
                 "label": label,

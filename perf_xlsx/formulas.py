@@ -51,7 +51,8 @@ def tokens(text: str) -> list[tuple]:
     """The formula's tokens: ('num', Decimal) ('ref', sheet|None, r1, c1, r2, c2) ('func', NAME) ('op', ch)."""
     if len(text) > MAX_LENGTH:
         raise Unsupported("公式过长")
-    out, pos, text, depth = [], 0, text.rstrip(), 0
+    out: list[tuple] = []
+    pos, text, depth = 0, text.rstrip(), 0
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:

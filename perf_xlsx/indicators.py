@@ -213,6 +213,8 @@ def _from_cell(raw: object) -> Quantity:
         value = to_decimal(raw)
     except NumberError as e:
         return _qualitative(text, e.message + "，需人工评分")
+    if value is None:
+        return _qualitative(text, "需人工评分")
     return Quantity(text, "number", value, explain=f"数值 {_show(value)}")
 
 
@@ -264,8 +266,9 @@ def _number(text: str, rest: str, m: re.Match) -> Quantity:
     if label.endswith(("-", "−")):
         return _qualitative(text, "负数指标值，需人工评分")
     pre, post = _PREFIX.search(label), _SUFFIX.match(rest[m.end() :].lstrip())
+    assert pre is not None and post is not None  # both patterns match the empty string
     label = label[: pre.start()].strip()
-    directions = {_WORDS.get(pre["dir"] or ""), _SUFFIX_WORDS.get(post["dir"] or "")} - {None}
+    directions: set[str] = {d for d in (_WORDS.get(pre["dir"] or ""), _SUFFIX_WORDS.get(post["dir"] or "")) if d is not None}
     if len(directions) > 1:
         return _qualitative(text, "方向前后矛盾，需人工评分")
     direction = directions.pop() if directions else ""
@@ -321,7 +324,7 @@ def score(target: Quantity, actual: Quantity, weight: Decimal) -> Scored:
         if actual.kind == "done":
             return Scored(full, f"完成类指标：已完成，得满分 = {full}")
         return Scored(None, "完成类指标，需人工评分", "实际完成值未写明已完成，未自动评分")
-    if actual.kind != "number":
+    if actual.kind != "number" or actual.value is None or target.value is None:
         return Scored(None, "数量指标，需人工评分", "实际完成值不是数值，未自动评分")
     if target.unit != actual.unit:
         return Scored(

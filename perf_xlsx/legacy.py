@@ -50,7 +50,7 @@ def open_xls(path: Path):
         ) from exc
     errors = error_cells(stream)
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the new workbook's empty default sheet
     workbook.properties.created = workbook.properties.modified = PINNED_TIME  # the same .xls, the same bytes
     try:
         for meta in book.sheets_metadata:
@@ -289,7 +289,7 @@ def _fill(ws, rows, merges, errors: dict[tuple[int, int], str] | None = None) ->
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def _heights(ws, values, merges, width_of: dict[int, float]) -> None:
+def _heights(ws, values, merges, width_of: dict[int, int]) -> None:
     """Row heights for wrapped text (a spreadsheet does not grow rows for merged cells by itself)."""
     import math
 

@@ -147,7 +147,8 @@ def _load_ooxml(path: Path, data_only: bool = False, read_only: bool = False):
 def _load_error(path: Path, exc: Exception) -> UnreadableWorkbook:
     from defusedxml import DefusedXmlException
 
-    chain, seen = [], exc
+    chain: list[BaseException] = []
+    seen: BaseException | None = exc
     while seen is not None and len(chain) < 10:  # openpyxl wraps the parser's error in its own
         chain.append(seen)
         seen = seen.__cause__ or seen.__context__

@@ -238,7 +238,7 @@ def typed_amount_unit(value: object) -> Decimal | None:
     """万元 per unit of the amount unit typed in the cell: '1.2亿' -> 10000, '300元' -> 0.0001; None when
     the cell names no unit (its number is then in the sheet's unit)."""
     parsed = _from_value(value) if isinstance(value, str) else None
-    return AMOUNT_UNITS.get(parsed[1]) if parsed else None
+    return AMOUNT_UNITS.get(parsed[1]) if parsed and parsed[1] else None
 
 
 def to_percent(value: object) -> Decimal | None:

@@ -64,7 +64,10 @@ def amount_text(value, scale: Decimal = Decimal(1)) -> str:
 
 def _places(value: Decimal) -> int:
     """2 decimals, more when stored (up to 8)."""
-    return min(max(2, -value.normalize().as_tuple().exponent), 8) if value != 0 else 2
+    exponent = value.normalize().as_tuple().exponent
+    if value == 0 or not isinstance(exponent, int):  # 0, or not a finite number
+        return 2
+    return min(max(2, -exponent), 8)
 
 
 def cell_value(slot: Slot, value):
@@ -78,11 +81,13 @@ def cell_value(slot: Slot, value):
     return value
 
 
-def cell_at(workbook, sheet: str, ref: str):
+def cell_at(workbook, sheet: str | None, ref: str | None):
     """The cell at `ref`, or the top-left cell of the merged range it lies in (what the sheet shows
     there); None when there is no such cell to write to (overlapping merged ranges in a broken file)."""
     from openpyxl.cell.cell import MergedCell
 
+    if sheet is None or ref is None:
+        return None
     ws = workbook[sheet]
     cell = ws[ref]
     if not isinstance(cell, MergedCell):
