@@ -55,7 +55,8 @@ def _run(action, target: Path, as_json: bool, debug: bool) -> int:
 
     code = EXIT_OK
     paths = _inputs(target)
-    listed: list[dict] | None = [] if target.is_dir() else None  # a folder's reports, printed as one JSON list at the end
+    # a folder's reports, printed as one JSON list at the end
+    listed: list[dict] | None = [] if target.is_dir() else None
     if not paths:
         _echo_err(f"提示：文件夹“{target}”中没有 .xlsx/.xlsm/.xls 工作簿。")
         if as_json:

@@ -268,7 +268,9 @@ def _number(text: str, rest: str, m: re.Match) -> Quantity:
     pre, post = _PREFIX.search(label), _SUFFIX.match(rest[m.end() :].lstrip())
     assert pre is not None and post is not None  # both patterns match the empty string
     label = label[: pre.start()].strip()
-    directions: set[str] = {d for d in (_WORDS.get(pre["dir"] or ""), _SUFFIX_WORDS.get(post["dir"] or "")) if d is not None}
+    directions: set[str] = {
+        d for d in (_WORDS.get(pre["dir"] or ""), _SUFFIX_WORDS.get(post["dir"] or "")) if d is not None
+    }
     if len(directions) > 1:
         return _qualitative(text, "方向前后矛盾，需人工评分")
     direction = directions.pop() if directions else ""

@@ -34,10 +34,10 @@ def wheel(tmp_path_factory) -> Path:
 
 def test_every_module_and_layout_is_in_the_wheel(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "perf_xlsx").rglob("*.py") if "__pycache__" not in p.parts}
-    layouts = {
-        "perf_xlsx/" + p.relative_to(ROOT).as_posix() for p in (ROOT / "workbook_templates").rglob("*.toml")
+    modules = {
+        p.relative_to(ROOT).as_posix() for p in (ROOT / "perf_xlsx").rglob("*.py") if "__pycache__" not in p.parts
     }
+    layouts = {"perf_xlsx/" + p.relative_to(ROOT).as_posix() for p in (ROOT / "workbook_templates").rglob("*.toml")}
     assert "perf_xlsx/rules/kinds.py" in modules  # the subpackage that was once left out
     assert modules | layouts <= names, sorted((modules | layouts) - names)
 
