@@ -102,6 +102,7 @@ def _resolved(file: Traversable, chain: tuple[str, ...]) -> dict:
     parent = own.pop("extends", None)
     if parent is None:
         return own
+    own.setdefault("name", file.name.removeprefix("scoring_").removesuffix(".toml"))  # never the parent's
     if not isinstance(parent, str) or not parent:
         raise PerfXlsxError(f'评分方案文件“{_shown(file)}”的 extends 应为一个评分方案的名称，如 extends = "national"')
     parent_file = _parent_file(parent, file)
@@ -140,7 +141,7 @@ def _merged(parent: dict, child: dict) -> dict:
     """A child scheme over its parent (继承规则): tables (`[weights]`, `[figures]`, `[qualitative]`, …) merge key
     by key, recursively; everything else — a number, a text, an array, an array of tables such as `[[grades]]`,
     `[[caps]]` or `[[qualitative.bands]]` — is the child's when the child gives it, whole (the parent's array is
-    replaced, never appended to)."""
+    replaced, never appended to). A child's `name` is its own (by default its file's: scoring_<name>.toml)."""
     out = dict(parent)
     for key, value in child.items():
         if isinstance(value, dict) and isinstance(out.get(key), dict):

@@ -140,9 +140,10 @@ def test_a_child_merges_tables_key_by_key_and_replaces_arrays_whole(tmp_path):
 
 def test_extends_names_a_file_beside_the_child(tmp_path):
     parent = scheme_file(tmp_path, MADE_UP, "parent.toml")
-    child = scheme_file(tmp_path, 'extends = "parent.toml"\nname = "child"\n[figures]\nsangong_change_basis = "预算"\n')
+    child = scheme_file(tmp_path, 'extends = "parent.toml"\n[figures]\nsangong_change_basis = "预算"\n')
     scheme = load_scheme(child)
     assert scheme["figures"] == {"sangong_change_basis": "预算"} and scheme["grades"] == load_scheme(parent)["grades"]
+    assert scheme["name"] == "made_up"  # a child's name is its own: without one, its file's (scoring_made_up.toml)
 
 
 @pytest.mark.parametrize(
