@@ -64,12 +64,12 @@ class Painter:
         weights = scheme_weights(self.scheme)
         if part not in weights:
             raise PerfXlsxError(
-                f"表样“{self.layout.title}”要打印“{part}”的分值，评分方案中没有这一部分"
+                f"表样“{self.layout.title}”要打印“{part}”的分值，评分方案“{self.scheme}”中没有这一部分"
                 f"（[weights] 有：{'、'.join(weights)}）"
             )
         return weights[part]
 
-    def template_value(self, text: str):
+    def template_value(self, text: str) -> int | float | str:
         """A layout's template text as the cell gets it: a lone `{weight:…}` as a number, digits as a number."""
         whole = _WEIGHT.fullmatch(text)
         if whole:
