@@ -81,7 +81,8 @@ def output_path(path: Path, out_dir: Path | None = None, name: str | None = None
 
 def evaluate(path: Path, scheme: str = DEFAULT_SCHEME) -> Evaluation:
     """Read `path`, recompute every derived figure and run the rules; raises PerfXlsxError for an
-    unreadable file. `scheme` names the scoring scheme (workbook_templates/scoring_<name>.toml)."""
+    unreadable file. `scheme` names the scoring scheme (workbook_templates/scoring_<name>.toml), or is the
+    path of a scheme file (….toml)."""
     path = Path(path)
     load_scheme(scheme)
     workbook = open_workbook(path)
@@ -222,11 +223,13 @@ def fill(
     return report
 
 
-def write_template(path: Path, year: int, unit: str = "", projects: int = 1) -> Path:
-    """The blank 基础数据表 workbook a finance bureau issues (空白表样)."""
+def write_template(path: Path, year: int, unit: str = "", projects: int = 1, scheme: str = DEFAULT_SCHEME) -> Path:
+    """The blank 基础数据表 workbook a finance bureau issues (空白表样); the 分值 and 总分 it prints are the
+    weights of the scoring scheme `scheme` (a name, or the path of a scheme file)."""
     from .template import Content, build
     from .writing import save_deterministic
 
-    workbook = build(Content(year=year, unit=unit), project_count=projects)
+    load_scheme(scheme)
+    workbook = build(Content(year=year, unit=unit), project_count=projects, scheme=scheme)
     save_deterministic(workbook, Path(path))
     return Path(path)

@@ -118,17 +118,20 @@ def _usage_zh(message: str) -> str:
     return message
 
 
-def _scheme(ctx, param, value: str) -> str:
-    from .errors import PerfXlsxError
-    from .scoring import available_schemes, load_scheme
+SCHEME_HELP = "评分方案：名称（workbook_templates/scoring_<名称>.toml，如 local_caps），或评分方案文件（.toml）的路径。"
 
-    if value not in available_schemes():
-        raise click.BadParameter(f"没有名为“{value}”的评分方案；可用：{'、'.join(available_schemes())}")
+
+def _scheme(ctx, param, value: str) -> str:
+    """--scheme: a scheme's name or a scheme file's path, loaded and checked before any file is read: an unknown
+    one, or a setting it cannot have, is a usage error. A path is made absolute (the same file for every worker)."""
+    from .errors import PerfXlsxError
+    from .scoring import is_scheme_file, load_scheme
+
     try:
-        load_scheme(value)  # a setting it cannot have is a usage error too, before any file is read
+        load_scheme(value)
     except PerfXlsxError as exc:
         raise click.BadParameter(exc.message) from exc
-    return value
+    return str(Path(value).resolve()) if is_scheme_file(value) else value
 
 
 @click.group(context_settings=CONTEXT)
@@ -157,7 +160,7 @@ def cli() -> None:
     default="national",
     show_default=True,
     callback=_scheme,
-    help="评分方案名称（workbook_templates/scoring_<名称>.toml），如 local_caps。",
+    help=SCHEME_HELP,
 )
 @click.option(
     "--recompute",
@@ -267,7 +270,7 @@ def _run_folder(
     default="national",
     show_default=True,
     callback=_scheme,
-    help="评分方案名称（workbook_templates/scoring_<名称>.toml），如 local_caps。",
+    help=SCHEME_HELP,
 )
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果（TARGET 为文件夹时是一个列表，每个文件一项）。")
 @click.option("--debug", is_flag=True, help="出错时显示技术细节（供开发者排查）。")
@@ -292,7 +295,14 @@ def check(target: Path, scheme: str, as_json: bool, debug: bool) -> None:
 @click.option(
     "--projects", type=click.IntRange(0, 200), default=1, show_default=True, help="项目支出绩效自评表的张数。"
 )
-def template(output: Path | None, year: int | None, unit: str, projects: int) -> None:
+@click.option(
+    "--scheme",
+    default="national",
+    show_default=True,
+    callback=_scheme,
+    help=SCHEME_HELP + "表中的分值和总分按该方案的权重。",
+)
+def template(output: Path | None, year: int | None, unit: str, projects: int, scheme: str) -> None:
     """生成空白的基础数据表工作簿（四类表样，A4 打印就绪）。"""
     import datetime as dt
 
@@ -302,7 +312,7 @@ def template(output: Path | None, year: int | None, unit: str, projects: int) ->
     year = year or dt.date.today().year - 1
     output = output or Path(f"{year}年度基础数据表.xlsx")
     try:
-        api.write_template(output, year, unit, projects)
+        api.write_template(output, year, unit, projects, scheme)
     except PerfXlsxError as exc:
         _echo_err(f"错误：{exc.describe()}")
         sys.exit(EXIT_FINDINGS)
@@ -326,7 +336,7 @@ def template(output: Path | None, year: int | None, unit: str, projects: int) ->
     show_default=True,
     help="检查间隔（秒）；文件在一个间隔内大小不变才处理。",
 )
-@click.option("--scheme", default="national", show_default=True, callback=_scheme, help="评分方案名称。")
+@click.option("--scheme", default="national", show_default=True, callback=_scheme, help=SCHEME_HELP)
 def watch(folder: Path, output_dir: Path | None, interval: float, scheme: str) -> None:
     """监视 FOLDER：每放入（或修改）一个工作簿，待其写完后自动处理，并刷新 汇总.xlsx。按 Ctrl-C 停止。"""
     gc.enable()  # paused by main() for a one-off run; this one keeps running
