@@ -194,6 +194,13 @@ def test_kinds_read_typed_parameters():
     assert rule("spending-rate-gap").params.gap == Decimal(5)
 
 
+def test_messages_may_use_the_scheme_words_the_audit_supplies():
+    from perf_xlsx.rules.params import SCHEME_FIELDS
+    from perf_xlsx.scoring import scheme_texts
+
+    assert set(scheme_texts()) == set(SCHEME_FIELDS)
+
+
 def test_every_kind_declares_its_parameters():
     assert set(PARAMS) == set(KINDS) | set(EMITTED)
     assert {r.kind for r in load_rules()} <= set(PARAMS)

@@ -22,8 +22,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar
 
+#: The active scoring scheme's words every message may use (scoring.scheme_texts).
+SCHEME_FIELDS = ("grades", "weights", "qualitative")
 #: Fields every message template may use (see Audit.finding).
-MESSAGE_FIELDS = ("label", "where", "stated", "computed", "difference", "tolerance", "formula", "detail")
+MESSAGE_FIELDS = (
+    "label",
+    "where",
+    "stated",
+    "computed",
+    "difference",
+    "tolerance",
+    "formula",
+    "detail",
+    *SCHEME_FIELDS,
+)
 
 #: Kinds whose findings are emitted outside the audit: by the reader (`read-*`) and by `fill --recompute`.
 EMITTED = ("reading", "recompute")
