@@ -13,7 +13,7 @@ from .loading import grids_of, open_workbook
 from .model import Filing
 from .paths import output_path
 from .reading import read_grids
-from .report import Finding, Report, problem_findings, scores_of
+from .report import Report, scores_of
 from .scoring import DEFAULT_SCHEME, load_scheme
 from .writing import value_text
 
@@ -34,6 +34,7 @@ def evaluate(path: Path, scheme: str = DEFAULT_SCHEME) -> Evaluation:
     path of a scheme file (….toml)."""
     path = Path(path)
     load_scheme(scheme)
+    rules.load_rules()  # a broken rule catalogue is an error before any workbook is read
     workbook = open_workbook(path)
     filing = read_grids(path, grids_of(workbook, path))
     if not filing.sheets:
@@ -76,7 +77,7 @@ def _assess_once(path: Path, workbook, filing: Filing, scheme: str) -> Evaluatio
         year=filing.year,
         figures=figures,
         scores=scores_of(completion),
-        findings=problem_findings(completion) + rules.run(completion, figures),
+        findings=rules.reading_findings(completion) + rules.run(completion, figures),
     )
     return Evaluation(workbook, filing, completion, report)
 
@@ -148,20 +149,7 @@ def fill(
             slot, old, new = ev.filing.slots[result.key], replaced[result.key], result.value
             old_text, new_text = value_text(old, slot.type, slot.scale), value_text(new, slot.type, slot.scale)
             note_replaced(ev.workbook, slot, old_text, new_text)
-            report.findings.append(
-                Finding(
-                    rule="recomputed",
-                    severity="warning",
-                    sheet=slot.sheet,
-                    cell=slot.cell,
-                    labels=[slot.label],
-                    stated=old,
-                    computed=new,
-                    title="已按公式重算（--recompute）",
-                    shown={"stated": old_text, "computed": new_text},
-                    message=f"{slot.label} 原填报 {old_text}，已按公式重算为 {new_text}",
-                )
-            )
+            report.findings.append(rules.recomputed_finding(slot, old, new, old_text, new_text))
     carry_notes(report.findings, carried_notes(target))
     mark_cells(ev.workbook, report.findings)
     add_findings_sheet(ev.workbook, report.findings)

@@ -1,6 +1,7 @@
 """Command line (命令行): parses options, calls the library, prints Chinese, picks the exit code.
 
-Exit codes: 0 no 错误 findings; 1 at least one 错误 or an unreadable input; 2 wrong usage.
+Exit codes: 0 no 错误 findings; 1 at least one 错误 or an unreadable input; 2 wrong usage, or a broken
+scoring scheme or rule catalogue (found before any workbook is read).
 Heavy libraries are imported inside the commands so that `perfxlsx --help` starts at once.
 """
 
@@ -118,6 +119,19 @@ def _usage_zh(message: str) -> str:
     return message
 
 
+def _check_catalogue() -> None:
+    """Load and check the rule catalogue (审核规则目录) before any workbook is read: a broken rules.toml is
+    one Chinese message and exit 2, never a 提示 in every workbook."""
+    from .errors import RuleCatalogueError
+    from .rules.catalogue import load_rules
+
+    try:
+        load_rules()
+    except RuleCatalogueError as exc:
+        _echo_err(f"错误：{exc.describe()}")
+        sys.exit(EXIT_USAGE)
+
+
 SCHEME_HELP = "评分方案：名称（workbook_templates/scoring_<名称>.toml，如 local_caps），或评分方案文件（.toml）的路径。"
 
 
@@ -188,6 +202,7 @@ def fill(
     """
     from . import api
 
+    _check_catalogue()
     if target.is_dir():
         sys.exit(_run_folder(target, output_dir, recursive, jobs, bundle, quiet, scheme, recompute, as_json, debug))
     sys.exit(_run(lambda p: api.fill(p, output_dir, recompute, scheme), target, as_json, debug))
@@ -262,6 +277,7 @@ def check(target: Path, scheme: str, as_json: bool, debug: bool) -> None:
     """只审核、不写文件：复算 TARGET（工作簿或文件夹）的全部派生数并报告。"""
     from . import api
 
+    _check_catalogue()
     sys.exit(_run(lambda p: api.check(p, scheme), target, as_json, debug))
 
 
@@ -326,6 +342,7 @@ def watch(folder: Path, output_dir: Path | None, interval: float, scheme: str) -
     gc.enable()  # paused by main() for a one-off run; this one keeps running
     from .watch import Watcher
 
+    _check_catalogue()
     out_dir = output_dir or folder / OUTPUT_DIR
     click.echo(f"正在监视文件夹“{folder}”，输出到“{out_dir}”；按 Ctrl-C 停止。")
 

@@ -132,3 +132,23 @@ def os_reason(exc: OSError) -> str:
     if exc.errno is None:
         return type(exc).__name__
     return _REASONS.get(exc.errno, f"系统错误 {exc.errno}")
+
+
+class RuleCatalogueError(PerfXlsxError):
+    """The rule catalogue (审核规则目录, rules.toml) is broken: an unknown kind, a misspelt, missing or
+    ill-typed parameter… `problems` lists (rule id, what is wrong); the message names the file too."""
+
+    kind = "bad-rules"
+
+    def __init__(self, problems: list[tuple[str, str]], path: Path | str):
+        self.problems = problems
+        self.rules = [rule for rule, _ in problems if rule]
+        lines = [f"规则“{rule}”：{text}" if rule else text for rule, text in problems]
+        self.source = str(path)
+        super().__init__(lines[0] if len(lines) == 1 else "\n".join(f"  {x}" for x in lines), path)
+
+    def describe(self) -> str:
+        head = f"审核规则目录“{self.source}”"
+        if len(self.problems) == 1:
+            return f"{head}有误：{self.message}。未读取任何工作簿，请改正后再运行。"
+        return f"{head}有 {len(self.problems)} 处错误：\n{self.message}\n未读取任何工作簿，请改正后再运行。"

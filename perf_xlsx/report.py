@@ -10,17 +10,6 @@ from .derive import Completion, rounded
 from .figures import Figure
 
 SEVERITIES = {"error": "错误", "warning": "提示", "rounding": "尾差"}
-UNKNOWN_VALUE = ("unreadable", "error-value", "formula", "merged-fields")
-#: 规则名称 of the reading problems, for the 审核结果 sheet.
-READING_TITLES = {
-    "not-found": "表样中未找到的栏目",
-    "unreadable": "无法识别的数字",
-    "error-value": "单元格显示错误值",
-    "formula": "无法计算的公式",
-    "merged-fields": "一个合并单元格跨了两栏金额",
-    "hidden": "隐藏的工作表或行",
-    "duplicate-sheet": "重复的工作表",
-}  # reading problems that leave a value unknown
 
 
 @dataclass
@@ -189,24 +178,3 @@ def scores_of(completion: Completion) -> dict[str, str | None]:
         "总分": fmt(completion.shown("dept.closing.total")),
         "等次": grade,
     }
-
-
-def problem_findings(completion: Completion) -> list[Finding]:
-    """Reading problems (a field not found, a value not readable) as findings, so none is silent.
-
-    A value that cannot be known — unreadable text, an error value (#DIV/0!), a formula perfxlsx does
-    not work out — is an 错误; the rest (not found, hidden, a duplicate sheet) are 提示."""
-    out = []
-    for p in completion.filing.problems:
-        severity = "error" if p["kind"] in UNKNOWN_VALUE else "warning"
-        out.append(
-            Finding(
-                rule=f"read-{p['kind']}",
-                severity=severity,
-                sheet=p["sheet"],
-                cell=p["cell"],
-                message=p["message"],
-                title=READING_TITLES.get(p["kind"], "读取问题"),
-            )
-        )
-    return out

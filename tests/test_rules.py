@@ -16,7 +16,8 @@ from perf_xlsx.rules.docs import render
 from tests.golden import ROOT, SAMPLE
 from tests.rule_cases import CASES, variant, where
 
-RULE_IDS = [r.id for r in load_rules()]
+#: The audit's rules; those the reader and --recompute emit have their firing cases in tests/test_catalogue.py.
+RULE_IDS = [r.id for r in load_rules() if r.audited]
 
 
 def test_every_rule_has_a_firing_and_a_silent_case():

@@ -1,7 +1,8 @@
 """审核 — run every rule of the catalogue over a completed workbook and collect every finding.
 
 All rules run, all findings are collected (never stop at the first); a rule that fails is itself
-reported as a finding, never a traceback.
+reported as a finding, never a traceback. A rule whose parameters are wrong never gets that far: the
+catalogue is checked as it loads (catalogue.py), before any workbook is read.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from ..derive import Completion
 from ..figures import Figure
 from ..report import Finding
 from .audit import Audit
-from .catalogue import Rule, load_rules
+from .catalogue import Rule, load_rules, rule
+from .emitted import reading_findings, recomputed_finding
 from .kinds import KINDS
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "rounding": 2}
@@ -19,18 +21,20 @@ SEVERITY_ORDER = {"error": 0, "warning": 1, "rounding": 2}
 def run(completion: Completion, figures: dict[str, Figure]) -> list[Finding]:
     """Every finding of every rule, errors first, then by sheet order and cell."""
     audit = Audit(completion, figures)
-    for rule in load_rules():
+    for entry in load_rules():
+        if not entry.audited:  # emitted by the reader or --recompute (see emitted.py)
+            continue
         try:
-            KINDS[rule.kind](rule, audit)
-        except Exception as exc:  # a broken rule must not hide the others
+            KINDS[entry.kind](entry, audit)
+        except Exception as exc:  # a bug in a kind must not hide the other rules
             audit.findings.append(
                 Finding(
-                    rule=rule.id,
+                    rule=entry.id,
                     severity="warning",
                     sheet=None,
                     cell=None,
-                    title=rule.title,
-                    message=f"规则“{rule.title}”执行失败（{type(exc).__name__}），请反馈给开发者",
+                    title=entry.title,
+                    message=f"规则“{entry.title}”执行失败（{type(exc).__name__}），请反馈给开发者",
                 )
             )
     sheets = list(completion.filing.sheets.values())
@@ -51,4 +55,4 @@ def _cell_order(cell: str | None) -> tuple[int, str]:
     return (int(cell[len(letters) :]), letters.rjust(3))
 
 
-__all__ = ["run", "Rule", "load_rules"]
+__all__ = ["run", "Rule", "load_rules", "rule", "reading_findings", "recomputed_finding"]

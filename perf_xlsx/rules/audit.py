@@ -15,6 +15,7 @@ from ..report import Finding
 from ..scoring import scheme_texts
 from ..writing import formula_text, inputs_text, value_text
 from .catalogue import Rule, load_rules
+from .params import UnitSlip, UnitSlipSize
 from .tolerance import ZERO, classify, half, half_unit, own_half
 
 
@@ -28,6 +29,16 @@ class Audit:
         self._seen: set[tuple[str, str | None, str | None]] = set()
         self._slipped: set[str] = set()
         self.rules = {r.id: r for r in load_rules()}
+
+    def _slips(self) -> Rule[UnitSlip]:
+        """The `unit-slip` rule, whose ratio and hints every 元/万元 rule shares."""
+        rule = self.rules["unit-slip"]
+        assert isinstance(rule.params, UnitSlip), 'unit-slip 应为 kind = "unit-slip"'
+        return rule
+
+    def _size_rule(self) -> Rule[UnitSlipSize] | None:
+        rule = self.rules.get("unit-slip-size")
+        return rule if rule is not None and isinstance(rule.params, UnitSlipSize) else None
 
     # ---- values --------------------------------------------------------------------------------
     def slot(self, key: str) -> Slot | None:
@@ -135,7 +146,7 @@ class Audit:
         plus the 万元 half-cent, and the converted amount must itself exceed that tolerance: otherwise
         "typed in 元" cannot be told from "left out" (an omitted institution is not a slip).
         """
-        factor = Decimal(self.rules["unit-slip"].get("ratio"))
+        factor = self._slips().params.ratio
         stated, computed = Decimal(slot.value), Decimal(result.value)
         envelope = own_half(slot) + sum(
             (abs(Decimal(w)) * half(self.completion, k) for k, w in result.derivation.inputs), ZERO
@@ -169,7 +180,7 @@ class Audit:
         """Two figures that should be equal but are 10,000× apart: the big one typed in 元 on a 万元
         sheet, or the small one in 万元 on a 元 sheet. When both could be, the department's size
         decides (a 元-sized big one is the slip)."""
-        factor = Decimal(self.rules["unit-slip"].get("ratio"))
+        factor = self._slips().params.ratio
         a, b = Decimal(self.shown(left)), Decimal(self.shown(right))
         envelope = half(self.completion, left) + half(self.completion, right)
         tolerance = envelope + half_unit(2)
@@ -191,10 +202,10 @@ class Audit:
         """本部门资金规模 (万元): the median of the department totals named by unit-slip-size's `reference`
         (low median: one total typed in 元 does not move it); None when unknown or two disagree wildly."""
         if not hasattr(self, "_size"):
-            rule = self.rules.get("unit-slip-size")
+            rule = self._size_rule()
             values = sorted(
                 abs(Decimal(v))
-                for k in (rule.get("reference") if rule else [])
+                for k in (rule.params.reference if rule else ())
                 if (v := self.shown(k)) is not None and Decimal(v) != 0
             )
             ambiguous = not values or (len(values) == 2 and values[1] > 100 * values[0])
@@ -203,10 +214,10 @@ class Audit:
 
     def yuan_sized(self, value) -> bool | None:
         """Is an amount (万元) a 元-sized number for this department (≥ size_ratio × its size)? None: unknown."""
-        size = self.department_size()
-        if size is None:
+        size, rule = self.department_size(), self._size_rule()
+        if size is None or rule is None:
             return None
-        return abs(Decimal(value)) >= Decimal(self.rules["unit-slip-size"].get("size_ratio")) * size
+        return abs(Decimal(value)) >= rule.params.size_ratio * size
 
     def slip(self, key: str, expected, ratio, rule: Rule | None = None) -> None:
         """Report `key` as typed in the wrong unit (once, whichever rule sees it first): `ratio` is how
@@ -215,10 +226,10 @@ class Audit:
             return
         self._slipped.add(key)
         slot = self.slot(key)
-        slips = self.rules["unit-slip"]
-        hint = slips.get("too_big") if Decimal(ratio) >= 1 else slips.get("too_small")
+        slips = self._slips()
+        hint = slips.params.too_big if Decimal(ratio) >= 1 else slips.params.too_small
         self.finding(
-            rule or self.rules["unit-slip"],
+            rule or slips,
             slot,
             stated=slot.value,
             computed=Decimal(expected),

@@ -6,9 +6,11 @@ says nothing; one with some inputs but not the ones it needs says so once (Audit
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from fnmatch import fnmatchcase
 from statistics import median
+from typing import Any
 
 from ..derive import rounded, score_sum
 from ..layout import YUAN
@@ -16,6 +18,27 @@ from ..numbers import typed_amount_unit
 from ..scoring import in_block, named_band, scheme_weights
 from .audit import Audit
 from .catalogue import Rule
+from .params import (
+    AtMost,
+    DuplicateProject,
+    EmptyBlock,
+    Equals,
+    FigureLimit,
+    Identity,
+    Negative,
+    NoReason,
+    OverWeight,
+    Projects,
+    QualitativeBand,
+    Required,
+    RowsEqual,
+    UnitSlip,
+    UnitSlipPeers,
+    UnitSlipSize,
+    Unscored,
+    Weights,
+    ZeroQuota,
+)
 from .tolerance import ZERO, classify, half, own_half, ratio_interval
 
 SCORE_GAP = Decimal("0.01")
@@ -26,12 +49,12 @@ def _matches(key: str, patterns) -> bool:
 
 
 # ---- identities ---------------------------------------------------------------------------------
-def identity(rule: Rule, audit: Audit) -> None:
+def identity(rule: Rule[Identity], audit: Audit) -> None:
     """A stated derived value agrees with its derivation (sum, ratio, score, grade)."""
+    p = rule.params
     for result in audit.identities():
         d = result.derivation
-        kinds = rule.get("derivation")
-        if d.kind not in ([kinds] if isinstance(kinds, str) else kinds) or not _matches(d.target, rule.get("targets")):
+        if d.kind not in p.derivations or not _matches(d.target, p.targets):
             continue
         slot = audit.slot(d.target)
         if slot is None or not slot.found or not slot.stated:
@@ -61,7 +84,7 @@ def identity(rule: Rule, audit: Audit) -> None:
             audit.finding(rule, slot, stated=slot.value, computed=result.value, result=result)
 
 
-def _full_score_for_unmet(rule: Rule, audit: Audit, result, slot) -> None:
+def _full_score_for_unmet(rule: Rule[Identity], audit: Audit, result, slot) -> None:
     """An indicator the clerk scored in full though it is known not to reach its target (late, at a
     strict bound, written as 未完成): a 提示 saying why, as a blank 得分 would have got."""
     weight = result.inputs[2][1] if len(result.inputs) > 2 else None
@@ -76,14 +99,14 @@ def _full_score_for_unmet(rule: Rule, audit: Audit, result, slot) -> None:
     )
 
 
-def _capped(rule: Rule, audit: Audit, result) -> dict:
+def _capped(rule: Rule[Identity], audit: Audit, result) -> dict:
     """A 总分 the scheme caps (总分封顶 by 预算执行率): the rule's `capped_message`, saying the sum before the cap
     and why it is capped, in place of its message; {} otherwise."""
     summed = score_sum(result.inputs) if result.derivation.kind == "total_score" else None
-    if summed is None or summed == result.value or not rule.get("capped_message"):
+    if summed is None or summed == result.value or not rule.params.capped_message:
         return {}
     return {
-        "template": rule.get("capped_message"),
+        "template": rule.params.capped_message,
         "fields": {"sum": audit.text(summed, result.key), "cap": result.note},
     }
 
@@ -133,10 +156,10 @@ def _ratio_identity(rule, audit: Audit, result, slot) -> None:
     )
 
 
-def rows_equal(rule: Rule, audit: Audit) -> None:
+def rows_equal(rule: Rule[RowsEqual], audit: Audit) -> None:
     """The same institution's value in two tables agrees (支出合计 = 收入合计)."""
-    left_table, left_col = rule.get("left").split(".")
-    right_table, right_col = rule.get("right").split(".")
+    left_table, left_col = rule.params.left.split(".")
+    right_table, right_col = rule.params.right.split(".")
     rights = audit.completion.filing.tables.get(right_table, [])
     for inst in audit.completion.filing.tables.get(left_table, []):
         twin = audit.twin(inst, rights)
@@ -145,10 +168,10 @@ def rows_equal(rule: Rule, audit: Audit) -> None:
         audit.compare(rule, inst.slots[left_col], twin.slots[right_col])
 
 
-def equals(rule: Rule, audit: Audit) -> None:
+def equals(rule: Rule[Equals], audit: Audit) -> None:
     """Two fields on different sheets agree; with `right_any`, the left agrees with one of them."""
-    left = rule.get("left")
-    rights = rule.get("right_any") or [rule.get("right")]
+    left = rule.params.left
+    rights = rule.params.right_any or (rule.params.right,)
     if audit.slot(left) is None:
         return
     present = [r for r in rights if audit.shown(r) is not None]
@@ -159,7 +182,7 @@ def equals(rule: Rule, audit: Audit) -> None:
     if not present:
         audit.cannot(rule, left, [audit.label(r) for r in rights])
         return
-    if rule.get("right_any"):
+    if rule.params.right_any:
         outcomes = [audit.outcome(left, r) for r in present]
         if all(o == "error" for o in outcomes):
             audit.finding(
@@ -172,11 +195,11 @@ def equals(rule: Rule, audit: Audit) -> None:
     audit.compare(rule, left, present[0])
 
 
-def at_most(rule: Rule, audit: Audit) -> None:
+def at_most(rule: Rule[AtMost], audit: Audit) -> None:
     """Σ 其中各项 ≤ 总数 (a partial breakdown may be less, never more)."""
-    for column in rule.get("columns"):
-        total_key = f"{rule.get('total')}.{column}"
-        parts = [f"{p}.{column}" for p in rule.get("parts")]
+    for column in rule.params.columns:
+        total_key = f"{rule.params.total}.{column}"
+        parts = [f"{p}.{column}" for p in rule.params.parts]
         values = [audit.shown(p) for p in parts]
         total = audit.shown(total_key)
         if total is None or all(v is None for v in values):
@@ -194,20 +217,21 @@ def at_most(rule: Rule, audit: Audit) -> None:
             )
 
 
-def projects(rule: Rule, audit: Audit) -> None:
+def projects(rule: Rule[Projects], audit: Audit) -> None:
     """Σ 各项目全年执行数 against the department's 项目支出; a duplicated sheet counts once."""
     repeated = audit.duplicate_projects()
     keys = [f"{p}.money.total.actual" for p in audit.completion.filing.projects if p not in repeated]
     values = [audit.shown(k) for k in keys]
-    total = audit.shown(rule.get("total"))
+    total_key = rule.params.total
+    total = audit.shown(total_key)
     if total is None or all(v is None for v in values):
         return
     summed = sum((Decimal(v) for v in values if v is not None), ZERO)
-    envelope = half(audit.completion, rule.get("total")) + sum((half(audit.completion, k) for k in keys), ZERO)
+    envelope = half(audit.completion, total_key) + sum((half(audit.completion, k) for k in keys), ZERO)
     if abs(summed - Decimal(total)) > envelope:
         audit.finding(
             rule,
-            audit.slot(rule.get("total")),
+            audit.slot(total_key),
             stated=total,
             computed=summed,
             difference=summed - Decimal(total),
@@ -215,7 +239,7 @@ def projects(rule: Rule, audit: Audit) -> None:
         )
 
 
-def duplicate_project(rule: Rule, audit: Audit) -> None:
+def duplicate_project(rule: Rule[DuplicateProject], audit: Audit) -> None:
     """A project sheet repeating an earlier one (a copied sheet left in)."""
     for prefix, original in audit.duplicate_projects().items():
         name = audit.slot(f"{prefix}.head.name")
@@ -224,7 +248,7 @@ def duplicate_project(rule: Rule, audit: Audit) -> None:
 
 
 # ---- 元/万元 --------------------------------------------------------------------------------------
-def unit_slip(rule: Rule, audit: Audit) -> None:
+def unit_slip(rule: Rule[UnitSlip], audit: Audit) -> None:
     """A broken identity that one amount typed in 元 (10,000×) explains: reported at that amount."""
     for result in audit.identities():
         slot = audit.slot(result.derivation.target)
@@ -243,7 +267,7 @@ def unit_slip(rule: Rule, audit: Audit) -> None:
             audit.explain_slip(result, slot)
 
 
-def unit_slip_size(rule: Rule, audit: Audit) -> None:
+def unit_slip_size(rule: Rule[UnitSlipSize], audit: Audit) -> None:
     """An amount on a 万元 sheet at least `size_ratio`× the department's size: a 元-sized number.
     Amounts with a unit typed in the cell ('300元') are read in that unit and not checked."""
     for key, slot in audit.completion.filing.slots.items():
@@ -254,7 +278,7 @@ def unit_slip_size(rule: Rule, audit: Audit) -> None:
             or not slot.found
             or not slot.value
             or typed_amount_unit(slot.raw) is not None
-            or _matches(key, rule.get("exclude") or [])
+            or _matches(key, rule.params.exclude)
         ):
             continue
         if audit.yuan_sized(slot.value):
@@ -262,10 +286,10 @@ def unit_slip_size(rule: Rule, audit: Audit) -> None:
             audit.slip(key, size, abs(Decimal(slot.value)) / size, rule)
 
 
-def unit_slip_peers(rule: Rule, audit: Audit) -> None:
+def unit_slip_peers(rule: Rule[UnitSlipPeers], audit: Audit) -> None:
     """An amount `peer_ratio`× the median of its peers (same column of a table, same row of a matrix):
     only plausible, so a 提示; a slip that breaks an identity is reported by `unit-slip` as 错误."""
-    factor = Decimal(rule.get("peer_ratio"))
+    factor = rule.params.peer_ratio
     for group in audit.peer_groups():
         values = [(k, abs(Decimal(audit.slot(k).value))) for k in group]
         for key, value in values:
@@ -278,19 +302,20 @@ def unit_slip_peers(rule: Rule, audit: Audit) -> None:
 
 
 # ---- 合理性 ---------------------------------------------------------------------------------------
-def figure(rule: Rule, audit: Audit) -> None:
+def figure(rule: Rule[FigureLimit], audit: Audit) -> None:
     """A §1 figure above/below a limit, or more than `gap` points from another figure."""
-    fig = audit.figures.get(rule.get("figure"))
+    p = rule.params
+    fig = audit.figures.get(p.figure)
     if fig is None or fig.value is None:
         return
     value = fig.percent
     where = audit.figure_slot(fig)
-    if rule.get("other"):
-        other = audit.figures.get(rule.get("other"))
+    if p.other:
+        other = audit.figures.get(p.other)
         if other is None or other.value is None:
             return
         gap = abs(value - other.percent)
-        if gap > Decimal(rule.get("gap")):
+        if p.gap is not None and gap > p.gap:
             stated, computed = _shown_rate(fig.value), _shown_rate(other.value)
             audit.finding(
                 rule,
@@ -302,9 +327,7 @@ def figure(rule: Rule, audit: Audit) -> None:
                 value_type="rate",
             )
         return
-    if (rule.get("above") is not None and value > Decimal(rule.get("above"))) or (
-        rule.get("below") is not None and value < Decimal(rule.get("below"))
-    ):
+    if (p.above is not None and value > p.above) or (p.below is not None and value < p.below):
         audit.finding(rule, where, stated=_shown_rate(fig.value), value_type="rate")
 
 
@@ -313,17 +336,17 @@ def _shown_rate(value) -> Decimal:
     return rounded(Decimal(value), "rate")
 
 
-def no_reason(rule: Rule, audit: Audit) -> None:
+def no_reason(rule: Rule[NoReason], audit: Audit) -> None:
     """A low 预算执行率 with no 偏差原因 written on the 整体支出绩效自评表."""
-    fig = audit.figures.get(rule.get("figure"))
-    if fig is None or fig.value is None or fig.percent >= Decimal(rule.get("below")):
+    fig = audit.figures.get(rule.params.figure)
+    if fig is None or fig.value is None or fig.percent >= rule.params.below:
         return
     if any(i.reason.strip() for i in audit.completion.filing.indicators.get("dept", [])):
         return
     audit.finding(rule, audit.figure_slot(fig), stated=_shown_rate(fig.value), value_type="rate")
 
 
-def negative(rule: Rule, audit: Audit) -> None:
+def negative(rule: Rule[Negative], audit: Audit) -> None:
     """A stated amount below zero where none can be."""
     for slot in audit.completion.filing.slots.values():
         if (
@@ -331,19 +354,19 @@ def negative(rule: Rule, audit: Audit) -> None:
             and slot.found
             and isinstance(slot.value, Decimal)
             and slot.value < 0
-            and not _matches(slot.key, rule.get("allow"))
+            and not _matches(slot.key, rule.params.allow)
         ):
             audit.finding(rule, slot, stated=slot.value)
 
 
-def zero_quota(rule: Rule, audit: Audit) -> None:
+def zero_quota(rule: Rule[ZeroQuota], audit: Audit) -> None:
     """编制数 0 with staff present."""
     quota, actual = audit.shown("basic.staff.quota"), audit.shown("basic.staff.actual")
     if quota == 0 and actual:
         audit.finding(rule, audit.slot("basic.staff.quota"), stated=actual)
 
 
-def over_weight(rule: Rule, audit: Audit) -> None:
+def over_weight(rule: Rule[OverWeight], audit: Audit) -> None:
     """An indicator scored above its 分值."""
     for rows in audit.completion.filing.indicators.values():
         for ind in rows:
@@ -360,7 +383,7 @@ def over_weight(rule: Rule, audit: Audit) -> None:
                 )
 
 
-def qualitative_band(rule: Rule, audit: Audit) -> None:
+def qualitative_band(rule: Rule[QualitativeBand], audit: Audit) -> None:
     """A qualitative indicator whose 实际完成值 names its band (达成 / 部分达成 / 未达成, see [qualitative] of the
     scheme) scored outside that band's share of its 分值; a score on a boundary two bands share fits both.
     Only an indicator with its own 分值 and 得分 (not one merged over a block); a blank 得分 is unscored-indicator's,
@@ -400,23 +423,23 @@ def qualitative_band(rule: Rule, audit: Audit) -> None:
             )
 
 
-def weights(rule: Rule, audit: Audit) -> None:
+def weights(rule: Rule[Weights], audit: Audit) -> None:
     """The 分值 a form gives each part against the scoring scheme's [weights] (权重分配): the budget part
     (`budget.block`) is the one cell `budget.field`, each indicator block the Σ of its indicators' 分值.
     One finding per part that differs, at its cell; one at 总分 when the parts do not add up to `total`
     or a block is missing from the form."""
-    prefix = rule.get("form")
+    prefix = rule.params.form
     rows = audit.completion.filing.indicators.get(prefix)
     if not rows:
         return  # no such form, or no indicator rows read (already reported as not found)
-    budget = rule.get("budget")
+    budget = rule.params.budget
     scheme = scheme_weights(audit.completion.scheme)
-    blocks = [name for name in scheme if name != budget["block"]]
+    blocks = [name for name in scheme if name != budget.block]
     parts: list[tuple[str, Decimal]] = []
     missing, absent = [], []
     for name, expected in scheme.items():
-        if name == budget["block"]:
-            keys, label = [f"{prefix}.{budget['field']}"], f"{name}分值"
+        if name == budget.block:
+            keys, label = [f"{prefix}.{budget.field}"], f"{name}分值"
         else:
             members = [i for i in rows if in_block(i.level1, name)]
             if not members:
@@ -452,17 +475,17 @@ def weights(rule: Rule, audit: Audit) -> None:
     if missing:
         audit.cannot(rule, missing[0][1], [label for label, _ in missing])
         return
-    total, limit = sum((v for _, v in parts), ZERO), Decimal(rule.get("total"))
+    total, limit = sum((v for _, v in parts), ZERO), rule.params.total
     if total == limit and not absent:
         return
     key = f"{prefix}.closing.total"
     detail = "、".join(f"{name} {audit.text(value, key)}" for name, value in parts)
-    message = rule.get("total_message").format(stated=audit.text(total, key), computed=rule.get("total"), detail=detail)
+    message = rule.params.total_message.format(stated=audit.text(total, key), computed=str(limit), detail=detail)
     audit.finding(
         rule,
         audit.slot(key),
         stated=total,
-        computed=rule.get("total"),
+        computed=str(limit),
         difference=total - limit,
         label="各部分分值合计",
         message=message + ("；表中没有" + "、".join(absent) if absent else ""),
@@ -470,19 +493,19 @@ def weights(rule: Rule, audit: Audit) -> None:
 
 
 # ---- 完整性 ---------------------------------------------------------------------------------------
-def required(rule: Rule, audit: Audit) -> None:
+def required(rule: Rule[Required], audit: Audit) -> None:
     """Each required field (by key pattern) present on the form and not blank."""
     for slot in list(audit.completion.filing.slots.values()):
         if (
             slot.found
-            and _matches(slot.key, rule.get("fields"))
+            and _matches(slot.key, rule.params.fields)
             and audit.shown(slot.key) is None
             and slot.error is None
         ):
             audit.finding(rule, slot)
 
 
-def empty_block(rule: Rule, audit: Audit) -> None:
+def empty_block(rule: Rule[EmptyBlock], audit: Audit) -> None:
     """A block of indicators (产出/效益/满意度) of a form with no indicator filled in: no 年度指标值,
     实际完成值, 分值 or 得分 in any of its rows. One finding per form, at its 总分."""
 
@@ -490,18 +513,18 @@ def empty_block(rule: Rule, audit: Audit) -> None:
         slot = audit.slot(key) if key else None
         return slot is not None and (slot.stated or slot.error is not None)
 
-    for prefix in rule.get("forms"):
+    for prefix in rule.params.forms:
         total = audit.slot(f"{prefix}.closing.total")
         if total is None:  # no indicator table was read: reported as not found already
             continue
         rows = audit.completion.filing.indicators.get(prefix, [])
         filled = [ind for ind in rows if ind.target or ind.actual or typed(ind.weight_key) or typed(ind.score_key)]
-        empty = [b for b in rule.get("blocks") if not any(in_block(ind.level1, b) for ind in filled)]
+        empty = [b for b in rule.params.blocks if not any(in_block(ind.level1, b) for ind in filled)]
         if empty:
             audit.finding(rule, total, detail="、".join(empty))
 
 
-def unscored(rule: Rule, audit: Audit) -> None:
+def unscored(rule: Rule[Unscored], audit: Audit) -> None:
     """An indicator row with a 得分 cell left blank."""
     for rows in audit.completion.filing.indicators.values():
         for ind in rows:
@@ -517,7 +540,8 @@ def unscored(rule: Rule, audit: Audit) -> None:
                 )
 
 
-KINDS = {
+#: Each kind's function; its parameters are declared in params.PARAMS under the same name.
+KINDS: dict[str, Callable[[Rule[Any], Audit], None]] = {
     "identity": identity,
     "rows-equal": rows_equal,
     "equals": equals,
