@@ -80,10 +80,12 @@ class Derivation:
 
 @dataclass
 class Institution:
-    """One row of a 收支情况 table (机构): its name and the row's slot keys by column id."""
+    """One row of a 收支情况 table (机构): its name, its row id (`summary` for the 汇总 row, else `1`, `2`,
+    … in sheet order) and the row's slot keys by column id."""
 
     name: str
     is_summary: bool
+    id: str = ""
     slots: dict[str, str] = field(default_factory=dict)
 
 

@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+from . import tables
 from .grid import Grid, LabelMatcher, ref
 from .labels import clean, label_key
 from .layout import YUAN, Field, SheetLayout, all_layouts, common, expand
@@ -486,7 +487,7 @@ class SheetReader:
                 continue  # blank row
             summary = any(k in key for k in self.layout.get("summary_keys")) and not any(i.is_summary for i in table)
             row_id = "summary" if summary else str(sum(1 for i in table if not i.is_summary) + 1)
-            inst = Institution(name=_institution_name(label) or f"第{r}行", is_summary=summary)
+            inst = Institution(name=_institution_name(label) or f"第{r}行", is_summary=summary, id=row_id)
             for column in section["columns"]:
                 skey = f"{base}.{row_id}.{column.id}"
                 label_text = f"{inst.name}（{column.label}）"
@@ -503,52 +504,6 @@ class SheetReader:
             self.filing.problem(
                 "not-found", f"“{label_key(section['title'])}”表中未找到汇总行（机构名称含“汇总”）", self.grid.title
             )
-
-
-def link_tables(filing: Filing, layout: SheetLayout) -> None:
-    """Derivations of 收支情况: each row's identities (possibly across tables), summary = Σ institutions.
-
-    The summary row is filled from the institutions; its own row identities (e.g. 当年结余 of 汇总)
-    are kept as checks, so the audit tests them too.
-    """
-    tables = filing.tables
-    for section in layout.sections:
-        rows = tables.get(section["id"], [])
-        institutions = [i for i in rows if not i.is_summary]
-        for inst in rows:
-            for column in section["columns"]:
-                if not column.sum:
-                    continue
-                terms = []
-                for term in column.sum:
-                    weight = -1 if term.startswith("-") else 1
-                    name = term.lstrip("-")
-                    if "." in name:
-                        other_table, other_col = name.split(".")
-                        twin = same_institution(inst, institutions, tables.get(other_table, []))
-                        if twin is None:
-                            continue
-                        terms.append((twin.slots[other_col], weight))
-                    else:
-                        terms.append((inst.slots[name], weight))
-                record = filing.check if inst.is_summary else filing.derive
-                record(inst.slots[column.id], "sum", terms)
-        for summary in (i for i in rows if i.is_summary):
-            for column in section["columns"]:
-                filing.derive(summary.slots[column.id], "column_sum", [(i.slots[column.id], 1) for i in institutions])
-
-
-def same_institution(inst: Institution, institutions: list[Institution], rows: list[Institution]) -> Institution | None:
-    """The same 机构 in another table (`rows`): the summary row for the summary, else by name, else by its
-    position among `institutions` (the rows of its own table without the summary)."""
-    if inst.is_summary:
-        return next((i for i in rows if i.is_summary), None)
-    others = [i for i in rows if not i.is_summary]
-    for other in others:
-        if label_key(other.name) == label_key(inst.name):
-            return other
-    n = institutions.index(inst) if inst in institutions else -1
-    return others[n] if 0 <= n < len(others) else None
 
 
 def _institution_name(label) -> str:
@@ -588,7 +543,7 @@ def read_grids(path: Path, grids: list[Grid]) -> Filing:
         reader = SheetReader(filing, grid, layouts[kind], prefix)
         reader.read()
         if kind == "income_expenditure":
-            link_tables(filing, layouts[kind])
+            tables.link(filing, layouts[kind])
         _hidden(filing, grid)
     _missing_forms(filing, layouts)
     filing.unit = _unit_name(filing, grids, layouts)
