@@ -140,7 +140,6 @@ class SheetReader:
         field: Field,
         pos: tuple[int, int] | None,
         type_: str | None = None,
-        kind: str | None = None,
         inline_label: str | None = None,
         raw=None,
     ) -> Slot:
@@ -150,7 +149,6 @@ class SheetReader:
             key=key,
             label=label,
             type=type_,
-            kind=kind or field.kind,
             sheet=self.grid.title,
             scale=self.scale if type_ == "amount" else Decimal(1),
         )
@@ -250,9 +248,7 @@ class SheetReader:
             pos = self.grid.find(self.matcher(field.labels), rows=rows)
             self.slot(key, label, field, self.grid.below(*pos) if pos else None)
             if field.ratio:
-                self.filing.derive(
-                    key, "ratio", [(f"{self.prefix}.{section['id']}.{x}", 1) for x in field.ratio], field.figure
-                )
+                self.filing.derive(key, "ratio", [(f"{self.prefix}.{section['id']}.{x}", 1) for x in field.ratio])
 
     read_goals = read_header_values
 
@@ -302,14 +298,13 @@ class SheetReader:
                 cell_spec = row.cells.get(column.id)
                 if column.id in row.blank_cells or (column.type != "amount" and cell_spec is None):
                     continue
-                kind = (cell_spec or {}).get("kind", row.kind)
                 key = f"{sid}.{row.id}.{column.id}"
                 label = f"{row_label}（{label_key(expand(column.label, self.year))}）"
                 pos = (r, cols[column.id]) if r is not None and column.id in cols else None
                 if pos is None:
-                    self.filing.add(Slot(key, label, column.type, kind, sheet=self.grid.title))
+                    self.filing.add(Slot(key, label, column.type, sheet=self.grid.title))
                     continue
-                made = self.slot(key, label, row, pos, type_=column.type, kind=kind)
+                made = self.slot(key, label, row, pos, type_=column.type)
                 made.row_label, made.col_label = row_label, label_key(expand(column.label, self.year))
                 if cell_spec is None and row.sum:
                     self.filing.derive(
@@ -320,12 +315,7 @@ class SheetReader:
                 elif cell_spec is None and row.sum_of_group and group_rows.get(row.sum_of_group):
                     self.filing.derive(key, "sum", [(f"{k}.{column.id}", 1) for k in group_rows[row.sum_of_group]])
                 elif cell_spec and "ratio" in cell_spec:
-                    self.filing.derive(
-                        key,
-                        "ratio",
-                        [(f"{sid}.{row.id}.{x}", 1) for x in cell_spec["ratio"]],
-                        cell_spec.get("figure", ""),
-                    )
+                    self.filing.derive(key, "ratio", [(f"{sid}.{row.id}.{x}", 1) for x in cell_spec["ratio"]])
                 elif cell_spec and "budget_score" in cell_spec:
                     self.filing.derive(
                         key, "budget_score", [(f"{sid}.{row.id}.{x}", 1) for x in cell_spec["budget_score"]]
@@ -406,9 +396,8 @@ class SheetReader:
                     keys[cid] = ""
                     continue
                 single = single and r2 == r
-                kind = "derived" if cid == "score" else "input"
                 keys[cid] = self.slot(
-                    f"{base}.{cid}", f"{name}（{columns[cid].label}）", columns[cid], (r, c), type_="score", kind=kind
+                    f"{base}.{cid}", f"{name}（{columns[cid].label}）", columns[cid], (r, c), type_="score"
                 ).key
             if single and keys["weight"] and keys["score"]:
                 self.filing.derive(
@@ -439,11 +428,11 @@ class SheetReader:
         )
         self.slot(key, label_key(total.label), total, pos, type_="score")
         scores = [(i.score_key, 1) for i in self.filing.indicators[self.prefix] if i.score_key]
-        self.filing.derive(key, "total_score", [(f"{self.prefix}.money.total.score", 1)] + scores, total.figure)
+        self.filing.derive(key, "total_score", [(f"{self.prefix}.money.total.score", 1)] + scores)
         grade = closing.get("grade")
         if grade:
             self.labelled(f"{self.prefix}.closing.grade", grade)
-            self.filing.derive(f"{self.prefix}.closing.grade", "grade", [(key, 1)], grade.figure)
+            self.filing.derive(f"{self.prefix}.closing.grade", "grade", [(key, 1)])
 
     def read_closing(self, section, start, end) -> None:
         """Read together with the indicator table, whose 分值/得分 columns it shares."""
@@ -491,12 +480,11 @@ class SheetReader:
             for column in section["columns"]:
                 skey = f"{base}.{row_id}.{column.id}"
                 label_text = f"{inst.name}（{column.label}）"
-                kind = "derived" if summary or column.derived else "input"
                 pos = (r, cols[column.id]) if column.id in cols else None
                 if pos is None:
-                    self.filing.add(Slot(skey, label_text, "amount", kind, sheet=self.grid.title))
+                    self.filing.add(Slot(skey, label_text, "amount", sheet=self.grid.title))
                 else:
-                    made = self.slot(skey, label_text, column, pos, type_="amount", kind=kind)
+                    made = self.slot(skey, label_text, column, pos, type_="amount")
                     made.row_label, made.col_label = inst.name, column.label
                 inst.slots[column.id] = skey
             table.append(inst)
