@@ -31,6 +31,7 @@ from .layout import SheetLayout, load_layout
 from .model import Derivation, Filing, Institution
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 #: The index of the 汇总 row.
@@ -140,6 +141,11 @@ class IncomeTables:
     every derived cell (row identities of the institutions, column sums of the summary row), None
     elsewhere; `unknown`: True where the value cannot be known (an unreadable cell, or computed from
     one); `checks`: the row identities of the summary row (table → Series by column id).
+
+    A row identity is computed for all institutions at once, on the columns of the table's values
+    (object arrays of Decimal: Python's exact arithmetic, element by element), in an order where its
+    terms are settled first; then the summary row of each table is the DataFrame's column sums over
+    the institutions, and last the summary row's own identities are its checks.
     """
 
     def __init__(self, filing: Filing, layout: SheetLayout | None = None):
@@ -151,8 +157,8 @@ class IncomeTables:
         self.columns = {s["id"]: [c.id for c in s["columns"]] for s in self.layout.sections}
         self.names: dict[str, pd.Series] = {}
         self.stated: dict[str, pd.DataFrame] = {}
-        self.unknown: dict[str, pd.DataFrame] = {}
         self.cells: dict[str, tuple[str, str, str]] = {}  # slot key → (table, row id, column id)
+        unreadable = {}
         for table, columns in self.columns.items():
             rows = filing.tables.get(table, [])
             index = pd.Index([i.id for i in rows], dtype=object, name="机构")
@@ -161,35 +167,41 @@ class IncomeTables:
             self.stated[table] = pd.DataFrame(
                 [[s.value for s in row] for row in slots], index=index, columns=columns, dtype=object
             )
-            self.unknown[table] = pd.DataFrame(
-                [[s.error is not None and s.value is None for s in row] for row in slots],
-                index=index,
-                columns=columns,
-                dtype=bool,
-            )
+            unreadable[table] = [[s.error is not None and s.value is None for s in row] for row in slots]
             for inst in rows:
                 for c in columns:
                     self.cells[inst.slots[c]] = (table, inst.id, c)
-        self.shown = {t: f.copy() for t, f in self.stated.items()}
-        self.computed = {
-            t: pd.DataFrame(None, index=f.index, columns=f.columns, dtype=object) for t, f in self.stated.items()
-        }
-        self.checks: dict[str, pd.Series] = {}
-        self._twins = {
-            (i.table, t.table): twins(filing, i.table, t.table) for i in self.identities for t in i.terms if t.other
+        # the work is done on the frames' values, then they are DataFrames again
+        self._stated = {t: f.to_numpy(dtype=object) for t, f in self.stated.items()}
+        self._shown = {t: a.copy() for t, a in self._stated.items()}
+        self._computed = {t: _nones(f.shape) for t, f in self.stated.items()}
+        self._unknown = {t: _flags(unreadable[t], f.shape) for t, f in self.stated.items()}
+        self._institutions = {t: (f.index != SUMMARY) for t, f in self.stated.items()}
+        pairs = {(i.table, t.table) for i in self.identities for t in i.terms if t.other}
+        self._twins = {  # row positions of the same 机构 in another table (-1: none)
+            (table, other): self.stated[other].index.get_indexer(
+                [twin or "" for twin in twins(filing, table, other).values()]
+            )
+            for table, other in pairs
         }
         for identity in _in_order(self.identities):  # row identities of the institutions
-            row_ids = self._institutions(identity.table)
-            if row_ids:
-                self._settle(identity.table, identity.column, *self._identity(identity, row_ids))
-        for table in self.stated:  # 汇总 = Σ 各机构
-            if SUMMARY in self.stated[table].index:
+            rows = self._institutions[identity.table]
+            value, unknown = self._identity(identity, rows)
+            self._settle(identity.table, rows, self._at(identity.table, identity.column), value, unknown)
+        checks: dict[str, dict[str, Decimal | None]] = {}
+        for table, frame in self.stated.items():  # 汇总 = Σ 各机构
+            if SUMMARY in frame.index:
                 self._summary(table)
-        for table in self.stated:  # the summary row's own identities (checks), once every 汇总 is known
-            if SUMMARY in self.stated[table].index:
-                own = [i for i in self.identities if i.table == table]
-                values = {i.column: self._identity(i, [SUMMARY])[0][SUMMARY] for i in own}
-                self.checks[table] = pd.Series(values, index=[i.column for i in own], dtype=object)
+                checks[table] = {}
+        for identity in self.identities:  # the summary row's own identities (checks)
+            if identity.table in checks:
+                value, _ = self._identity(identity, ~self._institutions[identity.table])
+                checks[identity.table][identity.column] = value[0]
+        frame_of = {t: (f.index, f.columns) for t, f in self.stated.items()}
+        self.shown = {t: pd.DataFrame(a, *frame_of[t], dtype=object) for t, a in self._shown.items()}
+        self.computed = {t: pd.DataFrame(a, *frame_of[t], dtype=object) for t, a in self._computed.items()}
+        self.unknown = {t: pd.DataFrame(a, *frame_of[t], dtype=bool) for t, a in self._unknown.items()}
+        self.checks = {t: pd.Series(c, dtype=object) for t, c in checks.items()}
 
     # ---- lookup --------------------------------------------------------------------------------
     def holds(self, key: str) -> bool:
@@ -200,7 +212,7 @@ class IncomeTables:
         """The value of a derivation of `link` (its kind and target): a summary row's `sum` is its check."""
         table, row, column = self.cells[derivation.target]
         if row == SUMMARY and derivation.kind == "sum":
-            return _none(self.checks[table].get(column)) if table in self.checks else None
+            return _none(self.checks[table].get(column))
         return _none(self.computed[table].at[row, column])
 
     def frame(self, table: str) -> pd.DataFrame:
@@ -208,59 +220,65 @@ class IncomeTables:
         return self.shown[table].set_axis(self.names[table].to_list(), axis=0)
 
     # ---- computation ---------------------------------------------------------------------------
-    def _institutions(self, table: str) -> list[str]:
-        return [r for r in self.stated[table].index if r != SUMMARY]
+    def _at(self, table: str, column: str) -> int:
+        return self.columns[table].index(column)
 
-    def _term(self, table: str, term: Term, rows: list[str]) -> tuple[pd.Series, pd.Series]:
-        """A term's shown values and unknown flags on `rows` of `table` (another table's: aligned on the
-        same 机构; a 机构 it does not have gives blank, as a term left out)."""
-        if term.other:
-            mapping = self._twins[(table, term.table)]
-            theirs = [mapping.get(r) or "" for r in rows]  # "" is no row id: blank
-            values = self.shown[term.table][term.column].reindex(theirs)
-            flags = self.unknown[term.table][term.column].reindex(theirs, fill_value=False)
-            return values.set_axis(rows), flags.set_axis(rows)
-        return self.shown[table].loc[rows, term.column], self.unknown[table].loc[rows, term.column]
+    def _term(self, table: str, term: Term, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """A term's values as shown, and whether each is unknown, on `rows` of `table` (a term in
+        another table: the same 机构's there; a 机构 that table does not have gives a blank)."""
+        import numpy as np
 
-    def _identity(self, identity: Identity, rows: list[str]) -> tuple[pd.Series, pd.Series]:
+        at = self._at(term.table, term.column)
+        if not term.other:
+            return self._shown[table][rows, at], self._unknown[table][rows, at]
+        theirs = self._twins[(table, term.table)][rows]
+        found = theirs >= 0
+        values, flags = _nones(len(theirs)), np.zeros(len(theirs), dtype=bool)
+        values[found] = self._shown[term.table][theirs[found], at]
+        flags[found] = self._unknown[term.table][theirs[found], at]
+        return values, flags
+
+    def _identity(self, identity: Identity, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Σ weight × term on `rows`, with derive.py's blanks: None where every term is blank or one is
         unknown; and where it is unknown."""
+        import numpy as np
         import pandas as pd
 
-        aligned = [self._term(identity.table, t, rows) for t in identity.terms]
-        parts = pd.DataFrame({n: v for n, (v, _) in enumerate(aligned)}, index=rows, dtype=object)
-        flags = pd.DataFrame({n: f for n, (_, f) in enumerate(aligned)}, index=rows, dtype=bool)
-        given = parts.notna()
-        weights = [t.weight for t in identity.terms]
-        total = parts.where(given, ZERO).mul(weights, axis=1).sum(axis=1) + ZERO
-        unknown = flags.any(axis=1)
-        return _blank(total.where(given.any(axis=1) & ~unknown)), unknown
+        terms = [self._term(identity.table, t, rows) for t in identity.terms]
+        parts = np.array([v for v, _ in terms], dtype=object).T.reshape(-1, len(terms))
+        flags = np.array([f for _, f in terms], dtype=bool).T.reshape(-1, len(terms))
+        given = ~pd.isna(parts)
+        parts[~given] = ZERO  # a blank part counts as 0 …
+        weights = np.array([t.weight for t in identity.terms], dtype=object)
+        total = (parts * weights).sum(axis=1) + ZERO
+        unknown = np.asarray(flags.any(axis=1))
+        known = given.any(axis=1) & ~unknown  # … but all blank, or one unknown, leaves the total blank
+        value = _nones(len(total))
+        value[known] = total[known]
+        return value, unknown
 
     def _summary(self, table: str) -> None:
         """The 汇总 row: each column's sum over the institutions as shown (None when all are blank, or
         when one of them is unknown)."""
+        import numpy as np
         import pandas as pd
 
-        rows = self._institutions(table)
-        columns = self.columns[table]
-        if rows:
-            sums = self.shown[table].loc[rows].sum(min_count=1)
-            unknown = self.unknown[table].loc[rows].any()
-        else:
-            sums = pd.Series(None, index=columns, dtype=object)
-            unknown = pd.Series(False, index=columns, dtype=bool)
-        row = pd.DataFrame([_blank(sums.where(~unknown))], index=[SUMMARY], dtype=object)
-        flags = pd.DataFrame([unknown], index=[SUMMARY], dtype=bool)
-        for column in columns:
-            self._settle(table, column, row[column].map(_none), flags[column])
+        rows = self._institutions[table]
+        sums = pd.DataFrame(self._shown[table][rows], columns=self.columns[table], dtype=object).sum(min_count=1)
+        unknown = self._unknown[table][rows].any(axis=0)
+        value = np.array([None if u else _none(v) for v, u in zip(sums, unknown)], dtype=object)
+        self._settle(table, ~rows, slice(None), value, unknown)
 
-    def _settle(self, table: str, column: str, value: pd.Series, unknown: pd.Series) -> None:
+    def _settle(self, table: str, rows: np.ndarray, at: int | slice, value: np.ndarray, unknown: np.ndarray) -> None:
         """Record computed cells: shown where the clerk left them blank, unknown only then."""
-        rows = list(value.index)
-        stated = self.stated[table].loc[rows, column]
-        self.computed[table].loc[rows, column] = value
-        self.shown[table].loc[rows, column] = _blank(stated.where(stated.notna(), value))
-        self.unknown[table].loc[rows, column] = unknown & stated.isna()
+        import numpy as np
+        import pandas as pd
+
+        stated = self._stated[table][rows, at]
+        blank = pd.isna(stated)
+        self._computed[table][rows, at] = value
+        self._shown[table][rows, at] = np.where(blank, value, stated)
+        self._unknown[table][rows, at] = unknown & blank
 
 
 def _in_order(found: list[Identity]) -> list[Identity]:
@@ -297,3 +315,15 @@ def _none(value: object) -> Decimal | None:
 def _blank(series: pd.Series) -> pd.Series:
     """Object values with None (not NaN) where blank."""
     return series.astype(object).where(series.notna(), None)
+
+
+def _nones(shape: int | tuple[int, int]) -> np.ndarray:
+    import numpy as np
+
+    return np.full(shape, None, dtype=object)
+
+
+def _flags(rows: list[list[bool]], shape: tuple[int, int]) -> np.ndarray:
+    import numpy as np
+
+    return np.array(rows, dtype=bool).reshape(shape)

@@ -249,6 +249,13 @@ def test_sums_are_exact_decimals_never_floats():
     assert all(type(c.computed(k)) is Decimal for k in ("ie.sangong.1.total", "ie.sangong.summary.reception"))
 
 
+def test_a_term_in_a_table_the_sheet_does_not_have_is_left_out():
+    c = Completion(filing_of({"spending": [("本级", {"personnel": D("50"), "project": D("5")})]}, summary=False))
+    assert c.tables is not None and c.tables.shown["income"].empty
+    assert c.computed("ie.spending.1.year_balance") == D("-55")  # no 收入合计 to start from
+    assert assert_same_as_derivations(c)
+
+
 def test_a_table_without_a_summary_row_or_institutions():
     c = Completion(filing_of({"assets": [("本级", {"in_use": D("3")})]}, summary=False))
     assert c.computed("ie.assets.1.total") == D("3")
