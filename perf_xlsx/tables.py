@@ -3,13 +3,14 @@
 Each of the four tables of 收支情况 (收入、支出和结余、三公经费、固定资产) is one DataFrame: a row per 机构
 (index: the row id, `summary` for the 汇总 row, then `1`, `2`, … for the institutions in sheet order),
 a column per column id of workbook_templates/income_expenditure.toml, Decimal values (万元) in object
-columns, None where nothing is known. The identities of the tables are DataFrame operations:
+columns, None where nothing is known. The identities work on whole columns of these tables:
 
 - 行恒等式 (row identity): a column with `sum = [...]` is Σ weight × term over the same 机构, for all
-  institutions at once; a term in another table (`income.total`) is that table's column aligned on
-  the same 机构 (same_institution);
-- 汇总 = Σ 各机构: the summary row is the column sums of the institution rows. Its own row identities
-  (e.g. 当年结余 of 汇总) are checks: audited, never filled.
+  institutions at once (on the frame's values, one vectorised step per column); a term in another
+  table (`income.total`) is that table's column aligned on the same 机构 (same_institution, through
+  the frames' indexes);
+- 汇总 = Σ 各机构: the summary row is the DataFrame's column sums over the institution rows. Its own
+  row identities (e.g. 当年结余 of 汇总) are checks: audited, never filled.
 
 Blank and unknown follow derive.py: a blank part counts as 0, but all parts blank leave the total
 blank; a part whose cell could not be read (or is computed from one that could not) leaves the total
