@@ -17,8 +17,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .batch import BatchRow, batch_notes
+from .batch import batch_notes
 from .figures import REGISTRY
+from .report import Report
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,7 +39,7 @@ def _decimal(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
-def summary_frame(rows: list[BatchRow]) -> pd.DataFrame:
+def summary_frame(rows: list[Report]) -> pd.DataFrame:
     """The 汇总 table (汇总表): one row per workbook, columns as HEADER (rates in percent and scores as
     Decimal, None where blank), sorted by 状态 (STATUS_ORDER), then 单位 (in character code order; a file
     whose 单位 was not read comes last), then 文件."""
@@ -46,15 +47,15 @@ def summary_frame(rows: list[BatchRow]) -> pd.DataFrame:
 
     records = [
         {
-            "文件": row.file,
+            "文件": row.name,
             "单位": row.unit,
             "年度": row.year,
-            **{name: _decimal(row.rates.get(name)) for name in RATES},
+            **{name: _decimal(row.rate(name)) for name in RATES},
             **{name: _decimal(row.scores.get(name)) for name in SCORES},
             "等次": row.scores.get("等次"),
             **{label: row.counts[severity] for severity, label in COUNTS.items()},
             "状态": row.status,
-            "原因": row.reason,
+            "原因": row.error,
         }
         for row in rows
     ]
@@ -75,7 +76,7 @@ def status_counts(frame: pd.DataFrame) -> pd.DataFrame:
     return counts
 
 
-def write_summary(rows: list[BatchRow], path: Path) -> Path:
+def write_summary(rows: list[Report], path: Path) -> Path:
     """Write 汇总.xlsx atomically (temp file + rename)."""
     import xlsxwriter
 
@@ -159,7 +160,7 @@ def xl_col(index: int) -> str:
     return xl_col_to_name(index)
 
 
-def _errors_sheet(wb, rows: list[BatchRow]) -> None:
+def _errors_sheet(wb, rows: list[Report]) -> None:
     ws = wb.add_worksheet("错误清单")
     font = {"font_name": "宋体", "font_size": 10}
     head = wb.add_format({**font, "bold": True, "bg_color": "#F2F2F2", "border": 1})
@@ -167,11 +168,11 @@ def _errors_sheet(wb, rows: list[BatchRow]) -> None:
     ws.write_row(0, 0, ["文件", "严重程度", "位置", "说明"], head)
     r = 1
     for row in rows:
-        if row.reason:
-            ws.write_row(r, 0, [row.file, "无法处理", "", row.reason], text)
+        if row.error:
+            ws.write_row(r, 0, [row.name, "无法处理", "", row.error], text)
             r += 1
-        for where, message in row.errors:
-            ws.write_row(r, 0, [row.file, "错误", where, message], text)
+        for finding in row.errors:
+            ws.write_row(r, 0, [row.name, "错误", finding.where, finding.message], text)
             r += 1
     for file, message in batch_notes(rows):
         ws.write_row(r, 0, [file, "提示", "", message], text)

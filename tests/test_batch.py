@@ -14,8 +14,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from perf_xlsx import api
-from perf_xlsx.batch import BatchRow
+from perf_xlsx import api, paths
+from perf_xlsx.figures import Figure
+from perf_xlsx.report import Finding, Report
 from perf_xlsx.summary import status_counts, summary_frame, write_summary
 from tests.golden import SAMPLE
 from tests.rule_cases import variant
@@ -156,7 +157,7 @@ def test_same_name_with_other_extensions_never_share_an_output(tmp_path):
 
 
 def test_output_names_are_unique_even_for_contrived_names():
-    names = api.output_names(
+    names = paths.output_names(
         [Path("a.xlsx"), Path("a.xls"), Path("a（xls）.xlsx"), Path("B.xlsx"), Path("b.XLSX"), Path("c.xls")]
     )
     assert names == {
@@ -289,11 +290,13 @@ def test_ctrl_c_stops_cleanly(tmp_path):
         openpyxl.load_workbook(path, read_only=True).close()
 
 
-def _row(file: str, unit: str | None, total: str | None, errors: int = 0, reason: str | None = None) -> BatchRow:
-    row = BatchRow(file=file, unit=unit, year=2022 if unit else None, reason=reason)
-    row.rates = {"预算执行率": None if total is None else "87.57"}
+def _row(file: str, unit: str | None, total: str | None, errors: int = 0, reason: str | None = None) -> Report:
+    """A folder run's result for one file: 预算执行率 87.57%, the 总分 given, `errors` 错误, 2 提示, 1 尾差."""
+    findings = [Finding("r", severity, "表", "A1", "…") for severity in ["error"] * errors + ["warning"] * 2]
+    row = Report(file=Path(file), unit=unit, year=2022 if unit else None, error=reason)
+    row.figures = {"预算执行率": Figure("预算执行率", "", None if total is None else Decimal("0.8757"))}
     row.scores = {"总分": total, "等次": None if total is None else "优"}
-    row.counts = {"error": errors, "warning": 2, "rounding": 1}
+    row.findings = [*findings, Finding("r", "rounding", "表", "A2", "…")]
     return row
 
 
