@@ -1,7 +1,9 @@
 """make bench: the speed figures of perfxlsx, each beside its baseline measured in the same run.
 
 Prints and writes docs/performance.md:
-1. `perfxlsx --help` wall time; `perfxlsx fill` on the sample vs importing the four libraries;
+1. `perfxlsx --help` wall time; `perfxlsx fill` on the sample vs importing the four libraries; whether
+   `--help`, `template` and `check` of a workbook without 收支情况 import pandas (they must not), and
+   what importing pandas costs;
 2. in-process fill of one workbook vs openpyxl load + save of the same workbook (sample, 20 projects);
 3. 200 workbooks with --jobs 1 vs --jobs 2 (files/s, speed-up) and peak memory per process;
 4. 1,000 twenty-project workbooks end to end.
@@ -11,6 +13,7 @@ Medians of repeated runs; the machine is shared, so the ratios mean more than th
 from __future__ import annotations
 
 import compileall
+import json
 import os
 import platform
 import resource
@@ -33,6 +36,51 @@ TARGETS = {
     "memory_mb": 250,
     "thousand_s": 180,
 }
+
+
+#: Runs the command line in a fresh interpreter and prints whether it imported pandas.
+PANDAS_PROBE = r"""
+import json, sys
+from perf_xlsx import cli
+sys.argv = ["perfxlsx", *sys.argv[1:]]
+code = None
+try:
+    cli.main()
+except SystemExit as exc:
+    code = exc.code
+print(json.dumps({"exit": code, "pandas": "pandas" in sys.modules}))
+"""
+
+
+def imports_pandas(*args: str) -> bool:
+    """Does `perfxlsx ARGS` import pandas (收支情况 is the only part of a run that needs it)?"""
+    result = subprocess.run([sys.executable, "-c", PANDAS_PROBE, *args], capture_output=True, text=True)
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    if seen["exit"] not in (0, 1):
+        raise RuntimeError(result.stderr)
+    return bool(seen["pandas"])
+
+
+def pandas_import_seconds(repeat: int = 5) -> float:
+    """Median cumulative import time of pandas (python -X importtime), in seconds."""
+    times = []
+    for _ in range(repeat):
+        result = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", "import pandas"], capture_output=True, text=True, check=True
+        )
+        line = next(x for x in reversed(result.stderr.splitlines()) if x.rstrip().endswith("| pandas"))
+        times.append(int(line.split("|")[1]) / 1e6)
+    return statistics.median(times)
+
+
+def without_income_sheet(path: Path) -> Path:
+    """The sample without its 收支情况 sheet."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(SAMPLE)
+    del wb["收支情况"]
+    wb.save(path)
+    return path
 
 
 def wall(command: list[str], repeat: int = 5) -> float:
@@ -110,6 +158,21 @@ def main() -> None:
             f"{fill_s:.3f} s / {imports:.3f} s = {fill_s / imports:.2f}×",
             f"≤ {TARGETS['fill_vs_import']}×",
         )
+
+        # pandas only for 收支情况: the commands that have none must not import it
+        no_income = without_income_sheet(work / "无收支情况.xlsx")
+        for label, args in (
+            ("perfxlsx --help", ["--help"]),
+            ("perfxlsx template", ["template", "-o", str(work / "空白表.xlsx")]),
+            ("perfxlsx check（无收支情况表的工作簿）", ["check", str(no_income)]),
+        ):
+            record(f"{label} 导入 pandas", "是" if imports_pandas(*args) else "否", "否")
+        record(
+            "perfxlsx check 示例（有收支情况表）导入 pandas",
+            "是" if imports_pandas("check", str(SAMPLE)) else "否",
+            "是（收支情况表用 pandas 计算）",
+        )
+        record("导入 pandas 耗时（上面为“否”的命令省下的）", f"{pandas_import_seconds():.3f} s", "—")
 
         # 2. per-workbook work in process
         import openpyxl

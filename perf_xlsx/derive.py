@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .model import Derivation, Filing
 from .scoring import DEFAULT_SCHEME, cap_total, grade_of, load_scheme
+from .tables import IncomeTables
 
 #: Rates are stored as fractions rounded to 2 decimals in percent; scores to 2 decimals.
 QUANTUM = {"rate": Decimal("0.0001"), "score": Decimal("0.01")}
@@ -48,6 +49,8 @@ class Completion:
         self.filing = filing
         self.scheme = scheme
         self.results: dict[str, Result] = {}
+        # 收支情况 as DataFrames (pandas), only for a workbook that has it: its cells' values come from there
+        self.tables = IncomeTables(filing) if filing.tables else None
         pending = {d.target: d for d in filing.derivations}
         self._pending = pending
         for target in list(pending):
@@ -106,6 +109,8 @@ class Completion:
         if unreadable:  # an unreadable part is not a blank one: the result cannot be known either
             names = "、".join(self.filing.slots[k].label if k in self.filing.slots else k for k in unreadable)
             return Result(derivation, None, _inputs(self, derivation), f"{names}无法识别，无法计算", unknown=True)
+        if self.tables is not None and derivation.kind in TABLE_KINDS and self.tables.holds(derivation.target):
+            return _table_cell(self, derivation)
         return KINDS[derivation.kind](self, derivation)
 
     def unknown(self, key: str) -> bool:
@@ -134,15 +139,22 @@ def _sum(c: Completion, d: Derivation) -> Result:
     return Result(d, total, inputs, "")
 
 
-def _column_sum(c: Completion, d: Derivation) -> Result:
-    """汇总行 = Σ 各机构 (the institutions × columns table, summed with pandas over exact Decimals)."""
-    import pandas as pd
+#: The kinds of the derivations of 收支情况 (tables.link): a row identity, 汇总行 = Σ 各机构.
+TABLE_KINDS = ("sum", "column_sum")
 
+
+def _table_cell(c: Completion, d: Derivation) -> Result:
+    """A cell of 收支情况: its value from the tables' DataFrames (tables.IncomeTables), its inputs as the
+    derivation lists them (计算过程, the audit's formulas and cells)."""
+    assert c.tables is not None
     inputs = _inputs(c, d)
-    column = pd.Series([v for _, v in inputs], dtype=object)
-    if column.isna().all():
+    value = c.tables.value(d)
+    if value is not None:
+        return Result(d, value, inputs)
+    if d.kind == "column_sum":
         return Result(d, None, inputs, "各机构均为空")
-    return Result(d, Decimal(column.sum(min_count=1)), inputs)
+    missing = [k for k, _ in d.inputs if k not in c.filing.slots or not c.filing.slots[k].found]
+    return Result(d, None, inputs, "各组成项均为空" if not missing else "组成项未找到")
 
 
 def _ratio(c: Completion, d: Derivation) -> Result:
@@ -228,7 +240,7 @@ def _grade(c: Completion, d: Derivation) -> Result:
 
 KINDS = {
     "sum": _sum,
-    "column_sum": _column_sum,
+    "column_sum": _table_cell,
     "ratio": _ratio,
     "budget_score": _budget_score,
     "total_score": _total_score,

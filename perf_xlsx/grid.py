@@ -122,9 +122,6 @@ class Grid:
                 hits.append((r, c))
         return min(hits) if hits else None
 
-    def find_all(self, matcher: LabelMatcher) -> list[tuple[int, int]]:
-        return sorted(pos for pos, key in self._keys.items() if matcher.match(key))
-
     def contains(self, fragment: str, rows: range | None = None, longest: int = 40) -> tuple[int, int] | None:
         """First cell whose label contains `fragment` and is no longer than a title (`longest`), not a sentence."""
         hits = [

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 
-__all__ = ["clean", "label_key", "split_inline", "matches"]
+__all__ = ["clean", "label_key", "split_inline"]
 
 _INVISIBLE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
 _CN_NUM = "一二三四五六七八九十百零〇"
@@ -79,11 +78,3 @@ def split_inline(text: object) -> tuple[str, str] | None:
     if not label:
         return None
     return label, raw[m.end() :].strip()
-
-
-def matches(text: object, variants: Iterable[str]) -> bool:
-    """True if label_key(text) equals label_key(v) for some variant (标签匹配); an empty label matches nothing."""
-    if isinstance(variants, str):
-        variants = (variants,)
-    key = label_key(text)
-    return bool(key) and any(key == label_key(v) for v in variants)

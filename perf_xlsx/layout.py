@@ -22,8 +22,6 @@ _FILES = {
     "project_form": "project_form.toml",
 }
 
-#: Decimals a field of each type is shown with (rates: in percent).
-DECIMALS = {"amount": 2, "area": 2, "rate": 2, "score": 2, "count": 0}
 #: Number formats the writer gives a filled cell.
 NUMBER_FORMATS = {"amount": "#,##0.00", "area": "#,##0.00", "rate": "0.00%", "score": "0.00", "count": "0"}
 #: One 元 is this many 万元.

@@ -25,7 +25,6 @@ class Slot:
     key: str
     label: str
     type: str
-    kind: str
     sheet: str | None = None
     cell: str | None = None
     raw: object = None
@@ -68,22 +67,24 @@ class Slot:
 class Derivation:
     """How one derived slot is computed (计算关系).
 
-    kind: `sum` (Σ weight·input), `ratio` (inputs[0] / inputs[1]), `budget_score`
-    (分值 × min(执行率, 100%)), `total_score` (Σ 得分), `grade` (评价等次 from 总分).
+    kind: `sum` (Σ weight·input), `column_sum` (汇总行 = Σ 各机构), `ratio` (inputs[0] / inputs[1]),
+    `budget_score` (分值 × min(执行率, 100%)), `indicator_score`, `total_score` (Σ 得分), `grade` (评价等次
+    from 总分). The cells of 收支情况 get their values from tables.py; the derivation is their record.
     """
 
     target: str
     kind: str
     inputs: tuple[tuple[str, int], ...]
-    figure: str = ""
 
 
 @dataclass
 class Institution:
-    """One row of a 收支情况 table (机构): its name and the row's slot keys by column id."""
+    """One row of a 收支情况 table (机构): its name, its row id (`summary` for the 汇总 row, else `1`, `2`,
+    … in sheet order) and the row's slot keys by column id."""
 
     name: str
     is_summary: bool
+    id: str = ""
     slots: dict[str, str] = field(default_factory=dict)
 
 
@@ -122,11 +123,11 @@ class Filing:
         self.slots[slot.key] = slot
         return slot
 
-    def derive(self, target: str, kind: str, inputs, figure: str = "") -> None:
-        self.derivations.append(Derivation(target, kind, tuple(inputs), figure))
+    def derive(self, target: str, kind: str, inputs) -> None:
+        self.derivations.append(Derivation(target, kind, tuple(inputs)))
 
-    def check(self, target: str, kind: str, inputs, figure: str = "") -> None:
-        self.checks.append(Derivation(target, kind, tuple(inputs), figure))
+    def check(self, target: str, kind: str, inputs) -> None:
+        self.checks.append(Derivation(target, kind, tuple(inputs)))
 
     def problem(self, kind: str, message: str, sheet: str | None = None, cell: str | None = None) -> None:
         self.problems.append({"kind": kind, "message": message, "sheet": sheet, "cell": cell})

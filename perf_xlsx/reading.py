@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+from . import tables
 from .grid import Grid, LabelMatcher, ref
 from .labels import clean, label_key
 from .layout import YUAN, Field, SheetLayout, all_layouts, common, expand
@@ -139,7 +140,6 @@ class SheetReader:
         field: Field,
         pos: tuple[int, int] | None,
         type_: str | None = None,
-        kind: str | None = None,
         inline_label: str | None = None,
         raw=None,
     ) -> Slot:
@@ -149,7 +149,6 @@ class SheetReader:
             key=key,
             label=label,
             type=type_,
-            kind=kind or field.kind,
             sheet=self.grid.title,
             scale=self.scale if type_ == "amount" else Decimal(1),
         )
@@ -249,9 +248,7 @@ class SheetReader:
             pos = self.grid.find(self.matcher(field.labels), rows=rows)
             self.slot(key, label, field, self.grid.below(*pos) if pos else None)
             if field.ratio:
-                self.filing.derive(
-                    key, "ratio", [(f"{self.prefix}.{section['id']}.{x}", 1) for x in field.ratio], field.figure
-                )
+                self.filing.derive(key, "ratio", [(f"{self.prefix}.{section['id']}.{x}", 1) for x in field.ratio])
 
     read_goals = read_header_values
 
@@ -301,14 +298,13 @@ class SheetReader:
                 cell_spec = row.cells.get(column.id)
                 if column.id in row.blank_cells or (column.type != "amount" and cell_spec is None):
                     continue
-                kind = (cell_spec or {}).get("kind", row.kind)
                 key = f"{sid}.{row.id}.{column.id}"
                 label = f"{row_label}（{label_key(expand(column.label, self.year))}）"
                 pos = (r, cols[column.id]) if r is not None and column.id in cols else None
                 if pos is None:
-                    self.filing.add(Slot(key, label, column.type, kind, sheet=self.grid.title))
+                    self.filing.add(Slot(key, label, column.type, sheet=self.grid.title))
                     continue
-                made = self.slot(key, label, row, pos, type_=column.type, kind=kind)
+                made = self.slot(key, label, row, pos, type_=column.type)
                 made.row_label, made.col_label = row_label, label_key(expand(column.label, self.year))
                 if cell_spec is None and row.sum:
                     self.filing.derive(
@@ -319,12 +315,7 @@ class SheetReader:
                 elif cell_spec is None and row.sum_of_group and group_rows.get(row.sum_of_group):
                     self.filing.derive(key, "sum", [(f"{k}.{column.id}", 1) for k in group_rows[row.sum_of_group]])
                 elif cell_spec and "ratio" in cell_spec:
-                    self.filing.derive(
-                        key,
-                        "ratio",
-                        [(f"{sid}.{row.id}.{x}", 1) for x in cell_spec["ratio"]],
-                        cell_spec.get("figure", ""),
-                    )
+                    self.filing.derive(key, "ratio", [(f"{sid}.{row.id}.{x}", 1) for x in cell_spec["ratio"]])
                 elif cell_spec and "budget_score" in cell_spec:
                     self.filing.derive(
                         key, "budget_score", [(f"{sid}.{row.id}.{x}", 1) for x in cell_spec["budget_score"]]
@@ -405,9 +396,8 @@ class SheetReader:
                     keys[cid] = ""
                     continue
                 single = single and r2 == r
-                kind = "derived" if cid == "score" else "input"
                 keys[cid] = self.slot(
-                    f"{base}.{cid}", f"{name}（{columns[cid].label}）", columns[cid], (r, c), type_="score", kind=kind
+                    f"{base}.{cid}", f"{name}（{columns[cid].label}）", columns[cid], (r, c), type_="score"
                 ).key
             if single and keys["weight"] and keys["score"]:
                 self.filing.derive(
@@ -438,11 +428,11 @@ class SheetReader:
         )
         self.slot(key, label_key(total.label), total, pos, type_="score")
         scores = [(i.score_key, 1) for i in self.filing.indicators[self.prefix] if i.score_key]
-        self.filing.derive(key, "total_score", [(f"{self.prefix}.money.total.score", 1)] + scores, total.figure)
+        self.filing.derive(key, "total_score", [(f"{self.prefix}.money.total.score", 1)] + scores)
         grade = closing.get("grade")
         if grade:
             self.labelled(f"{self.prefix}.closing.grade", grade)
-            self.filing.derive(f"{self.prefix}.closing.grade", "grade", [(key, 1)], grade.figure)
+            self.filing.derive(f"{self.prefix}.closing.grade", "grade", [(key, 1)])
 
     def read_closing(self, section, start, end) -> None:
         """Read together with the indicator table, whose 分值/得分 columns it shares."""
@@ -486,16 +476,15 @@ class SheetReader:
                 continue  # blank row
             summary = any(k in key for k in self.layout.get("summary_keys")) and not any(i.is_summary for i in table)
             row_id = "summary" if summary else str(sum(1 for i in table if not i.is_summary) + 1)
-            inst = Institution(name=_institution_name(label) or f"第{r}行", is_summary=summary)
+            inst = Institution(name=_institution_name(label) or f"第{r}行", is_summary=summary, id=row_id)
             for column in section["columns"]:
                 skey = f"{base}.{row_id}.{column.id}"
                 label_text = f"{inst.name}（{column.label}）"
-                kind = "derived" if summary or column.derived else "input"
                 pos = (r, cols[column.id]) if column.id in cols else None
                 if pos is None:
-                    self.filing.add(Slot(skey, label_text, "amount", kind, sheet=self.grid.title))
+                    self.filing.add(Slot(skey, label_text, "amount", sheet=self.grid.title))
                 else:
-                    made = self.slot(skey, label_text, column, pos, type_="amount", kind=kind)
+                    made = self.slot(skey, label_text, column, pos, type_="amount")
                     made.row_label, made.col_label = inst.name, column.label
                 inst.slots[column.id] = skey
             table.append(inst)
@@ -503,52 +492,6 @@ class SheetReader:
             self.filing.problem(
                 "not-found", f"“{label_key(section['title'])}”表中未找到汇总行（机构名称含“汇总”）", self.grid.title
             )
-
-
-def link_tables(filing: Filing, layout: SheetLayout) -> None:
-    """Derivations of 收支情况: each row's identities (possibly across tables), summary = Σ institutions.
-
-    The summary row is filled from the institutions; its own row identities (e.g. 当年结余 of 汇总)
-    are kept as checks, so the audit tests them too.
-    """
-    tables = filing.tables
-    for section in layout.sections:
-        rows = tables.get(section["id"], [])
-        institutions = [i for i in rows if not i.is_summary]
-        for inst in rows:
-            for column in section["columns"]:
-                if not column.sum:
-                    continue
-                terms = []
-                for term in column.sum:
-                    weight = -1 if term.startswith("-") else 1
-                    name = term.lstrip("-")
-                    if "." in name:
-                        other_table, other_col = name.split(".")
-                        twin = same_institution(inst, institutions, tables.get(other_table, []))
-                        if twin is None:
-                            continue
-                        terms.append((twin.slots[other_col], weight))
-                    else:
-                        terms.append((inst.slots[name], weight))
-                record = filing.check if inst.is_summary else filing.derive
-                record(inst.slots[column.id], "sum", terms)
-        for summary in (i for i in rows if i.is_summary):
-            for column in section["columns"]:
-                filing.derive(summary.slots[column.id], "column_sum", [(i.slots[column.id], 1) for i in institutions])
-
-
-def same_institution(inst: Institution, institutions: list[Institution], rows: list[Institution]) -> Institution | None:
-    """The same 机构 in another table (`rows`): the summary row for the summary, else by name, else by its
-    position among `institutions` (the rows of its own table without the summary)."""
-    if inst.is_summary:
-        return next((i for i in rows if i.is_summary), None)
-    others = [i for i in rows if not i.is_summary]
-    for other in others:
-        if label_key(other.name) == label_key(inst.name):
-            return other
-    n = institutions.index(inst) if inst in institutions else -1
-    return others[n] if 0 <= n < len(others) else None
 
 
 def _institution_name(label) -> str:
@@ -588,7 +531,7 @@ def read_grids(path: Path, grids: list[Grid]) -> Filing:
         reader = SheetReader(filing, grid, layouts[kind], prefix)
         reader.read()
         if kind == "income_expenditure":
-            link_tables(filing, layouts[kind])
+            tables.link(filing, layouts[kind])
         _hidden(filing, grid)
     _missing_forms(filing, layouts)
     filing.unit = _unit_name(filing, grids, layouts)

@@ -1,8 +1,11 @@
 """汇总.xlsx: one row per workbook of a folder run, every 错误, and charts (written with xlsxwriter).
 
-Sheets: 汇总 (frozen header, filters, number formats, rows with 错误 or unreadable highlighted),
-错误清单 (every 错误 of every file, and the folder-level 提示), 图表 (总分 and 预算执行率 by unit).
-Document times are pinned so the same results give the same bytes.
+Sheets: 汇总 (frozen header, filters, number formats, rows with 错误 or unreadable highlighted; the
+files with 错误 first, then those that could not be processed, then those that pass, each group by
+单位), 错误清单 (every 错误 of every file, and the folder-level 提示), 图表 (总分 and 预算执行率 by unit,
+highest 总分 first, and the files, 错误, 提示 and 尾差 counted by 状态). The table is a pandas DataFrame
+(summary_frame) with exact Decimals; numbers become floats only as they are written. Document times
+are pinned so the same results give the same bytes.
 """
 
 from __future__ import annotations
@@ -10,19 +13,67 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .batch import batch_notes
 from .figures import REGISTRY
 from .report import Report
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 RATES = [name for name, _, _ in REGISTRY]
 SCORES = ["预算执行", "产出", "效益", "满意度", "总分"]
+COUNTS = {"error": "错误", "warning": "提示", "rounding": "尾差"}
+HEADER = ["文件", "单位", "年度", *RATES, *SCORES, "等次", *COUNTS.values(), "状态", "原因"]
+#: The order of the groups of 汇总: what needs the clerk's attention first.
+STATUS_ORDER = ["有错误", "无法处理", "通过"]
 PINNED = dt.datetime(2000, 1, 1)
+#: The 图表 sheet: the charts stand right of its two small tables (单位 × 总分、执行率; counts by 状态).
+CHART_COLUMN = 6
 
 
-def _number(text: str | None):
-    return None if text is None else float(text)
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def summary_frame(rows: list[Report]) -> pd.DataFrame:
+    """The 汇总 table (汇总表): one row per workbook, columns as HEADER (rates in percent and scores as
+    Decimal, None where blank), sorted by 状态 (STATUS_ORDER), then 单位 (in character code order; a file
+    whose 单位 was not read comes last), then 文件."""
+    import pandas as pd
+
+    records = [
+        {
+            "文件": row.name,
+            "单位": row.unit,
+            "年度": row.year,
+            **{name: _decimal(row.rate(name)) for name in RATES},
+            **{name: _decimal(row.scores.get(name)) for name in SCORES},
+            "等次": row.scores.get("等次"),
+            **{label: row.counts[severity] for severity, label in COUNTS.items()},
+            "状态": row.status,
+            "原因": row.error,
+        }
+        for row in rows
+    ]
+    frame = pd.DataFrame.from_records(records, columns=HEADER).astype(object)
+    frame["状态"] = pd.Categorical(frame["状态"], categories=STATUS_ORDER, ordered=True)
+    return frame.sort_values(["状态", "单位", "文件"], na_position="last", kind="stable").reset_index(drop=True)
+
+
+def status_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Files and findings by 状态 (按状态统计): 文件数, 错误, 提示, 尾差 per group, and a 合计 row."""
+    counts = (
+        frame.groupby("状态", observed=False)
+        .agg(文件数=("文件", "size"), **{label: (label, "sum") for label in COUNTS.values()})
+        .astype(int)
+    )
+    counts.index = counts.index.astype(str)
+    counts.loc["合计"] = counts.sum()
+    return counts
 
 
 def write_summary(rows: list[Report], path: Path) -> Path:
@@ -31,14 +82,15 @@ def write_summary(rows: list[Report], path: Path) -> Path:
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    frame = summary_frame(rows)
     fd, tmp = tempfile.mkstemp(prefix=".~perfxlsx-", suffix=".xlsx", dir=path.parent)
     os.close(fd)
     try:
         wb = xlsxwriter.Workbook(tmp, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
         wb.set_properties({"title": "绩效自评汇总", "author": "perfxlsx", "created": PINNED})
-        _summary_sheet(wb, rows)
+        _summary_sheet(wb, frame)
         _errors_sheet(wb, rows)
-        _charts_sheet(wb, rows)
+        _charts_sheet(wb, frame)
         wb.close()
         os.replace(tmp, path)
     except BaseException:
@@ -47,7 +99,7 @@ def write_summary(rows: list[Report], path: Path) -> Path:
     return path
 
 
-def _summary_sheet(wb, rows: list[Report]) -> None:
+def _summary_sheet(wb, frame: pd.DataFrame) -> None:
     ws = wb.add_worksheet("汇总")
     font = {"font_name": "宋体", "font_size": 10}
     head = wb.add_format(
@@ -67,38 +119,31 @@ def _summary_sheet(wb, rows: list[Report]) -> None:
     count = wb.add_format({**font, "border": 1, "num_format": "0"})
     bad = wb.add_format({"bg_color": "#FFC7CE"})
     lost = wb.add_format({"bg_color": "#D9D9D9"})
-    header = ["文件", "单位", "年度", *RATES, *SCORES, "等次", "错误", "提示", "尾差", "状态", "原因"]
-    ws.write_row(0, 0, header, head)
+    formats = {"年度": count, **dict.fromkeys(RATES, pct), **dict.fromkeys(SCORES, score)}
+    formats.update(dict.fromkeys(COUNTS.values(), count))
+    ws.write_row(0, 0, HEADER, head)
     ws.set_row(0, 42)
-    for r, row in enumerate(rows, start=1):
-        ws.write_string(r, 0, row.name, text)
-        ws.write_string(r, 1, row.unit or "", text)
-        ws.write(r, 2, row.year, count) if row.year else ws.write_blank(r, 2, None, text)
-        c = 3
-        for name in RATES:
-            value = _number(row.rate(name))
-            ws.write(r, c, value, pct) if value is not None else ws.write_blank(r, c, None, pct)
-            c += 1
-        for name in SCORES:
-            value = _number(row.scores.get(name))
-            ws.write(r, c, value, score) if value is not None else ws.write_blank(r, c, None, score)
-            c += 1
-        ws.write_string(r, c, row.scores.get("等次") or "", text)
-        for i, severity in enumerate(("error", "warning", "rounding"), start=1):
-            ws.write_number(r, c + i, row.counts[severity], count)
-        ws.write_string(r, c + 4, row.status, text)
-        ws.write_string(r, c + 5, row.error or "", text)
-    last_col = len(header) - 1
-    status_col = xl_col(last_col - 1)
+    for r, record in enumerate(frame.itertuples(index=False), start=1):
+        for c, (name, value) in enumerate(zip(HEADER, record)):
+            style = formats.get(name, text)
+            if value is None or (isinstance(value, float) and value != value):
+                ws.write_blank(r, c, None, style)
+            elif style is text:
+                ws.write_string(r, c, str(value), text)
+            else:
+                ws.write_number(r, c, float(value), style)
+    rows = len(frame)
+    last_col = len(HEADER) - 1
+    status_col = xl_col(HEADER.index("状态"))
     if rows:
         ws.conditional_format(
-            1, 0, len(rows), last_col, {"type": "formula", "criteria": f'=${status_col}2="无法处理"', "format": lost}
+            1, 0, rows, last_col, {"type": "formula", "criteria": f'=${status_col}2="无法处理"', "format": lost}
         )
         ws.conditional_format(
-            1, 0, len(rows), last_col, {"type": "formula", "criteria": f'=${status_col}2="有错误"', "format": bad}
+            1, 0, rows, last_col, {"type": "formula", "criteria": f'=${status_col}2="有错误"', "format": bad}
         )
     ws.freeze_panes(1, 2)
-    ws.autofilter(0, 0, max(len(rows), 1), last_col)
+    ws.autofilter(0, 0, max(rows, 1), last_col)
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, 28)
     ws.set_column(2, last_col - 1, 10)
@@ -144,24 +189,38 @@ def _errors_sheet(wb, rows: list[Report]) -> None:
     ws.repeat_rows(0)
 
 
-def _charts_sheet(wb, rows: list[Report]) -> None:
-    """Bar charts of 总分 and 预算执行率 by unit, from a small table of the readable workbooks beside them."""
+def _charts_sheet(wb, frame: pd.DataFrame) -> None:
+    """Bar charts of 总分 and 预算执行率 by unit (highest 总分 first), from a small table of the readable
+    workbooks beside them; under it, files and findings counted by 状态."""
     ws = wb.add_worksheet("图表")
     font = {"font_name": "宋体", "font_size": 10}
     head = wb.add_format({**font, "bold": True, "border": 1, "bg_color": "#F2F2F2"})
     text = wb.add_format({**font, "border": 1})
     number = wb.add_format({**font, "border": 1, "num_format": "0.00"})
-    usable = [r for r in rows if r.error is None]
-    if not usable:
+    count = wb.add_format({**font, "border": 1, "num_format": "0"})
+    usable = frame[frame["状态"] != "无法处理"]
+    usable = usable.assign(名称=usable["单位"].where(usable["单位"].notna(), usable["文件"]))
+    repeated = usable["名称"].duplicated(keep=False)
+    usable["名称"] = usable["名称"].where(~repeated, usable["名称"] + "（" + usable["文件"] + "）")
+    usable = usable.sort_values("总分", ascending=False, na_position="last", kind="stable")
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, 2, 12)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    stats_row = len(usable) + 2 if len(usable) else 2
+    ws.write_row(stats_row, 0, ["状态", "文件数", *COUNTS.values()], head)
+    for i, (status, counts) in enumerate(status_counts(frame).iterrows(), start=stats_row + 1):
+        ws.write_string(i, 0, status, text)
+        ws.write_row(i, 1, [int(v) for v in counts], count)
+    if usable.empty:
         ws.write_string(0, 0, "没有可以作图的结果", text)
         return
-    units = [r.unit or r.name for r in usable]
-    names = [f"{u}（{r.name}）" if units.count(u) > 1 else u for u, r in zip(units, usable)]
     ws.write_row(0, 0, ["单位", "总分", "预算执行率（%）"], head)
-    for i, (name, row) in enumerate(zip(names, usable), start=1):
+    for i, (name, total, rate) in enumerate(zip(usable["名称"], usable["总分"], usable["预算执行率"]), start=1):
         ws.write_string(i, 0, name, text)
-        for col, value in ((1, row.scores.get("总分")), (2, row.rate("预算执行率"))):
-            ws.write(i, col, _number(value), number) if value is not None else ws.write_blank(i, col, None, number)
+        for col, value in ((1, total), (2, rate)):
+            ws.write_number(i, col, float(value), number) if value is not None else ws.write_blank(i, col, None, number)
     n = len(usable)
     height = max(280, 26 * n + 90)
     for k, (title, col) in enumerate((("各单位总分", 1), ("各单位预算执行率（%）", 2))):
@@ -179,9 +238,4 @@ def _charts_sheet(wb, rows: list[Report]) -> None:
         chart.set_x_axis({"num_font": {"name": "宋体"}})
         chart.set_y_axis({"reverse": True, "num_font": {"name": "宋体"}})
         chart.set_size({"width": 560, "height": height})
-        ws.insert_chart(1 + k * (height // 20 + 2), 4, chart)
-    ws.set_column(0, 0, 30)
-    ws.set_column(1, 2, 12)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+        ws.insert_chart(1 + k * (height // 20 + 2), CHART_COLUMN, chart)

@@ -8,12 +8,16 @@ import subprocess
 import sys
 import time
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from perf_xlsx import api, paths
+from perf_xlsx.figures import Figure
+from perf_xlsx.report import Finding, Report
+from perf_xlsx.summary import status_counts, summary_frame, write_summary
 from tests.golden import SAMPLE
 from tests.rule_cases import variant
 
@@ -61,9 +65,16 @@ def test_folder_run_outputs_summary_and_exit_code(folder, tmp_path):
     assert by_file["好.xlsx"]["预算执行率"] == pytest.approx(87.57) and by_file["好.xlsx"]["总分"] == 95
     assert by_file["错.xlsx"]["状态"] == "有错误" and by_file["错.xlsx"]["错误"] >= 1
     assert by_file["坏.xlsx"]["状态"] == "无法处理" and "zip" in by_file["坏.xlsx"]["原因"]
+    assert [r[0] for r in rows[1:]] == ["错.xlsx", "坏.xlsx", "好.xlsx"]  # 有错误, 无法处理, 通过
     errors = list(wb["错误清单"].iter_rows(min_row=2, values_only=True))
     assert any(r[0] == "错.xlsx" and r[1] == "错误" and r[2].startswith("收支情况!") for r in errors)
     assert any(r[0] == "错.xlsx" and r[1] == "提示" and "重复" in r[3] for r in errors)  # same unit twice
+    charts = list(wb["图表"].iter_rows(values_only=True))
+    assert charts[3][0] is None and charts[4][:5] == ("状态", "文件数", "错误", "提示", "尾差")  # under 2 units
+    by_status = {r[0]: r[1:5] for r in charts[5:9]}
+    assert by_status["有错误"][:2] == (1, by_file["错.xlsx"]["错误"]) and by_status["无法处理"] == (1, 0, 0, 0)
+    assert by_status["通过"] == (1, 0, by_file["好.xlsx"]["提示"], 8)  # the seed's 8 尾差
+    assert by_status["合计"][0] == 3 and by_status["合计"][3] == by_file["错.xlsx"]["尾差"] + 8
 
 
 def test_each_result_identical_to_a_single_file_run(folder, tmp_path):
@@ -277,3 +288,52 @@ def test_ctrl_c_stops_cleanly(tmp_path):
     assert 0 < len(outputs) < 40
     for path in outputs:  # every output is a whole workbook
         openpyxl.load_workbook(path, read_only=True).close()
+
+
+def _row(file: str, unit: str | None, total: str | None, errors: int = 0, reason: str | None = None) -> Report:
+    """A folder run's result for one file: 预算执行率 87.57%, the 总分 given, `errors` 错误, 2 提示, 1 尾差."""
+    findings = [Finding("r", severity, "表", "A1", "…") for severity in ["error"] * errors + ["warning"] * 2]
+    row = Report(file=Path(file), unit=unit, year=2022 if unit else None, error=reason)
+    row.figures = {"预算执行率": Figure("预算执行率", "", None if total is None else Decimal("0.8757"))}
+    row.scores = {"总分": total, "等次": None if total is None else "优"}
+    row.findings = [*findings, Finding("r", "rounding", "表", "A2", "…")]
+    return row
+
+
+def test_summary_is_grouped_by_status_then_unit_with_exact_numbers(tmp_path):
+    rows = [
+        _row("c.xlsx", "乙局", "95.10"),
+        _row("b.xlsx", "甲局", "61.5", errors=2),
+        _row("x.xlsx", None, None, reason="不是工作簿"),
+        _row("a.xlsx", "甲局", "99.99"),
+        _row("d.xlsx", None, "70.00"),  # no unit read: after those that have one
+    ]
+    frame = summary_frame(rows)
+    assert list(frame["文件"]) == ["b.xlsx", "x.xlsx", "c.xlsx", "a.xlsx", "d.xlsx"]  # 乙 before 甲: code order
+    assert list(frame.columns)[:3] == ["文件", "单位", "年度"] and list(frame.columns)[-2:] == ["状态", "原因"]
+    assert frame.loc[0, "总分"] == Decimal("61.5") and frame.loc[1, "总分"] is None  # Decimal, not float
+    counts = status_counts(frame)
+    assert counts.loc["有错误"].to_list() == [1, 2, 2, 1]
+    assert counts.loc["通过"].to_list() == [3, 0, 6, 3]
+    assert counts.loc["合计"].to_list() == [5, 2, 10, 5]
+
+    wb = openpyxl.load_workbook(write_summary(rows, tmp_path / "汇总.xlsx"))
+    table = list(wb["汇总"].iter_rows(values_only=True))
+    assert [r[0] for r in table[1:]] == ["b.xlsx", "x.xlsx", "c.xlsx", "a.xlsx", "d.xlsx"]
+    header = table[0]
+    assert table[4][header.index("总分")] == 99.99 and table[2][header.index("总分")] is None
+    charts = list(wb["图表"].iter_rows(values_only=True))
+    assert [r[:2] for r in charts[1:5]] == [
+        ("甲局（a.xlsx）", 99.99),
+        ("乙局", 95.1),
+        ("d.xlsx", 70),
+        ("甲局（b.xlsx）", 61.5),
+    ]
+    assert charts[6][:5] == ("状态", "文件数", "错误", "提示", "尾差") and charts[10][:2] == ("合计", 5)
+
+
+def test_summary_of_unreadable_files_only(tmp_path):
+    wb = openpyxl.load_workbook(write_summary([_row("x.xlsx", None, None, reason="坏")], tmp_path / "汇总.xlsx"))
+    charts = list(wb["图表"].iter_rows(values_only=True))
+    assert charts[0][0] == "没有可以作图的结果"
+    assert charts[3][:2] == ("有错误", 0) and charts[4][:2] == ("无法处理", 1)

@@ -1,10 +1,11 @@
-"""Tests for perf_xlsx.labels (标签规范化)."""
+"""Tests for perf_xlsx.labels (标签规范化) and the matcher the reader finds fields with (grid.LabelMatcher)."""
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from perf_xlsx.labels import clean, label_key, matches, split_inline
+from perf_xlsx.grid import LabelMatcher
+from perf_xlsx.labels import clean, label_key, split_inline
 
 # --- clean -------------------------------------------------------------------
 
@@ -106,21 +107,84 @@ def test_split_inline_none(raw):
     assert split_inline(raw) is None
 
 
-# --- matches -----------------------------------------------------------------
+# --- LabelMatcher ------------------------------------------------------------
 
 
-def test_matches():
-    assert matches("1、公共财\n政拨款（万元）", ["财政拨款", "公共财政拨款"])
-    assert matches("其中：公车购置", ("公车购置",))
-    assert not matches("公车运行", ["公车购置", "公务接待"])
-    assert not matches("公车购置", [])
-    assert matches("公车购置", "公车购置")  # a bare string is one variant, not its characters
-    assert not matches("公", "公车购置")
+def found(text: object, labels, year: int | None = None) -> bool:
+    """Does a cell reading `text` match a field with these label variants, as the reader asks it
+    (grid keys are label_key of the cell, the matcher is built from the layout's variants)?"""
+    return LabelMatcher(labels, year).match(label_key(text))
 
 
-def test_empty_label_matches_nothing():
-    assert not matches("", [""])
-    assert not matches(None, ["", "（万元）"])
+FISCAL = ["公共财政拨款", "一般公共预算拨款", "财政拨款"]  # income_expenditure.toml: one column, three names
+
+
+@pytest.mark.parametrize("text", ["公共财政拨款", "一般公共预算拨款", "财政拨款", "公共财\n政拨款", " 财政 拨款 "])
+def test_matcher_takes_any_variant(text):
+    assert found(text, FISCAL)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1、基本支出",
+        "1.基本支出",
+        "（一）基本支出",
+        "(一)基本支出",
+        "十二、基本支出",
+        "①基本支出",
+        "其中：基本支出",
+        "其中：1、基本支出",
+    ],
+)
+def test_matcher_ignores_numbering_prefixes(text):
+    assert found(text, ["基本支出"])
+
+
+@pytest.mark.parametrize(
+    "text, labels",
+    [
+        ("填报单位：", ["填报单位"]),
+        ("填报单位:", ["填报单位"]),
+        ("因公出国(境)费", ["因公出国（境）费"]),  # full-width brackets in the layout, ASCII in the cell
+        ("因公出国（境）费", ["因公出国(境)费"]),
+        ("“三公”经费合计", ["“三公”经费合计"]),
+        ("收入合计（万元）", ["收入合计"]),
+        ("ＧＤＰ增长率（％）", ["GDP增长率"]),  # full-width letters and percent sign
+    ],
+)
+def test_matcher_ignores_full_width_punctuation_and_units(text, labels):
+    assert found(text, labels)
+
+
+def test_matcher_fills_year_placeholders_with_the_workbook_year():
+    assert found("2022年度部门（单位）收支情况", ["{year}年度部门（单位）收支情况"], year=2022)
+    assert found("2021年决算数", ["{prev_year}年决算数"], year=2022)
+    assert not found("2021年度部门（单位）收支情况", ["{year}年度部门（单位）收支情况"], year=2022)
+    assert not found("2022年决算数", ["{prev_year}年决算数"], year=2022)
+
+
+def test_matcher_takes_any_year_when_the_workbook_year_is_not_known():
+    assert found("2023年预算数", ["{year}年预算数"])
+    assert found("（一）2019年预算数：", ["{year}年预算数"])
+    assert not found("年预算数", ["{year}年预算数"])  # the year is part of the label
+    assert not found("22年预算数", ["{year}年预算数"])
+    assert not found("2023年预算数合计", ["{year}年预算数"])  # anchored at both ends
+
+
+@pytest.mark.parametrize(
+    "text, labels",
+    [
+        ("公车运行", ["公车购置", "公务接待"]),
+        ("公共财政拨款合计", FISCAL),  # contains a variant, but is another field
+        ("拨款", FISCAL),
+        ("基本支出", []),
+        ("", ["基本支出"]),  # an empty cell is no label
+        (None, ["基本支出"]),
+    ],
+)
+def test_matcher_does_not_match_another_label(text, labels):
+    assert not found(text, labels)
 
 
 # --- properties --------------------------------------------------------------
@@ -138,7 +202,7 @@ def test_decorations_do_not_change_key(body, prefix, suffix, space):
         return
     messy = prefix + space + body[:1] + space + body[1:] + space + suffix
     assert label_key(messy) == body
-    assert matches(messy, [body])
+    assert found(messy, [body])
 
 
 @given(st.text(max_size=30))

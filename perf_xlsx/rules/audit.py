@@ -10,9 +10,9 @@ from ..figures import Figure
 from ..labels import clean
 from ..layout import YUAN, describe_key
 from ..model import Institution, Slot
-from ..reading import same_institution
 from ..report import Finding
 from ..scoring import scheme_texts
+from ..tables import same_institution
 from ..writing import formula_text, inputs_text, value_text
 from .catalogue import Rule, load_rules
 from .params import UnitSlip, UnitSlipSize
@@ -67,7 +67,7 @@ class Audit:
         return rounded(Decimal(value), "score")
 
     def twin(self, inst: Institution, rows: list[Institution]) -> Institution | None:
-        """The same 机构 in another table (see reading.same_institution)."""
+        """The same 机构 in another table (see tables.same_institution)."""
         own = next((t for t in self.completion.filing.tables.values() if inst in t), [])
         return same_institution(inst, [i for i in own if not i.is_summary], rows)
 
