@@ -625,9 +625,20 @@ def ref_row(cell: str) -> int:
 
 
 def _missing_forms(filing: Filing, layouts) -> None:
-    """A form the workbook should hold but does not (缺表), named like a missing field; project forms are optional."""
+    """A form the workbook should hold but does not (缺表), named like a missing field; project forms are optional.
+
+    A workbook of project forms only (the file a department most often receives) is a complete input of its
+    own: said once, as one 提示, not as three missing forms."""
     if not filing.sheets:
         return  # not a 基础数据表 workbook at all: the caller says so
+    if all(prefix in filing.projects for prefix in filing.sheets):
+        others = "、".join(layouts[k].sheet_name for k in ("basic", "income_expenditure", "department_form"))
+        filing.problem(
+            "project-only",
+            f"本工作簿只有项目支出绩效自评表（{len(filing.projects)} 张），已按项目逐张核对、评分；"
+            f"没有{others}，与这些表有关的核对未进行",
+        )
+        return
     for kind in ("basic", "income_expenditure", "department_form"):
         if kind not in filing.sheets:
             layout = layouts[kind]
@@ -642,6 +653,11 @@ def _unit_name(filing: Filing, grids: list[Grid], layouts) -> str | None:
     slot = filing.slots.get("dept.head.unit")
     if slot is not None and slot.value:
         return str(slot.value)
+    if "department_form" not in filing.sheets:  # project forms only: their 主管部门
+        for prefix in filing.projects:
+            slot = filing.slots.get(f"{prefix}.head.department")
+            if slot is not None and slot.value:
+                return str(slot.value)
     unit_labels = {label_key(v) for layout in layouts.values() for v in layout.get("unit_labels", [])}
     for grid in grids:
         for (r, c), _value in sorted(grid.values.items()):

@@ -20,6 +20,7 @@ READING_TITLES = {
     "merged-fields": "一个合并单元格跨了两栏金额",
     "hidden": "隐藏的工作表或行",
     "duplicate-sheet": "重复的工作表",
+    "project-only": "只有项目支出绩效自评表",
 }  # reading problems that leave a value unknown
 
 
