@@ -14,6 +14,7 @@ TOLERANCE = {
     "projects": "各数 ½·10⁻ᵈ 之和",
     "unit-slip": "恒等式的舍入区间加 0.01",
     "unit-slip-peers": "—",
+    "follows-wrong": "与该计算项本身的恒等式相同（得分 0.01 分）",
     "qualitative-band": "档次上下限 = 分值 × 比例，四舍五入到 0.01 分；恰在两档交界的得分两档都算",
 }
 
@@ -40,6 +41,10 @@ def render() -> str:
         lines.append(
             f"| `{rule.id}` | {rule.family} | {rule.title} | {SEVERITY_ZH[rule.severity]} | {rule.formula} | {tolerance} |"
         )
+    notes = [rule for rule in load_rules() if rule.get("note")]
+    if notes:
+        lines += ["", "## 说明", ""]
+        lines += [f"- `{rule.id}`：{rule.get('note')}" for rule in notes]
     return "\n".join(lines) + "\n"
 
 

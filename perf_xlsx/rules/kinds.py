@@ -38,8 +38,8 @@ def identity(rule: Rule, audit: Audit) -> None:
             continue
         if d.kind == "indicator_score" and result.unmet:
             _full_score_for_unmet(rule, audit, result, slot)
-        if result.value is None:
-            continue
+        if result.value is None or _followed(audit, result, slot) is not None:
+            continue  # one that followed a value found wrong is follows-wrong's
         if d.kind in ("sum", "column_sum"):
             _sum_identity(rule, audit, result, slot)
         elif d.kind == "ratio":
@@ -131,6 +131,101 @@ def _ratio_identity(rule, audit: Audit, result, slot) -> None:
         result=result,
         severity="rounding" if meets else None,
     )
+
+
+# ---- 随填错的数而错 ---------------------------------------------------------------------------------
+SCORE_KINDS = ("budget_score", "total_score", "indicator_score")
+
+
+def follows_wrong(rule: Rule, audit: Audit) -> None:
+    """A stated derived value that agrees with its formula on the values as typed, but not on the values
+    found wrong replaced by their computed ones (api._set_aside): it followed a wrong value, as a
+    预算执行得分 typed for a wrong 执行率 does. Reported at its own cell, with the value it should have."""
+    for result in list(audit.completion.results.values()):
+        slot = audit.slot(result.key)
+        typed = _followed(audit, result, slot)
+        if typed is None or slot is None:
+            continue
+        score = result.derivation.kind in SCORE_KINDS
+        computed = audit.round_score(result.value) if score else _dec(result.value)
+        sources = _wrong_sources(audit, result.derivation, set())
+        audit.finding(
+            rule,
+            slot,
+            stated=_dec(slot.value),
+            computed=computed,
+            difference=_dec(slot.value) - computed,
+            result=result,
+            detail="、".join(f"{s.label}[{s.where}] {audit.text(s.value, s.key)}" for s in sources) or "填错的数",
+            fields={"typed": audit.text(typed, slot.key)},
+        )
+
+
+def _followed(audit: Audit, result, slot) -> Decimal | None:
+    """What a stated derived cell comes to on the values as typed, when it agrees with that and not with
+    its formula on the values found wrong replaced (it followed a wrong value); None otherwise. Judged by
+    the cell's own derivation, also when `result` is an audit-only identity of it (a summary row's 结余)."""
+    c = audit.completion
+    if not c.set_aside or c.as_typed is None or slot is None or not slot.found or not slot.stated:
+        return None
+    result, before = c.results.get(result.key), c.as_typed.results.get(result.key)
+    if (
+        result is None
+        or result.value is None
+        or before is None
+        or before.value is None
+        or not isinstance(slot.value, (Decimal, int))
+    ):
+        return None
+    stated = _dec(slot.value)
+    if result.derivation.kind in SCORE_KINDS:
+        typed, now = audit.round_score(before.value), audit.round_score(result.value)
+        typed_gap = now_gap = SCORE_GAP
+    elif result.derivation.kind in ("sum", "column_sum", "ratio"):
+        typed, now = _dec(before.value), _dec(result.value)
+        typed_gap, now_gap = _envelope(c.as_typed, result.derivation, slot), _envelope(c, result.derivation, slot)
+    else:
+        return None
+    return typed if abs(stated - typed) <= typed_gap and abs(stated - now) > now_gap else None
+
+
+def _dec(value: object) -> Decimal:
+    """A number as Decimal (values of amounts, rates and scores are Decimal or int)."""
+    if not isinstance(value, (Decimal, int)):
+        raise TypeError(f"not a number: {value!r}")
+    return Decimal(value)
+
+
+def _envelope(completion, derivation, slot) -> Decimal:
+    """How far a stated sum or ratio may be from its formula's value by rounding alone (see tolerance.py)."""
+    if derivation.kind == "ratio":
+        (num_key, _), (den_key, _) = derivation.inputs
+        num, den = completion.shown(num_key), completion.shown(den_key)
+        if num is None or den is None or den == 0:
+            return own_half(slot)
+        exact = Decimal(num) / Decimal(den)
+        interval = ratio_interval(Decimal(num), half(completion, num_key), Decimal(den), half(completion, den_key))
+        spread = max(abs(interval[0] - exact), abs(interval[1] - exact)) if interval else ZERO
+        return own_half(slot) + spread
+    return own_half(slot) + sum((abs(Decimal(w)) * half(completion, k) for k, w in derivation.inputs), ZERO)
+
+
+def _wrong_sources(audit: Audit, derivation, seen: set[str]) -> list:
+    """The stated values found wrong (set aside) that a derivation is built on, through computed values."""
+    c = audit.completion
+    keys = [k for k, _ in derivation.inputs]
+    if derivation.kind == "total_score":  # capped by the 执行率 of its form
+        keys.append(f"{derivation.target.split('.')[0]}.money.total.rate")
+    out = []
+    for key in keys:
+        if key in seen:
+            continue
+        seen.add(key)
+        if key in c.set_aside:
+            out.append(audit.slot(key))
+        elif not c.uses_stated(key) and key in c.results:
+            out += _wrong_sources(audit, c.results[key].derivation, seen)
+    return out
 
 
 def rows_equal(rule: Rule, audit: Audit) -> None:
@@ -519,6 +614,7 @@ def unscored(rule: Rule, audit: Audit) -> None:
 
 KINDS = {
     "identity": identity,
+    "follows-wrong": follows_wrong,
     "rows-equal": rows_equal,
     "equals": equals,
     "at-most": at_most,
