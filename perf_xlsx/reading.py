@@ -20,6 +20,7 @@ from .numbers import CellIssue, NumberError, decimals_of, to_amount, to_decimal,
 
 PREFIX = {"basic": "basic", "income_expenditure": "ie", "department_form": "dept"}
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_POINTS = re.compile(r"\((\d+(?:\.\d+)?)分\)")  # 一级指标分数 in its label, after clean(): 产出指标(50分)
 _TITLE_ROWS = 12  # a title pushed down by a few inserted rows is still a title
 
 
@@ -377,10 +378,11 @@ class SheetReader:
         )
         last = (total_pos[0] - 1) if total_pos else self.grid.max_row
         header_bottom = max(self.grid.bounds(head[0], c)[2] for c in cols.values())
-        level1 = level2 = ""
+        level1 = level2 = level1_cell = ""
         for r in range(header_bottom + 1, last + 1):
             text = {cid: clean(self.grid.value(r, c)) for cid, c in cols.items()}
-            level1 = text.get("level1") or level1
+            if text.get("level1"):
+                level1, level1_cell = text["level1"], ref(*self.grid.bounds(r, cols["level1"])[:2])
             level2 = text.get("level2") or level2
             if not any(text.get(k) for k in ("level3", "target", "actual", "weight", "score")):
                 continue
@@ -424,6 +426,8 @@ class SheetReader:
                     score_key=keys["score"],
                     row=r,
                     reason=str(self.grid.value(r, cols["reason"]) or "") if "reason" in cols else "",
+                    points=block_points(level1),
+                    level1_cell=level1_cell,
                 )
             )
         self._closing(closing, cols, total_pos)
@@ -549,6 +553,12 @@ def same_institution(inst: Institution, institutions: list[Institution], rows: l
             return other
     n = institutions.index(inst) if inst in institutions else -1
     return others[n] if 0 <= n < len(others) else None
+
+
+def block_points(level1: str) -> Decimal | None:
+    """一级指标分数 printed in a block's label (`产出指标(50分)`, `效益指标（30分）`); None when it has none."""
+    match = _POINTS.search(clean(level1))
+    return Decimal(match.group(1)) if match else None
 
 
 def _institution_name(label) -> str:

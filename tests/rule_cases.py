@@ -26,8 +26,18 @@ def sample_slots():
 
 
 def where(key: str) -> tuple[str, str]:
+    """The sheet and cell of a field key, or of a label written `label:<sheet>:<text>` (a label is no field)."""
+    if key.startswith("label:"):
+        return label_cell(*key.split(":")[1:])
     slot = sample_slots()[key]
     return slot.sheet, slot.cell
+
+
+@cache
+def label_cell(sheet: str, text: str) -> tuple[str, str]:
+    """Where the sample's sheet holds the label `text` (the first such cell)."""
+    ws = openpyxl.load_workbook(SAMPLE)[sheet]
+    return sheet, next(c.coordinate for row in ws.iter_rows() for c in row if c.value == text)
 
 
 def variant(folder: Path, changes: dict[str, object], name: str = "variant.xlsx") -> Path:
@@ -189,6 +199,36 @@ CASES: dict[str, tuple[dict, str, dict]] = {
         {f"dept.indicators[7].{c}": "" for c in ("target", "actual", "weight", "score")},
         "dept.closing.total",
         {},
+    ),
+    # 政府采购 and 公用经费 spent beyond their budgets (1552.44, 2625.10)
+    "procurement-over-budget": (
+        {"basic.funds.procurement.final": D("1600")},
+        "basic.funds.procurement.final",
+        {"basic.funds.procurement.final": D("1552.44")},
+    ),
+    "public-over-budget": (
+        {"basic.funds.public.final": D("3000")},
+        "basic.funds.public.final",
+        {"basic.funds.public.final": D("2625.10")},
+    ),
+    # 深圳办事处's 上年结转 left out: its 当年结余 comes out −24.29 with nothing carried over to spend; the seed's
+    # negative 当年结余 are all covered by 上年结转 (spending last year's balance): silent
+    "negative-balance": (
+        {"ie.income.5.carryover": "", "ie.income.5.total": ""},
+        "ie.spending.5.year_balance",
+        {},
+    ),
+    # a met 98% target scored 10 × 98% = 9.8 instead of 10 × 98%/98% = 10
+    "score-times-actual": (
+        {"dept.indicators[7].target": "≥98%", "dept.indicators[7].actual": "98%", "dept.indicators[7].score": D("9.8")},
+        "dept.indicators[7].score",
+        {"dept.indicators[7].target": "≥98%", "dept.indicators[7].actual": "98%", "dept.indicators[7].score": D("10")},
+    ),
+    # the 产出指标 block's 分值 add up to 50: a label printing 45 points disagrees, one printing 50 agrees
+    "block-points": (
+        {"label:整体支出绩效自评表:产出指标": "产出指标(45分)"},
+        "label:整体支出绩效自评表:产出指标",
+        {"label:整体支出绩效自评表:产出指标": "产出指标（50分）"},
     ),
     "unscored-indicator": ({"dept.indicators[1].score": ""}, "dept.indicators[1].score", {}),
 }
