@@ -54,22 +54,87 @@ def _assess(path: Path, workbook, filing: Filing, scheme: str) -> Evaluation:
     An amount found typed in the wrong unit (an 元/万元 slip, 错误) is then taken as unknown and the
     filing assessed again: totals, rates and checks built on it would otherwise carry a number
     10,000× off into the completed form and into a cascade of further 错误. The slip itself stays
-    reported; the clerk's cell is left as it is.
+    reported; the clerk's cell is left as it is. Then checks never build on a value they found
+    wrong (see _set_aside).
     """
     ev = _assess_once(path, workbook, filing, scheme)
     slips = [f for f in ev.report.findings if f.rule.startswith("unit-slip") and f.severity == "error"]
     slipped = [s for s in filing.slots.values() if s.found and s.stated and any(f.where == s.where for f in slips)]
-    if not slipped:
-        return ev
-    for slot in slipped:
-        slot.value, slot.error = None, "疑似元/万元填错，未参与计算"
-    again = _assess_once(path, workbook, filing, scheme)
-    again.report.findings += slips  # no longer found: the slipped amounts are unknown now
-    return again
+    if slipped:
+        for slot in slipped:
+            slot.value, slot.error = None, "疑似元/万元填错，未参与计算"
+        ev = _assess_once(path, workbook, filing, scheme)
+    ev = _set_aside(path, workbook, filing, scheme, ev)
+    if slipped:
+        ev.report.findings += slips  # no longer found: the slipped amounts are unknown now
+    return ev
 
 
-def _assess_once(path: Path, workbook, filing: Filing, scheme: str) -> Evaluation:
-    completion = Completion(filing, scheme)
+#: Types of stated derived values that are set aside when found wrong: amounts and rates. A 尾差 is the
+#: clerk's rounding (not an 错误), and scores and grades are the clerk's judgement: those always stand.
+SET_ASIDE_TYPES = ("amount", "rate", "count", "area")
+
+
+def _set_aside(path: Path, workbook, filing: Filing, scheme: str, ev: Evaluation) -> Evaluation:
+    """Checks never build on a value they found wrong (不采用填错的数).
+
+    A stated derived value its formula contradicts beyond the rounding envelope (an 错误 of an identity
+    rule, or one that followed such a value) is set aside: everything computed from it uses its computed
+    value, and the stated cells downstream are checked against that (a 预算执行得分 typed for a wrong
+    执行率, the 执行率 of a 年度资金总额 typed 0 while its parts hold money). The clerk's cell keeps its text
+    and its own finding. Repeated until nothing new is found wrong.
+
+    Two exceptions, where the stated value is no worse a guess than the computed one: a total computed
+    from parts some of which were not found on the form; and a stated total that another stated amount
+    agrees with (the summary row summing it, the same figure on another sheet: setting it aside would make
+    that one disagree). Two cells agree on it, so the mistake is more likely in one of its parts: its own
+    错误 stands, and what is built on it is checked as typed.
+    """
+    wrong = {r.id for r in rules.load_rules() if r.kind in ("identity", "follows-wrong")}
+    as_typed = ev.completion
+    aside: set[str] = set()
+    kept: set[str] = set()  # stated totals other stated amounts agree with
+    while True:
+        flagged = {f.where for f in ev.report.findings if f.rule in wrong and f.severity == "error"}
+        candidates = sorted(
+            k
+            for k, s in filing.slots.items()
+            if k not in aside
+            and k not in kept
+            and s.found
+            and s.stated
+            and s.type in SET_ASIDE_TYPES
+            and s.where in flagged
+            and (result := ev.completion.results.get(k)) is not None
+            and result.value is not None
+            and not result.partial
+        )
+        before = _amount_errors(ev)
+        accepted: set[str] = set()
+        for key in candidates:
+            trial = _assess_once(path, workbook, filing, scheme, frozenset(aside | {key}), as_typed)
+            (kept if _amount_errors(trial) - before else accepted).add(key)
+        if not accepted:
+            return ev
+        aside |= accepted
+        ev = _assess_once(path, workbook, filing, scheme, frozenset(aside), as_typed)
+
+
+def _amount_errors(ev: Evaluation) -> set[tuple[str, str]]:
+    """(rule, 表!单元格) of the 错误 found at amount cells."""
+    amounts = {s.where for s in ev.filing.slots.values() if s.found and s.type == "amount"}
+    return {(f.rule, f.where) for f in ev.report.findings if f.severity == "error" and f.where in amounts}
+
+
+def _assess_once(
+    path: Path,
+    workbook,
+    filing: Filing,
+    scheme: str,
+    set_aside: frozenset[str] = frozenset(),
+    as_typed: Completion | None = None,
+) -> Evaluation:
+    completion = Completion(filing, scheme, set_aside, as_typed)
     figures = compute(completion)
     report = Report(
         file=path,
@@ -84,11 +149,13 @@ def _assess_once(path: Path, workbook, filing: Filing, scheme: str) -> Evaluatio
 
 def _recompute(ev: Evaluation, scheme: str) -> tuple[Evaluation, dict[str, object]]:
     """`--recompute` (按公式重算): every stated derived value its formula contradicts (an 错误; a 尾差 is
-    the clerk's rounding and a score the clerk's judgement, so both stay) is set aside and computed
-    instead, then the whole workbook again, so that what was built on a replaced value (a summary
-    row, 当年结余, a rate) follows it; until no stated value is contradicted. Returns the new
-    evaluation and the set-aside values by key."""
-    identities = {r.id for r in rules.load_rules() if r.kind == "identity"}  # stated derived vs formula
+    the clerk's rounding and a score the clerk's judgement, so both stay — unless the score merely
+    followed a value found wrong, rule follows-wrong) is replaced by the computed one, then the whole
+    workbook again, so that what was built on a replaced value (a summary row, 当年结余, a rate)
+    follows it; until no stated value is contradicted. Returns the new evaluation and the replaced
+    values by key."""
+    # stated derived vs formula, and stated values that followed one found wrong
+    identities = {r.id for r in rules.load_rules() if r.kind in ("identity", "follows-wrong")}
     replaced: dict[str, object] = {}
     while True:
         flagged = {f.where for f in ev.report.findings if f.rule in identities and f.severity == "error"}
@@ -100,6 +167,7 @@ def _recompute(ev: Evaluation, scheme: str) -> tuple[Evaluation, dict[str, objec
             and s.where in flagged
             and k not in replaced
             and ev.completion.computed(k) is not None
+            and not ev.completion.results[k].partial
         ]
         if not keys:
             break

@@ -57,8 +57,8 @@ def _summary_lines(report) -> list[str]:
         lines.append(f"  总分 {report.scores['总分']}，评价等次 {report.scores.get('等次') or '—'}")
     c = report.counts
     lines.append(f"  错误 {c['error']}，提示 {c['warning']}，尾差 {c['rounding']}")
-    for finding in report.findings:  # every 错误, and every field that could not be found
-        if finding.severity == "error" or finding.rule == "read-not-found":
+    for finding in report.findings:  # every 错误, every field that could not be found, a project-only workbook
+        if finding.severity == "error" or finding.rule in ("read-not-found", "read-project-only"):
             lines.append(f"  {'错误' if finding.severity == 'error' else '提示'}：{finding.where} {finding.message}")
     return lines
 

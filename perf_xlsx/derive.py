@@ -2,7 +2,9 @@
 
 A derived cell the clerk left blank gets the computed value; one the clerk typed is kept (its
 computed twin stays available for the checks). Everything downstream uses the value as the form
-shows it: the stated one where there is one, else the computed one.
+shows it: the stated one where there is one, else the computed one — except a stated value the
+checks found wrong (set aside, 不采用): what is built on it then uses its computed value, while its own
+cell keeps what the clerk typed and is still checked (see api._assess).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class Result:
     note: str = ""
     explain: str = ""  # how text inputs were understood (指标值解读), shown in 计算过程
     unknown: bool = False  # blank because an input could not be read (not because inputs are blank)
+    partial: bool = False  # a sum some of whose parts were not found on the form (computed from the rest)
     unmet: bool = False  # an indicator known not to reach its target, left for the clerk to score
 
     @property
@@ -43,24 +46,42 @@ class Result:
 
 
 class Completion:
-    """The computed values of one Filing, and the values the completed form shows."""
+    """The computed values of one Filing, and the values the completed form shows.
 
-    def __init__(self, filing: Filing, scheme: str = DEFAULT_SCHEME):
+    `set_aside` (不采用的填报数): keys of stated derived values found wrong; downstream they count as
+    computed. `as_typed`: the completion of the same filing with every stated value as typed, to tell
+    a stated value that merely followed a wrong one (随填错的数而错)."""
+
+    def __init__(
+        self,
+        filing: Filing,
+        scheme: str = DEFAULT_SCHEME,
+        set_aside: frozenset[str] = frozenset(),
+        as_typed: Completion | None = None,
+    ):
         self.filing = filing
         self.scheme = scheme
+        self.set_aside = set_aside
+        self.as_typed = as_typed
         self.results: dict[str, Result] = {}
         # 收支情况 as DataFrames (pandas), only for a workbook that has it: its cells' values come from there
-        self.tables = IncomeTables(filing) if filing.tables else None
+        self.tables = IncomeTables(filing, set_aside=self.set_aside) if filing.tables else None
         pending = {d.target: d for d in filing.derivations}
         self._pending = pending
         for target in list(pending):
             self._evaluate(target, set())
 
     # ---- values --------------------------------------------------------------------------------
-    def shown(self, key: str):
-        """The value the completed form shows: stated if typed, else computed (rounded as printed)."""
+    def uses_stated(self, key: str) -> bool:
+        """Is the value at `key` the clerk's (typed, and not set aside as wrong)?"""
         slot = self.filing.slots.get(key)
-        if slot is not None and slot.stated:
+        return slot is not None and slot.stated and key not in self.set_aside
+
+    def shown(self, key: str):
+        """The value the completed form shows: stated if typed (and not set aside), else computed
+        (rounded as printed)."""
+        slot = self.filing.slots.get(key)
+        if slot is not None and self.uses_stated(key):
             return slot.value
         if key in self._pending:
             self._evaluate(key, set())
@@ -116,7 +137,7 @@ class Completion:
     def unknown(self, key: str) -> bool:
         """Is the value at `key` unknown: its cell unreadable (not blank), or computed from one that is?"""
         slot = self.filing.slots.get(key)
-        if slot is not None and slot.stated:
+        if self.uses_stated(key):
             return False
         result = self.results.get(key)
         if result is not None:
@@ -136,7 +157,7 @@ def _sum(c: Completion, d: Derivation) -> Result:
     if not d.inputs or all(v is None for v in values):
         return Result(d, None, inputs, "各组成项均为空" if not missing else "组成项未找到")
     total = sum((Decimal(w) * v for (_, w), v in zip(d.inputs, values) if isinstance(v, (Decimal, int))), Decimal(0))
-    return Result(d, total, inputs, "")
+    return Result(d, total, inputs, "", partial=bool(missing))
 
 
 #: The kinds of the derivations of 收支情况 (tables.link): a row identity, 汇总行 = Σ 各机构.

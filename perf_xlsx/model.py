@@ -101,6 +101,8 @@ class Indicator:
     score_key: str
     row: int
     reason: str = ""
+    points: Decimal | None = None  # 一级指标分数 printed in its label: 产出指标(50分) → 50
+    level1_cell: str = ""  # where that label stands
 
 
 @dataclass

@@ -21,6 +21,7 @@ from .numbers import CellIssue, NumberError, decimals_of, to_amount, to_decimal,
 
 PREFIX = {"basic": "basic", "income_expenditure": "ie", "department_form": "dept"}
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_POINTS = re.compile(r"\((\d+(?:\.\d+)?)分\)")  # 一级指标分数 in its label, after clean(): 产出指标(50分)
 _TITLE_ROWS = 12  # a title pushed down by a few inserted rows is still a title
 
 
@@ -368,10 +369,11 @@ class SheetReader:
         )
         last = (total_pos[0] - 1) if total_pos else self.grid.max_row
         header_bottom = max(self.grid.bounds(head[0], c)[2] for c in cols.values())
-        level1 = level2 = ""
+        level1 = level2 = level1_cell = ""
         for r in range(header_bottom + 1, last + 1):
             text = {cid: clean(self.grid.value(r, c)) for cid, c in cols.items()}
-            level1 = text.get("level1") or level1
+            if text.get("level1"):
+                level1, level1_cell = text["level1"], ref(*self.grid.bounds(r, cols["level1"])[:2])
             level2 = text.get("level2") or level2
             if not any(text.get(k) for k in ("level3", "target", "actual", "weight", "score")):
                 continue
@@ -414,6 +416,8 @@ class SheetReader:
                     score_key=keys["score"],
                     row=r,
                     reason=str(self.grid.value(r, cols["reason"]) or "") if "reason" in cols else "",
+                    points=block_points(level1),
+                    level1_cell=level1_cell,
                 )
             )
         self._closing(closing, cols, total_pos)
@@ -494,6 +498,12 @@ class SheetReader:
             )
 
 
+def block_points(level1: str) -> Decimal | None:
+    """一级指标分数 printed in a block's label (`产出指标(50分)`, `效益指标（30分）`); None when it has none."""
+    match = _POINTS.search(clean(level1))
+    return Decimal(match.group(1)) if match else None
+
+
 def _institution_name(label) -> str:
     """A 机构名称 as printed, without line breaks and its leading number (`3、二级机构2：…` → `二级机构2：…`)."""
     text = re.sub(r"\s+", "", str(label)) if label is not None else ""
@@ -568,9 +578,20 @@ def ref_row(cell: str) -> int:
 
 
 def _missing_forms(filing: Filing, layouts) -> None:
-    """A form the workbook should hold but does not (缺表), named like a missing field; project forms are optional."""
+    """A form the workbook should hold but does not (缺表), named like a missing field; project forms are optional.
+
+    A workbook of project forms only (the file a department most often receives) is a complete input of its
+    own: said once, as one 提示, not as three missing forms."""
     if not filing.sheets:
         return  # not a 基础数据表 workbook at all: the caller says so
+    if all(prefix in filing.projects for prefix in filing.sheets):
+        others = "、".join(layouts[k].sheet_name for k in ("basic", "income_expenditure", "department_form"))
+        filing.problem(
+            "project-only",
+            f"本工作簿只有项目支出绩效自评表（{len(filing.projects)} 张），已按项目逐张核对、评分；"
+            f"没有{others}，与这些表有关的核对未进行",
+        )
+        return
     for kind in ("basic", "income_expenditure", "department_form"):
         if kind not in filing.sheets:
             layout = layouts[kind]
@@ -585,6 +606,11 @@ def _unit_name(filing: Filing, grids: list[Grid], layouts) -> str | None:
     slot = filing.slots.get("dept.head.unit")
     if slot is not None and slot.value:
         return str(slot.value)
+    if "department_form" not in filing.sheets:  # project forms only: their 主管部门
+        for prefix in filing.projects:
+            slot = filing.slots.get(f"{prefix}.head.department")
+            if slot is not None and slot.value:
+                return str(slot.value)
     unit_labels = {label_key(v) for layout in layouts.values() for v in layout.get("unit_labels", [])}
     for grid in grids:
         for (r, c), _value in sorted(grid.values.items()):

@@ -149,7 +149,9 @@ class IncomeTables:
     the institutions, and last the summary row's own identities are its checks.
     """
 
-    def __init__(self, filing: Filing, layout: SheetLayout | None = None):
+    def __init__(self, filing: Filing, layout: SheetLayout | None = None, set_aside: frozenset[str] = frozenset()):
+        """`set_aside`: stated values found wrong (derive.Completion); here they count as left blank, so
+        what is computed from them uses their computed value."""
         import pandas as pd
 
         self.filing = filing
@@ -166,7 +168,10 @@ class IncomeTables:
             slots = [[filing.slots[i.slots[c]] for c in columns] for i in rows]
             self.names[table] = pd.Series([i.name for i in rows], index=index, dtype=object, name="机构名称")
             self.stated[table] = pd.DataFrame(
-                [[s.value for s in row] for row in slots], index=index, columns=columns, dtype=object
+                [[None if s.key in set_aside else s.value for s in row] for row in slots],
+                index=index,
+                columns=columns,
+                dtype=object,
             )
             unreadable[table] = [[s.error is not None and s.value is None for s in row] for row in slots]
             for inst in rows:

@@ -163,6 +163,8 @@ def inputs_text(completion: Completion, pairs) -> str:
         slot = slots.get(key)
         where = f"[{slot.where}]" if slot is not None and slot.found else "[未找到]"
         shown = value_text(value, slot.type, slot.scale) if slot else value_text(value)
+        if slot is not None and key in completion.set_aside:  # a stated value found wrong: its computed one was used
+            shown += f"（按公式；填报的 {value_text(slot.value, slot.type, slot.scale)} 与公式不符，未采用）"
         parts.append(f"{slot.label if slot else key}{where}={shown or '空'}")
     return "；".join(parts)
 
@@ -191,7 +193,9 @@ def work_rows(completion: Completion, figures: dict[str, Figure], filled: set[st
         slot = completion.filing.slots.get(result.key)
         if slot is None:
             continue
-        if slot.stated:
+        if slot.stated and result.key in completion.set_aside:
+            status = "保留填报值（与公式不符，后续计算按计算值）"
+        elif slot.stated:
             status = "保留填报值"
         elif not slot.found:
             status = "表中未找到该单元格"

@@ -28,6 +28,7 @@ from perf_xlsx.rules.kinds import KINDS
 from perf_xlsx.rules.params import EMITTED, PARAMS, Identity, UnitSlip, Weights
 from tests import hostile
 from tests.golden import ROOT, SAMPLE
+from tests.project_only import national_project
 from tests.rule_cases import variant, where
 
 RULES = ROOT / "workbook_templates" / "rules.toml"
@@ -77,7 +78,12 @@ BROKEN = {
         "scheme-weights",
         ("budget.blok",),
     ),
-    "unknown-figure": ('figure = "政府采购执行率"', 'figure = "政府采购率"', "low-procurement", ("政府采购率",)),
+    "unknown-figure": (
+        'figure = "政府采购执行率"\nbelow = "50"',
+        'figure = "政府采购率"\nbelow = "50"',
+        "low-procurement",
+        ("政府采购率",),
+    ),
     "placeholder": ("{label} 为负数 {stated}", "{lable} 为负数 {stated}", "negative-amount", ("{lable}", "{label}")),
 }
 
@@ -258,6 +264,7 @@ READING_CASES = {
     "read-merged-fields": _merged,
     "read-hidden": _hostile("hidden_sheet"),
     "read-duplicate-sheet": _hostile("duplicate_sheet"),
+    "read-project-only": lambda folder: national_project(folder / "项目.xlsx"),
 }
 
 

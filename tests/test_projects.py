@@ -6,9 +6,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 import openpyxl
+import pytest
+from click.testing import CliRunner
 
 from perf_xlsx import api
+from perf_xlsx.cli import cli
 from samples.synthetic import SAMPLE, build_one
+from tests.project_only import cell_of, national_project
 
 
 def test_checked_in_sample_equals_a_fresh_build(tmp_path):
@@ -39,3 +43,60 @@ def test_inconsistent_project_funds_are_flagged(tmp_path):
     wb.save(tmp_path / "wrong.xlsx")
     report = api.check(tmp_path / "wrong.xlsx")
     assert ["project-funds-total", total.sheet, total.cell] in report.flatten(["rule", "sheet", "cell"])
+
+
+# ---- a national 项目支出绩效自评表 on its own (issue 11) ---------------------------------------------------
+@pytest.mark.parametrize(
+    "label",
+    [
+        "其中：当年财政拨款",
+        "其中：本年财政拨款",
+        "本年财政拨款",
+        "财政拨款",
+        "其中：财政拨款",
+        "其中:本年财政拨款",
+        " 其中：\n本年财政拨款 ",
+    ],
+)
+def test_first_funding_row_is_found_however_worded(label, tmp_path):
+    ev = api.evaluate(national_project(tmp_path / "p.xlsx", fiscal_label=label))
+    assert ev.filing.slots["proj1.money.fiscal.budget"].value == Decimal("179.99")
+    assert not [f for f in ev.report.findings if f.rule == "read-not-found"]
+
+
+def test_project_form_alone_is_checked_scored_and_filled(tmp_path):
+    """The sample's first project, alone, its first funding row reading 其中：本年财政拨款: 136.33 of 179.99 is 75.74%,
+    得分 7.57; the indicators by rule 24 (48 of ≥50 个, 25 × 48/50), 14.55, 10, 30, 10; 总分 96.12. One 提示 says the
+    workbook holds only project forms; none per missing form or field."""
+    path = national_project(tmp_path / "项目.xlsx")
+    report = api.fill(path, tmp_path / "out")
+    assert report.flatten(["severity", "rule"]) == [["warning", "read-project-only"]]
+    assert report.unit == "模拟单位001"
+    done = api.evaluate(report.output).filing.slots
+    assert [done[k].value for k in ("proj1.money.total.rate", "proj1.money.total.score")] == [
+        Decimal("0.7574"),
+        Decimal("7.57"),
+    ]
+    assert [done[f"proj1.indicators[{n}].score"].value for n in range(1, 6)] == [24, Decimal("14.55"), 10, 30, 10]
+    assert done["proj1.closing.total"].value == Decimal("96.12")
+    result = CliRunner().invoke(cli, ["check", str(path)])
+    assert result.exit_code == 0
+    assert result.output.count("只有项目支出绩效自评表") == 1 and "未找到" not in result.output
+
+
+def test_project_form_alone_has_its_scores_checked(tmp_path):
+    """A stated indicator 得分 and 总分 are checked on a project-only workbook as on a full one."""
+    changes = {"proj1.indicators[1].score": Decimal("25"), "proj1.closing.total": Decimal("90")}
+    path = national_project(tmp_path / "项目.xlsx", changes=changes)
+    found = api.check(path).flatten(["rule", "sheet", "cell"])
+    assert ["stated-score", *cell_of(path, "proj1.indicators[1].score")] in found
+    assert ["stated-total-score", *cell_of(path, "proj1.closing.total")] in found
+
+
+def test_project_form_alone_with_a_zero_total_exits_1(tmp_path):
+    changes = {"proj1.money.total.budget": Decimal("0"), "proj1.money.fiscal.budget": Decimal("90")}
+    path = national_project(tmp_path / "项目.xlsx", changes=changes)
+    result = CliRunner().invoke(cli, ["check", str(path)])
+    assert result.exit_code == 1
+    sheet, cell = cell_of(path, "proj1.money.total.budget")
+    assert f"错误：{sheet}!{cell}" in result.output

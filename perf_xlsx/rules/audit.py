@@ -165,7 +165,7 @@ class Audit:
         for key, weight in result.derivation.inputs:
             part = self.slot(key)
             value = self.shown(key)
-            if part is None or not part.stated or not value:
+            if part is None or not self.completion.uses_stated(key) or not value:
                 continue
             part_factor = factor if part.scale != YUAN else 1 / factor
             if min(abs(Decimal(value)), abs(Decimal(value) / part_factor)) <= tolerance:
@@ -188,8 +188,8 @@ class Audit:
             if other == 0 or abs(value) <= factor * tolerance or abs(value / factor - other) > tolerance:
                 continue
             big_slot, small_slot = self.slot(big), self.slot(small)
-            inflated = big_slot is not None and big_slot.stated and big_slot.scale != YUAN
-            deflated = small_slot is not None and small_slot.stated and small_slot.scale == YUAN
+            inflated = big_slot is not None and self.completion.uses_stated(big) and big_slot.scale != YUAN
+            deflated = small_slot is not None and self.completion.uses_stated(small) and small_slot.scale == YUAN
             if deflated and (not inflated or self.yuan_sized(value) is False):
                 self.slip(small, value, 1 / factor)
                 return True

@@ -44,6 +44,7 @@ REFERENCED = {
     "read-merged-fields": "reading",
     "read-hidden": "reading",
     "read-duplicate-sheet": "reading",
+    "read-project-only": "reading",
     "recomputed": "recompute",
     "unit-slip": "unit-slip",
 }
@@ -232,6 +233,8 @@ def _convert(value: Any, hint: Any, name: str, mistakes: list[str]) -> Any:
     options = tuple(o for o in options if o is not type(None))
     for option in options:
         if option is str and isinstance(value, str):
+            return value
+        if option is bool and isinstance(value, bool):
             return value
         if typing.get_origin(option) is tuple and isinstance(value, list):
             bad = [i for i, v in enumerate(value, 1) if not isinstance(v, str)]

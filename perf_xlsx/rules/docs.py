@@ -15,6 +15,10 @@ TOLERANCE = {
     "projects": "各数 ½·10⁻ᵈ 之和",
     "unit-slip": "恒等式的舍入区间加 0.01",
     "unit-slip-peers": "—",
+    "follows-wrong": "与该计算项本身的恒等式相同（得分 0.01 分）",
+    "negative-balance": "结余的舍入区间（各项 ½·10⁻ᵈ 之和）",
+    "score-times-actual": "0.01 分",
+    "block-points": "分值合计须相等；得分合计 0.01 分",
     "qualitative-band": "档次上下限 = 分值 × 比例，四舍五入到 0.01 分；恰在两档交界的得分两档都算",
 }
 
@@ -45,6 +49,10 @@ def render() -> str:
         lines.append(
             f"| `{rule.id}` | {rule.family} | {rule.title} | {SEVERITY_ZH[rule.severity]} | {with_scheme(rule.formula)} | {tolerance} |"
         )
+    notes = [rule for rule in load_rules() if getattr(rule.params, "note", "")]
+    if notes:
+        lines += ["", "## 说明", ""]
+        lines += [f"- `{rule.id}`：{rule.params.note}" for rule in notes]
     return "\n".join(lines) + "\n"
 
 

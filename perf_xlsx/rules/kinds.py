@@ -14,6 +14,7 @@ from typing import Any
 
 from ..derive import rounded, score_sum
 from ..layout import YUAN
+from ..model import Slot
 from ..numbers import typed_amount_unit
 from ..scoring import in_block, named_band, scheme_weights
 from .audit import Audit
@@ -61,8 +62,10 @@ def identity(rule: Rule[Identity], audit: Audit) -> None:
             continue
         if d.kind == "indicator_score" and result.unmet:
             _full_score_for_unmet(rule, audit, result, slot)
-        if result.value is None:
-            continue
+        if result.value is None or _followed(audit, result, slot) is not None:
+            continue  # one that followed a value found wrong is follows-wrong's
+        if _times_actual(result, slot) is not None:
+            continue  # scored 分值 × 实际值: score-times-actual's, which names the formula
         if d.kind in ("sum", "column_sum"):
             _sum_identity(rule, audit, result, slot)
         elif d.kind == "ratio":
@@ -154,6 +157,101 @@ def _ratio_identity(rule, audit: Audit, result, slot) -> None:
         result=result,
         severity="rounding" if meets else None,
     )
+
+
+# ---- 随填错的数而错 ---------------------------------------------------------------------------------
+SCORE_KINDS = ("budget_score", "total_score", "indicator_score")
+
+
+def follows_wrong(rule: Rule, audit: Audit) -> None:
+    """A stated derived value that agrees with its formula on the values as typed, but not on the values
+    found wrong replaced by their computed ones (api._set_aside): it followed a wrong value, as a
+    预算执行得分 typed for a wrong 执行率 does. Reported at its own cell, with the value it should have."""
+    for result in list(audit.completion.results.values()):
+        slot = audit.slot(result.key)
+        typed = _followed(audit, result, slot)
+        if typed is None or slot is None:
+            continue
+        score = result.derivation.kind in SCORE_KINDS
+        computed = audit.round_score(result.value) if score else _dec(result.value)
+        sources = _wrong_sources(audit, result.derivation, set())
+        audit.finding(
+            rule,
+            slot,
+            stated=_dec(slot.value),
+            computed=computed,
+            difference=_dec(slot.value) - computed,
+            result=result,
+            detail="、".join(f"{s.label}[{s.where}] {audit.text(s.value, s.key)}" for s in sources) or "填错的数",
+            fields={"typed": audit.text(typed, slot.key)},
+        )
+
+
+def _followed(audit: Audit, result, slot) -> Decimal | None:
+    """What a stated derived cell comes to on the values as typed, when it agrees with that and not with
+    its formula on the values found wrong replaced (it followed a wrong value); None otherwise. Judged by
+    the cell's own derivation, also when `result` is an audit-only identity of it (a summary row's 结余)."""
+    c = audit.completion
+    if not c.set_aside or c.as_typed is None or slot is None or not slot.found or not slot.stated:
+        return None
+    result, before = c.results.get(result.key), c.as_typed.results.get(result.key)
+    if (
+        result is None
+        or result.value is None
+        or before is None
+        or before.value is None
+        or not isinstance(slot.value, (Decimal, int))
+    ):
+        return None
+    stated = _dec(slot.value)
+    if result.derivation.kind in SCORE_KINDS:
+        typed, now = audit.round_score(before.value), audit.round_score(result.value)
+        typed_gap = now_gap = SCORE_GAP
+    elif result.derivation.kind in ("sum", "column_sum", "ratio"):
+        typed, now = _dec(before.value), _dec(result.value)
+        typed_gap, now_gap = _envelope(c.as_typed, result.derivation, slot), _envelope(c, result.derivation, slot)
+    else:
+        return None
+    return typed if abs(stated - typed) <= typed_gap and abs(stated - now) > now_gap else None
+
+
+def _dec(value: object) -> Decimal:
+    """A number as Decimal (values of amounts, rates and scores are Decimal or int)."""
+    if not isinstance(value, (Decimal, int)):
+        raise TypeError(f"not a number: {value!r}")
+    return Decimal(value)
+
+
+def _envelope(completion, derivation, slot) -> Decimal:
+    """How far a stated sum or ratio may be from its formula's value by rounding alone (see tolerance.py)."""
+    if derivation.kind == "ratio":
+        (num_key, _), (den_key, _) = derivation.inputs
+        num, den = completion.shown(num_key), completion.shown(den_key)
+        if num is None or den is None or den == 0:
+            return own_half(slot)
+        exact = Decimal(num) / Decimal(den)
+        interval = ratio_interval(Decimal(num), half(completion, num_key), Decimal(den), half(completion, den_key))
+        spread = max(abs(interval[0] - exact), abs(interval[1] - exact)) if interval else ZERO
+        return own_half(slot) + spread
+    return own_half(slot) + sum((abs(Decimal(w)) * half(completion, k) for k, w in derivation.inputs), ZERO)
+
+
+def _wrong_sources(audit: Audit, derivation, seen: set[str]) -> list:
+    """The stated values found wrong (set aside) that a derivation is built on, through computed values."""
+    c = audit.completion
+    keys = [k for k, _ in derivation.inputs]
+    if derivation.kind == "total_score":  # capped by the 执行率 of its form
+        keys.append(f"{derivation.target.split('.')[0]}.money.total.rate")
+    out = []
+    for key in keys:
+        if key in seen:
+            continue
+        seen.add(key)
+        if key in c.set_aside:
+            out.append(audit.slot(key))
+        elif not c.uses_stated(key) and key in c.results:
+            out += _wrong_sources(audit, c.results[key].derivation, seen)
+    return out
 
 
 def rows_equal(rule: Rule[RowsEqual], audit: Audit) -> None:
@@ -540,9 +638,156 @@ def unscored(rule: Rule[Unscored], audit: Audit) -> None:
                 )
 
 
+# ---- 结余为负 -------------------------------------------------------------------------------------
+def negative_balance(rule: Rule, audit: Audit) -> None:
+    """A 当年结余 or 累计结余 that comes out below zero (beyond rounding) by its formula, on an institution row:
+    a 当年结余 below zero with no 上年结转 to spend (at 当年结余), else a 累计结余 below zero (at 累计结余). A
+    当年结余 below zero that 上年结转 covers is the ordinary spending of last year's balance: nothing said.
+    Both from the money (收入合计, 上年结转, 基本支出, 项目支出), not from a 结余 as typed."""
+    tables = audit.completion.filing.tables
+    carry_table, carry_col = rule.params.carryover.split(".")
+    for inst in tables.get(rule.params.table, []):
+        if inst.is_summary:  # the sum of the rows below, each checked itself
+            continue
+        twin = audit.twin(inst, tables.get(carry_table, []))
+        carry = audit.shown(twin.slots[carry_col]) if twin is not None and carry_col in twin.slots else None
+        year_key, total_key = inst.slots.get(rule.params.year_balance, ""), inst.slots.get(rule.params.cumulative, "")
+        year = _balance(audit, year_key)
+        total = Decimal(carry or 0) + year if year is not None else _balance(audit, total_key)
+        if year is not None and year < -half(audit.completion, year_key) and not carry:
+            audit.finding(rule, audit.slot(year_key), computed=year, result=audit.completion.results.get(year_key))
+        elif total is not None and total < -half(audit.completion, total_key):
+            audit.finding(
+                rule,
+                audit.slot(total_key),
+                computed=total,
+                formula=(
+                    f"上年结转 + 当年结余（按公式）= {audit.text(Decimal(carry or 0), total_key)} + "
+                    f"{audit.text(year, total_key)} = {audit.text(total, total_key)}"
+                    if year is not None
+                    else None
+                ),
+                result=audit.completion.results.get(total_key),
+                template=rule.params.cumulative_message,
+            )
+
+
+def _balance(audit: Audit, key: str) -> Decimal | None:
+    """A 结余 as its formula gives it (as shown where it cannot be computed); None when blank or not on the form."""
+    slot = audit.slot(key)
+    if slot is None or not slot.found:
+        return None
+    value = audit.completion.computed(key)
+    value = audit.shown(key) if value is None else value
+    return None if value is None else _dec(value)
+
+
+# ---- 分值 × 实际值 -----------------------------------------------------------------------------------
+def score_times_actual(rule: Rule, audit: Audit) -> None:
+    """A percentage indicator scored 分值 × 实际值 (20 × 98% = 19.6) where the rule is 分值 × min(实际/目标, 1):
+    a met target scored below its 分值, or an unmet one scored too low when the target is not 100%."""
+    for result in audit.identities():
+        slot = audit.slot(result.key)
+        wrong = _times_actual(result, slot)
+        if wrong is None or slot is None:
+            continue
+        (_, target), (_, actual), (_, weight) = result.inputs
+        computed = audit.round_score(result.value)
+        audit.finding(
+            rule,
+            slot,
+            stated=_dec(slot.value),
+            computed=computed,
+            difference=_dec(slot.value) - computed,
+            result=result,
+            fields={
+                "weight": f"{_dec(weight).normalize():f}",
+                "actual": str(actual).strip(),
+                "target": str(target).strip(),
+            },
+        )
+
+
+def _times_actual(result, slot) -> Decimal | None:
+    """分值 × 实际值 when a stated indicator 得分 is that and not the rule's score (正向 percentage indicators)."""
+    from .. import indicators
+
+    if (
+        result.derivation.kind != "indicator_score"
+        or result.value is None
+        or slot is None
+        or not isinstance(slot.value, (Decimal, int))
+    ):
+        return None
+    (_, target_text), (_, actual_text), (_, weight) = result.inputs
+    target, actual = indicators.parse(target_text), indicators.parse(actual_text)
+    if (
+        not isinstance(weight, (Decimal, int))
+        or target.kind != "number"
+        or actual.kind != "number"
+        or target.unit != "%"
+        or actual.unit != "%"
+        or target.direction not in (">=", "=", "")
+        or not target.value
+        or actual.value is None
+        or actual.value > 100
+    ):
+        return None
+    wrong = rounded(Decimal(weight) * actual.value / 100, "score")
+    stated, right = _dec(slot.value), rounded(_dec(result.value), "score")
+    return wrong if abs(stated - wrong) <= SCORE_GAP < abs(stated - right) else None
+
+
+# ---- 一级指标分数 ------------------------------------------------------------------------------------
+def block_points(rule: Rule, audit: Audit) -> None:
+    """A block of indicators whose 一级指标 label prints its points (产出指标(50分)): the 分值 of its rows add up
+    to those points; and when every row is met (scored in full by the rule), so do their 得分. At the label."""
+    for rows in audit.completion.filing.indicators.values():
+        blocks: dict[tuple[str, str], list] = {}
+        for ind in rows:
+            if ind.points is not None and ind.level1_cell:
+                blocks.setdefault((ind.level1, ind.level1_cell), []).append(ind)
+        for (level1, cell), members in blocks.items():
+            weights = [audit.shown(i.weight_key) for i in members if i.weight_key]
+            if not weights or any(w is None for w in weights):
+                continue  # no 分值 per row (only the block's points): nothing to add up
+            first = audit.slot(next(i.weight_key for i in members if i.weight_key))
+            if first is None:
+                continue
+            where = Slot(f"{first.key}.block", level1, "score", sheet=first.sheet, cell=cell)
+            points, summed = _dec(members[0].points), sum((_dec(w) for w in weights), ZERO)
+            shown = {"points": f"{points.normalize():f}", "sum": f"{summed.normalize():f}"}
+            if summed != points:
+                audit.finding(rule, where, stated=summed, computed=points, difference=summed - points, fields=shown)
+                continue
+            scores = [audit.shown(i.score_key) for i in members if i.score_key]
+            met = all(
+                i.score_key
+                and (r := audit.completion.results.get(i.score_key)) is not None
+                and r.value is not None
+                and audit.shown(i.weight_key) is not None
+                and audit.round_score(r.value) == audit.round_score(audit.shown(i.weight_key))
+                for i in members
+            )
+            if not met or any(v is None for v in scores):
+                continue
+            got = sum((audit.round_score(v) for v in scores), ZERO)
+            if abs(got - points) > SCORE_GAP:
+                audit.finding(
+                    rule,
+                    where,
+                    stated=got,
+                    computed=points,
+                    difference=got - points,
+                    template=rule.params.met_message,
+                    fields=shown,
+                )
+
+
 #: Each kind's function; its parameters are declared in params.PARAMS under the same name.
 KINDS: dict[str, Callable[[Rule[Any], Audit], None]] = {
     "identity": identity,
+    "follows-wrong": follows_wrong,
     "rows-equal": rows_equal,
     "equals": equals,
     "at-most": at_most,
@@ -561,4 +806,7 @@ KINDS: dict[str, Callable[[Rule[Any], Audit], None]] = {
     "required": required,
     "empty-block": empty_block,
     "unscored": unscored,
+    "negative-balance": negative_balance,
+    "score-times-actual": score_times_actual,
+    "block-points": block_points,
 }

@@ -280,6 +280,49 @@ class Unscored:
 
 
 # ---- emitted outside the audit ------------------------------------------------------------------
+# ---- 连带 and the plausibility checks of form families ---------------------------------------------
+@params("follows-wrong")
+@dataclass(frozen=True)
+class FollowsWrong:
+    """A stated derived value that followed a value found wrong; `note` explains the rule in docs/rules.md."""
+
+    note: str = ""
+    placeholders: ClassVar[tuple[str, ...]] = ("typed",)
+
+
+@params("negative-balance")
+@dataclass(frozen=True)
+class NegativeBalance:
+    """A computed 当年结余 (`year_balance`) below 0 with no 上年结转 (`carryover`, "table.column"), or a
+    computed 累计结余 (`cumulative`) below 0, said with `cumulative_message`, in each row of `table`."""
+
+    table: str
+    year_balance: str
+    cumulative: str
+    carryover: str
+    cumulative_message: str
+    templates: ClassVar[dict[str, tuple[str, ...]]] = {"cumulative_message": MESSAGE_FIELDS}
+
+
+@params("score-times-actual")
+@dataclass(frozen=True)
+class ScoreTimesActual:
+    """A percentage indicator scored 分值 × 实际值 instead of 分值 × min(实际/目标, 1)."""
+
+    placeholders: ClassVar[tuple[str, ...]] = ("weight", "actual", "target")
+
+
+@params("block-points")
+@dataclass(frozen=True)
+class BlockPoints:
+    """A block whose printed points differ from the Σ 分值 of its rows, or whose met rows' 得分 fall short
+    (said with `met_message`)."""
+
+    met_message: str
+    placeholders: ClassVar[tuple[str, ...]] = ("points", "sum")
+    templates: ClassVar[dict[str, tuple[str, ...]]] = {"met_message": (*MESSAGE_FIELDS, "points", "sum")}
+
+
 @params("reading")
 @dataclass(frozen=True)
 class Reading:

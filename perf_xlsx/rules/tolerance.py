@@ -47,9 +47,10 @@ def own_half(slot: Slot | None) -> Decimal:
 
 
 def half(completion: Completion, key: str) -> Decimal:
-    """Half-width of the value the form shows at `key`: a stated one's own, a computed sum's propagated."""
+    """Half-width of the value the form shows at `key`: a stated one's own, a computed sum's propagated
+    (also for a stated value set aside as wrong: the computed one stands in for it)."""
     slot = completion.filing.slots.get(key)
-    if slot is not None and slot.stated:
+    if completion.uses_stated(key):
         return own_half(slot)
     result = completion.results.get(key)
     if result is None or result.derivation.kind not in ("sum", "column_sum"):
