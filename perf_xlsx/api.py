@@ -5,17 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import rules
 from .derive import Completion
-from .errors import PerfXlsxError
+from .detect import unrecognised_message
+from .errors import NotABasicDataWorkbook, PerfXlsxError
+from .families import find_family, scheme_of
 from .figures import compute
 from .loading import grids_of, open_workbook
 from .model import Filing
 from .reading import read_grids
-from .report import Finding, Report, problem_findings, scores_of
+from .report import Finding, Report, problem_findings, projects_of, scores_of
 from .scoring import DEFAULT_SCHEME, load_scheme
 from .writing import value_text
+
+if TYPE_CHECKING:
+    from .inspection import Inspection
 
 OUTPUT_DIR = "已生成"
 OUTPUT_SUFFIX = "_已填"
@@ -79,22 +85,19 @@ def output_path(path: Path, out_dir: Path | None = None, name: str | None = None
     return folder / (name or output_name(path))
 
 
-def evaluate(path: Path, scheme: str = DEFAULT_SCHEME) -> Evaluation:
+def evaluate(path: Path, scheme: str | None = None, form: str | None = None) -> Evaluation:
     """Read `path`, recompute every derived figure and run the rules; raises PerfXlsxError for an
-    unreadable file. `scheme` names the scoring scheme (workbook_templates/scoring_<name>.toml)."""
+    unreadable file. `scheme` names the scoring scheme (workbook_templates/scoring_<name>.toml),
+    by default the one of the forms' family (see families.scheme_of); `form` the family every
+    sheet is read as (default: each sheet's best match)."""
     path = Path(path)
-    load_scheme(scheme)
+    if scheme is not None:
+        load_scheme(scheme)
     workbook = open_workbook(path)
-    filing = read_grids(path, grids_of(workbook, path))
+    filing = read_grids(path, grids_of(workbook, path), find_family(form) if form else None)
     if not filing.sheets:
-        from .errors import NotABasicDataWorkbook
-
-        raise NotABasicDataWorkbook(
-            "未找到任何一张表样（基础数据表、收支情况、整体支出绩效自评表、项目支出绩效自评表），"
-            "请确认各表标题未被删除。",
-            path,
-        )
-    return _assess(path, workbook, filing, scheme)
+        raise NotABasicDataWorkbook(unrecognised_message(filing.forms, form), path)
+    return _assess(path, workbook, filing, scheme or scheme_of(filing))
 
 
 def _assess(path: Path, workbook, filing: Filing, scheme: str) -> Evaluation:
@@ -125,8 +128,10 @@ def _assess_once(path: Path, workbook, filing: Filing, scheme: str) -> Evaluatio
         unit=filing.unit,
         year=filing.year,
         figures=figures,
+        sheets=filing.forms,
         scores=scores_of(completion),
         findings=problem_findings(completion) + rules.run(completion, figures),
+        projects=projects_of(completion),
     )
     return Evaluation(workbook, filing, completion, report)
 
@@ -163,17 +168,18 @@ def _recompute(ev: Evaluation, scheme: str) -> tuple[Evaluation, dict[str, objec
     return (_assess(ev.report.file, ev.workbook, ev.filing, scheme) if kept else ev), replaced
 
 
-def check(path: Path, scheme: str = DEFAULT_SCHEME) -> Report:
+def check(path: Path, scheme: str | None = None, form: str | None = None) -> Report:
     """Recompute and report, writing nothing (审核)."""
-    return evaluate(path, scheme).report
+    return evaluate(path, scheme, form).report
 
 
 def fill(
     path: Path,
     out_dir: Path | None = None,
     recompute: bool = False,
-    scheme: str = DEFAULT_SCHEME,
+    scheme: str | None = None,
     name: str | None = None,
+    form: str | None = None,
 ) -> Report:
     """Write the completed workbook (生成已填工作簿) and return the report. The input is never modified.
 
@@ -189,8 +195,8 @@ def fill(
     target = output_path(path, out_dir, name)
     if target.resolve() == path.resolve():
         raise PerfXlsxError("输出文件与输入文件相同，为保护原文件已停止；请换一个输出文件夹。", path)
-    ev = evaluate(path, scheme)
-    ev, replaced = _recompute(ev, scheme) if recompute else (ev, {})
+    ev = evaluate(path, scheme, form)
+    ev, replaced = _recompute(ev, ev.completion.scheme) if recompute else (ev, {})
     report = ev.report
     filled = fill_cells(ev.workbook, ev.completion)
     for result in filled:
@@ -230,3 +236,14 @@ def write_template(path: Path, year: int, unit: str = "", projects: int = 1) -> 
     workbook = build(Content(year=year, unit=unit), project_count=projects)
     save_deterministic(workbook, Path(path))
     return Path(path)
+
+
+def inspect(path: Path, form: str | None = None) -> Inspection:
+    """What was read where (读取明细): each sheet's form and how sure, each field's cell, raw text and
+    value, and the labels expected but not found. Runs no rule; a workbook with no known form is
+    not an error here: the nearest form is shown."""
+    from .inspection import inspect_filing
+
+    path = Path(path)
+    workbook = open_workbook(path)
+    return inspect_filing(read_grids(path, grids_of(workbook, path), find_family(form) if form else None))

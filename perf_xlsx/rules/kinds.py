@@ -151,6 +151,8 @@ def equals(rule: Rule, audit: Audit) -> None:
     rights = rule.get("right_any") or [rule.get("right")]
     if audit.slot(left) is None:
         return
+    if rule.get("both_forms") and any(audit.slot(r) is None for r in rights):
+        return  # a check between two forms a workbook need not both hold (e.g. the 自评报告's tables)
     present = [r for r in rights if audit.shown(r) is not None]
     if audit.shown(left) is None:
         if present and audit.slot(left).found:  # one side given, the other blank: say so once
@@ -360,6 +362,40 @@ def over_weight(rule: Rule, audit: Audit) -> None:
                 )
 
 
+def coefficient(rule: Rule, audit: Audit) -> None:
+    """得分系数 typed more than `gap` points above what the indicator's 实际完成值 gives (重庆: 指标得分 =
+    指标权重 × 得分系数): full marks for a target clearly missed. The rule's coefficient is the one
+    指标得分 would get per point of 权重 (正向 实际/目标, 反向 目标/实际, capped at 100%)."""
+    from ..indicators import parse, score, with_direction
+    from ..scoring import load_scheme
+
+    gap = Decimal(str(rule.get("gap"))) / 100
+    scheme = load_scheme(audit.completion.scheme)
+    for rows in audit.completion.filing.indicators.values():
+        for ind in rows:
+            if not ind.coefficient_key or not ind.target_key or not ind.actual_key:
+                continue
+            stated = audit.shown(ind.coefficient_key)
+            if stated is None:
+                continue
+            target = with_direction(parse(audit.shown(ind.target_key)), ind, scheme)
+            actual = parse(audit.shown(ind.actual_key))
+            scored = score(target, actual, Decimal(100))
+            if scored.score is None:
+                continue
+            computed = scored.score / 100
+            if Decimal(stated) - computed > gap:
+                audit.finding(
+                    rule,
+                    audit.slot(ind.coefficient_key),
+                    stated=stated,
+                    computed=computed,
+                    difference=Decimal(stated) - computed,
+                    label=ind.level3,
+                    detail=f"指标值“{target.text}”，完成值“{actual.text}”",
+                )
+
+
 def qualitative_band(rule: Rule, audit: Audit) -> None:
     """A qualitative indicator whose 实际完成值 names its band (达成 / 部分达成 / 未达成, see [qualitative] of the
     scheme) scored outside that band's share of its 分值; a score on a boundary two bands share fits both.
@@ -407,8 +443,8 @@ def weights(rule: Rule, audit: Audit) -> None:
     or a block is missing from the form."""
     prefix = rule.get("form")
     rows = audit.completion.filing.indicators.get(prefix)
-    if not rows:
-        return  # no such form, or no indicator rows read (already reported as not found)
+    if not rows or prefix in audit.completion.filing.flat:
+        return  # no such form, no indicator rows read (already reported), or a form without blocks
     budget = rule.get("budget")
     scheme = scheme_weights(audit.completion.scheme)
     blocks = [name for name in scheme if name != budget["block"]]
@@ -492,7 +528,7 @@ def empty_block(rule: Rule, audit: Audit) -> None:
 
     for prefix in rule.get("forms"):
         total = audit.slot(f"{prefix}.closing.total")
-        if total is None:  # no indicator table was read: reported as not found already
+        if total is None or prefix in audit.completion.filing.flat:  # not read (reported), or no blocks
             continue
         rows = audit.completion.filing.indicators.get(prefix, [])
         filled = [ind for ind in rows if ind.target or ind.actual or typed(ind.weight_key) or typed(ind.score_key)]
@@ -518,6 +554,7 @@ def unscored(rule: Rule, audit: Audit) -> None:
 
 
 KINDS = {
+    "coefficient": coefficient,
     "identity": identity,
     "rows-equal": rows_equal,
     "equals": equals,
