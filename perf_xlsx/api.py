@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +14,7 @@ from .families import find_family, scheme_of
 from .figures import compute
 from .loading import grids_of, open_workbook
 from .model import Filing
+from .paths import output_path
 from .reading import read_grids
 from .report import Finding, Report, problem_findings, projects_of, scores_of
 from .scoring import DEFAULT_SCHEME, load_scheme
@@ -22,9 +22,6 @@ from .writing import value_text
 
 if TYPE_CHECKING:
     from .inspection import Inspection
-
-OUTPUT_DIR = "已生成"
-OUTPUT_SUFFIX = "_已填"
 
 
 @dataclass
@@ -37,59 +34,11 @@ class Evaluation:
     report: Report
 
 
-def output_names(paths: Iterable[Path]) -> dict[Path, str]:
-    """输出文件名 of workbooks written to one folder: `<文件名>_已填.xlsx`, and never one name twice.
-
-    Workbooks that would share a name (`a.xls` beside `a.xlsx`; case is ignored, as Windows does)
-    keep their extension in it: `a（xls）_已填.xlsx`, `a（xlsx）_已填.xlsx`. A name still shared after
-    that (only with contrived names) gets `（2）`, `（3）`… in the order of the file names. The
-    same set of files always gives the same names.
-    """
-    paths = sorted({Path(p) for p in paths}, key=lambda p: (p.name.casefold(), p.name))
-    stems: dict[str, int] = {}
-    for p in paths:
-        stems[p.stem.casefold()] = stems.get(p.stem.casefold(), 0) + 1
-    proposed = {p: p.stem if stems[p.stem.casefold()] == 1 else f"{p.stem}（{p.suffix[1:].lower()}）" for p in paths}
-    taken = {base.casefold() for base in proposed.values()}
-    used: set[str] = set()
-    names = {}
-    for p in paths:
-        base = proposed[p]
-        if base.casefold() in used:
-            n = 2
-            while f"{base}（{n}）".casefold() in taken:
-                n += 1
-            base = f"{base}（{n}）"
-            taken.add(base.casefold())
-        used.add(base.casefold())
-        names[p] = f"{base}{OUTPUT_SUFFIX}.xlsx"
-    return names
-
-
-def output_name(path: Path) -> str:
-    """`<文件名>_已填.xlsx`, named as a folder run of the input's folder names it (see output_names)."""
-    from .batch import find_workbooks
-
-    path = Path(path)
-    try:
-        siblings = find_workbooks(path.parent) if path.parent.is_dir() else []
-    except (OSError, ValueError):  # a folder that cannot be listed: nothing beside it to tell apart
-        siblings = []
-    return output_names([path, *(p for p in siblings if p.name != path.name)])[path]
-
-
-def output_path(path: Path, out_dir: Path | None = None, name: str | None = None) -> Path:
-    """The output `name` (default: output_name), by default in `已生成/` beside the input."""
-    path = Path(path)
-    folder = Path(out_dir) if out_dir is not None else path.parent / OUTPUT_DIR
-    return folder / (name or output_name(path))
-
-
 def evaluate(path: Path, scheme: str | None = None, form: str | None = None) -> Evaluation:
     """Read `path`, recompute every derived figure and run the rules; raises PerfXlsxError for an
-    unreadable file. `scheme` names the scoring scheme (workbook_templates/scoring_<name>.toml),
-    by default the one of the forms' family (see families.scheme_of); `form` the family every
-    sheet is read as (default: each sheet's best match)."""
+    unreadable file. `scheme` names the scoring scheme (workbook_templates/scoring_<name>.toml), or is
+    the path of a scheme file (….toml); by default the forms' family's (see families.scheme_of).
+    `form` is the family every sheet is read as (default: each sheet's best match)."""
     path = Path(path)
     if scheme is not None:
         load_scheme(scheme)
@@ -186,7 +135,7 @@ def fill(
     Blank derived cells are filled; stated ones are kept and flagged, or with `recompute` replaced
     by the computed value (the old one kept in the cell comment and listed in 审核结果). The
     sheets 审核结果 and 计算过程 are added; 说明 typed into an earlier output is carried over.
-    `name` is the output's file name (输出文件名), by default output_name(path).
+    `name` is the output's file name (输出文件名), by default paths.output_name(path).
     """
     from .findings_sheet import add_findings_sheet, carried_notes, carry_notes, mark_cells
     from .writing import add_work_sheet, fill_cells, note_replaced, save_deterministic
@@ -228,12 +177,14 @@ def fill(
     return report
 
 
-def write_template(path: Path, year: int, unit: str = "", projects: int = 1) -> Path:
-    """The blank 基础数据表 workbook a finance bureau issues (空白表样)."""
+def write_template(path: Path, year: int, unit: str = "", projects: int = 1, scheme: str = DEFAULT_SCHEME) -> Path:
+    """The blank 基础数据表 workbook a finance bureau issues (空白表样); the 分值 and 总分 it prints are the
+    weights of the scoring scheme `scheme` (a name, or the path of a scheme file)."""
     from .template import Content, build
     from .writing import save_deterministic
 
-    workbook = build(Content(year=year, unit=unit), project_count=projects)
+    load_scheme(scheme)
+    workbook = build(Content(year=year, unit=unit), project_count=projects, scheme=scheme)
     save_deterministic(workbook, Path(path))
     return Path(path)
 

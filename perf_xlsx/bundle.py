@@ -8,7 +8,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .batch import BatchRow
+from .report import Report
 
 
 def bundle_name(folder: Path, day: dt.date | None = None) -> str:
@@ -16,10 +16,10 @@ def bundle_name(folder: Path, day: dt.date | None = None) -> str:
     return f"{Path(folder).resolve().name}_{(day or dt.date.today()):%Y%m%d}.zip"
 
 
-def write_bundle(rows: list[BatchRow], summary: Path, out_dir: Path, folder: Path) -> Path:
+def write_bundle(rows: list[Report], summary: Path, out_dir: Path, folder: Path) -> Path:
     """Zip the outputs (paths relative to `out_dir`) and 汇总.xlsx, atomically, names in UTF-8."""
     target = Path(out_dir) / bundle_name(folder)
-    members = [Path(r.output) for r in rows if r.output] + [Path(summary)]
+    members = [r.output for r in rows if r.output is not None] + [Path(summary)]
     fd, tmp = tempfile.mkstemp(prefix=".~perfxlsx-", suffix=".zip", dir=out_dir)
     os.close(fd)
     try:

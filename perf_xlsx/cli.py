@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .paths import OUTPUT_DIR, SUFFIXES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -23,12 +24,25 @@ def _echo_err(text: str) -> None:
 
 
 def _inputs(target: Path) -> list[Path]:
-    """A file, or the workbooks directly inside a folder (as a folder run picks them: see batch.is_candidate)."""
+    """A file, or the workbooks directly inside a folder (as a folder run picks them: see paths.is_candidate)."""
     if target.is_dir():
-        from .batch import find_workbooks
+        from .paths import find_workbooks
 
         return find_workbooks(target)
     return [target]
+
+
+def _no_workbooks(folder: Path, as_json: bool) -> int:
+    _echo_err(f"提示：文件夹“{folder}”中没有 {'/'.join(SUFFIXES)} 工作簿。")
+    if as_json:
+        click.echo("[]")
+    return EXIT_OK
+
+
+def _show_trace(report) -> None:
+    """--debug: the technical error behind a file that could not be processed, on stderr."""
+    if report.trace:
+        _echo_err(f"技术细节（{report.name}）：\n{report.trace.rstrip()}")
 
 
 def _summary_lines(report) -> list[str]:
@@ -54,37 +68,23 @@ def _summary_lines(report) -> list[str]:
 
 def _run(action, target: Path, as_json: bool, debug: bool) -> int:
     """Each input through `action`; with --json one JSON document: an object for a file, a list for a folder."""
-    from .errors import PerfXlsxError
-    from .report import Report
+    from .report import unprocessed
 
     code = EXIT_OK
     paths = _inputs(target)
     # a folder's reports, printed as one JSON list at the end
     listed: list[dict] | None = [] if target.is_dir() else None
     if not paths:
-        _echo_err(f"提示：文件夹“{target}”中没有 .xlsx/.xlsm/.xls 工作簿。")
-        if as_json:
-            click.echo("[]")
-        return EXIT_OK
+        return _no_workbooks(target, as_json)
     for index, path in enumerate(paths):
         if index:
             gc.collect()  # paused by main(); run between workbooks, so memory stays flat
         try:
             report = action(path)
-        except PerfXlsxError as exc:
-            if debug and exc.__cause__ is not None:  # the technical error behind the Chinese message
-                import traceback
-
-                traceback.print_exception(exc, file=sys.stderr)
-            report = Report(file=path, error=exc.describe())
-        except Exception as exc:  # a bug must not stop the batch nor show a traceback
-            if debug:
-                raise
-            report = Report(
-                file=path,
-                error=f"文件“{path.name}”：处理时发生内部错误（{type(exc).__name__}），"
-                "请加 --debug 重试并把输出反馈给开发者。",
-            )
+        except Exception as exc:  # an unreadable file, or a bug: never a traceback, and the batch goes on
+            report = unprocessed(path, exc)
+        if debug:
+            _show_trace(report)
         if not report.ok:
             code = EXIT_FINDINGS
         if as_json and listed is not None:
@@ -122,20 +122,25 @@ def _usage_zh(message: str) -> str:
     return message
 
 
+SCHEME_HELP = (
+    "评分方案：名称（workbook_templates/scoring_<名称>.toml，如 local_caps），或评分方案文件（.toml）的路径；"
+    "默认按表样系列（湖南、全国：national；湖北：hubei）。"
+)
+
+
 def _scheme(ctx, param, value: str | None) -> str | None:
+    """--scheme: a scheme's name or a scheme file's path, loaded and checked before any file is read: an unknown
+    one, or a setting it cannot have, is a usage error. A path is made absolute (the same file for every worker)."""
     from .errors import PerfXlsxError
-    from .scoring import available_schemes, load_scheme
+    from .scoring import is_scheme_file, load_scheme
 
     if value is None:
-        return None  # the forms' family's scheme
-
-    if value not in available_schemes():
-        raise click.BadParameter(f"没有名为“{value}”的评分方案；可用：{'、'.join(available_schemes())}")
+        return None  # the scheme of the forms' family
     try:
-        load_scheme(value)  # a setting it cannot have is a usage error too, before any file is read
+        load_scheme(value)
     except PerfXlsxError as exc:
         raise click.BadParameter(exc.message) from exc
-    return value
+    return str(Path(value).resolve()) if is_scheme_file(value) else value
 
 
 def _form(ctx, param, value: str | None) -> str | None:
@@ -170,7 +175,7 @@ def cli() -> None:
     "--output-dir",
     type=click.Path(path_type=Path),
     default=None,
-    help="输出文件夹（默认：输入文件或文件夹旁的“已生成”文件夹）。",
+    help=f"输出文件夹（默认：输入文件旁或输入文件夹中的“{OUTPUT_DIR}”文件夹）。",
 )
 @click.option("-r", "--recursive", is_flag=True, help="文件夹：连同子文件夹中的工作簿一起处理。")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="文件夹：并行进程数（默认：CPU 数）。")
@@ -180,7 +185,7 @@ def cli() -> None:
     "--scheme",
     default=None,
     callback=_scheme,
-    help="评分方案名称（workbook_templates/scoring_<名称>.toml），如 local_caps；默认按表样系列（湖南、全国：national）。",
+    help=SCHEME_HELP,
 )
 @click.option(
     "--recompute",
@@ -211,7 +216,9 @@ def fill(
     from . import api
 
     if target.is_dir():
-        sys.exit(_run_folder(target, output_dir, recursive, jobs, bundle, quiet, scheme, recompute, as_json))
+        sys.exit(
+            _run_folder(target, output_dir, recursive, jobs, bundle, quiet, scheme, recompute, as_json, debug, form)
+        )
     sys.exit(_run(lambda p: api.fill(p, output_dir, recompute, scheme, form=form), target, as_json, debug))
 
 
@@ -222,29 +229,32 @@ def _run_folder(
     jobs: int | None,
     bundle: bool,
     quiet: bool,
-    scheme: str,
+    scheme: str | None,
     recompute: bool,
     as_json: bool,
+    debug: bool = False,
+    form: str | None = None,
 ) -> int:
-    """The folder run: workers, progress, the summary table, 汇总.xlsx and the optional zip."""
+    """The folder run: workers, progress, the summary table, 汇总.xlsx and the optional zip.
+    With --json the same per-file objects as a single-file run, as one list."""
     gc.enable()  # paused by main() for a one-off run; this one may hold thousands of results
     from . import batch
     from .bundle import write_bundle
     from .console import Progress, table
     from .errors import PerfXlsxError
+    from .paths import SUMMARY_NAME, find_workbooks
     from .summary import write_summary
 
-    out_dir = output_dir or folder / "已生成"
-    paths = batch.find_workbooks(folder, recursive, exclude=out_dir)
+    out_dir = output_dir or folder / OUTPUT_DIR
+    paths = find_workbooks(folder, recursive, exclude=out_dir)
     if not paths:
-        _echo_err(f"提示：文件夹“{folder}”中没有 .xlsx/.xlsm/.xls 工作簿。")
-        if as_json:
-            click.echo("[]")
-        return EXIT_OK
+        return _no_workbooks(folder, as_json)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        rows = batch.run(paths, folder, out_dir, jobs, scheme, recompute, Progress(not quiet and not as_json))
-        summary = write_summary(rows, out_dir / batch.SUMMARY_NAME)
+        rows = batch.run(
+            paths, folder, out_dir, jobs, scheme, recompute, Progress(not quiet and not as_json), form=form
+        )
+        summary = write_summary(rows, out_dir / SUMMARY_NAME)
         archive = write_bundle(rows, summary, out_dir, folder) if bundle else None
     except KeyboardInterrupt:
         _echo_err("\n已中止：已完成的文件保留，未完成的没有留下半个文件。")
@@ -257,27 +267,11 @@ def _run_folder(
         )
         _echo_err(f"错误：{message}")
         return EXIT_FINDINGS
+    if debug:
+        for row in rows:
+            _show_trace(row)
     if as_json:
-        click.echo(
-            json.dumps(
-                [
-                    {
-                        "file": r.file,
-                        "unit": r.unit,
-                        "year": r.year,
-                        "figures": r.rates,
-                        "scores": r.scores,
-                        "counts": r.counts,
-                        "status": r.status,
-                        "reason": r.reason,
-                        "output": r.output,
-                    }
-                    for r in rows
-                ],
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        click.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
     else:
         click.echo("\n".join(table(rows)))
         click.echo(f"汇总表：{summary}" + (f"\n上报压缩包：{archive}" if archive else ""))
@@ -291,7 +285,7 @@ def _run_folder(
     "--scheme",
     default=None,
     callback=_scheme,
-    help="评分方案名称（workbook_templates/scoring_<名称>.toml），如 local_caps；默认按表样系列（湖南、全国：national）。",
+    help=SCHEME_HELP,
 )
 @click.option("--form", default=None, callback=_form, help=FORM_HELP)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果（TARGET 为文件夹时是一个列表，每个文件一项）。")
@@ -377,7 +371,14 @@ def forms(as_json: bool) -> None:
 @click.option(
     "--projects", type=click.IntRange(0, 200), default=1, show_default=True, help="项目支出绩效自评表的张数。"
 )
-def template(output: Path | None, year: int | None, unit: str, projects: int) -> None:
+@click.option(
+    "--scheme",
+    default="national",
+    show_default=True,
+    callback=_scheme,
+    help=SCHEME_HELP + "表中的分值和总分按该方案的权重。",
+)
+def template(output: Path | None, year: int | None, unit: str, projects: int, scheme: str) -> None:
     """生成空白的基础数据表工作簿（四类表样，A4 打印就绪）。"""
     import datetime as dt
 
@@ -387,7 +388,7 @@ def template(output: Path | None, year: int | None, unit: str, projects: int) ->
     year = year or dt.date.today().year - 1
     output = output or Path(f"{year}年度基础数据表.xlsx")
     try:
-        api.write_template(output, year, unit, projects)
+        api.write_template(output, year, unit, projects, scheme)
     except PerfXlsxError as exc:
         _echo_err(f"错误：{exc.describe()}")
         sys.exit(EXIT_FINDINGS)
@@ -402,7 +403,7 @@ def template(output: Path | None, year: int | None, unit: str, projects: int) ->
     "--output-dir",
     type=click.Path(path_type=Path),
     default=None,
-    help="输出文件夹（默认：被监视文件夹中的“已生成”）。",
+    help=f"输出文件夹（默认：被监视文件夹中的“{OUTPUT_DIR}”）。",
 )
 @click.option(
     "--interval",
@@ -411,22 +412,22 @@ def template(output: Path | None, year: int | None, unit: str, projects: int) ->
     show_default=True,
     help="检查间隔（秒）；文件在一个间隔内大小不变才处理。",
 )
-@click.option("--scheme", default=None, callback=_scheme, help="评分方案名称（默认按表样系列）。")
-def watch(folder: Path, output_dir: Path | None, interval: float, scheme: str) -> None:
+@click.option("--scheme", default=None, callback=_scheme, help=SCHEME_HELP)
+def watch(folder: Path, output_dir: Path | None, interval: float, scheme: str | None) -> None:
     """监视 FOLDER：每放入（或修改）一个工作簿，待其写完后自动处理，并刷新 汇总.xlsx。按 Ctrl-C 停止。"""
     gc.enable()  # paused by main() for a one-off run; this one keeps running
     from .watch import Watcher
 
-    out_dir = output_dir or folder / "已生成"
+    out_dir = output_dir or folder / OUTPUT_DIR
     click.echo(f"正在监视文件夹“{folder}”，输出到“{out_dir}”；按 Ctrl-C 停止。")
 
     def report(row) -> None:
-        if row.reason:
-            click.echo(f"错误：{row.reason}")
+        if row.error:
+            click.echo(f"错误：{row.error}")
         else:
             c = row.counts
             click.echo(
-                f"{row.file}：{row.unit or '（未识别单位）'}，总分 {row.scores.get('总分') or '—'}"
+                f"{row.name}：{row.unit or '（未识别单位）'}，总分 {row.scores.get('总分') or '—'}"
                 f"，错误 {c['error']}，提示 {c['warning']}，尾差 {c['rounding']} → {row.output}"
             )
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 import unicodedata
 
-from .batch import BatchRow, batch_notes
+from .batch import batch_notes
+from .report import Report
 
 
 def width(text: str) -> int:
@@ -21,18 +22,18 @@ def pad(text: str, columns: int) -> str:
     return text + " " * (columns - width(text))
 
 
-def table(rows: list[BatchRow]) -> list[str]:
+def table(rows: list[Report]) -> list[str]:
     """One line per file (单位, 总分/等次, 错误/提示/尾差, 状态) and a totals line."""
     lines = [f"{pad('文件', 30)} {pad('单位', 24)} {pad('总分/等次', 12)} {pad('错误/提示/尾差', 14)} 状态"]
     for row in rows:
-        score = f"{row.scores.get('总分') or '—'}/{row.scores.get('等次') or '—'}" if not row.reason else "—"
+        score = f"{row.scores.get('总分') or '—'}/{row.scores.get('等次') or '—'}" if not row.error else "—"
         c = row.counts
-        counts = f"{c['error']}/{c['warning']}/{c['rounding']}" if not row.reason else "—"
-        status = row.status if not row.reason else f"无法处理：{row.reason}"
-        lines.append(f"{pad(row.file, 30)} {pad(row.unit or '', 24)} {pad(score, 12)} {pad(counts, 14)} {status}")
+        counts = f"{c['error']}/{c['warning']}/{c['rounding']}" if not row.error else "—"
+        status = row.status if not row.error else f"无法处理：{row.error}"
+        lines.append(f"{pad(row.name, 30)} {pad(row.unit or '', 24)} {pad(score, 12)} {pad(counts, 14)} {status}")
     passed = sum(1 for r in rows if r.ok)
-    failed = sum(1 for r in rows if r.reason is None and not r.ok)
-    lost = sum(1 for r in rows if r.reason is not None)
+    failed = sum(1 for r in rows if r.error is None and not r.ok)
+    lost = sum(1 for r in rows if r.error is not None)
     lines.append(f"共 {len(rows)} 个文件：通过 {passed}，有错误 {failed}，无法处理 {lost}")
     for file, message in batch_notes(rows):
         lines.append(f"提示：{file}：{message}")
@@ -45,11 +46,11 @@ class Progress:
     def __init__(self, enabled: bool):
         self.enabled = enabled and sys.stderr.isatty()
 
-    def __call__(self, done: int, total: int, row: BatchRow) -> None:
+    def __call__(self, done: int, total: int, row: Report) -> None:
         if not self.enabled:
             return
         filled = int(30 * done / max(total, 1))
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} {pad(row.file, 40)}")
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} {pad(row.name, 40)}")
         if done == total:
             sys.stderr.write("\n")
         sys.stderr.flush()

@@ -316,7 +316,11 @@ def with_direction(target: Quantity, indicator, scheme: dict) -> Quantity:
         if word is None:
             return target
         why = f"指标名称含“{word}”"
-    return replace(target, direction="<=", explain=f"{target.explain}；未写方向，{why}，视为不高于 {_show(target.value)}{target.unit}")
+    return replace(
+        target,
+        direction="<=",
+        explain=f"{target.explain}；未写方向，{why}，视为不高于 {_show(target.value)}{target.unit}",
+    )
 
 
 def score(target: Quantity, actual: Quantity, weight: Decimal) -> Scored:

@@ -43,7 +43,11 @@ class Inspection:
         return {
             "file": self.file.name,
             "sheets": [
-                {**sheet_json(s), "missing_labels": s.missing, "fields": [f.as_json() for f in self.fields.get(s.sheet, [])]}
+                {
+                    **sheet_json(s),
+                    "missing_labels": s.missing,
+                    "fields": [f.as_json() for f in self.fields.get(s.sheet, [])],
+                }
                 for s in self.sheets
             ],
         }

@@ -25,8 +25,8 @@ from .errors import (
     os_reason,
 )
 from .grid import Grid
+from .paths import SUFFIXES
 
-SUPPORTED = (".xlsx", ".xlsm", ".xls")
 _OOXML = ("xlsx", "xlsm")
 _SAVE_AS = "请用 Excel 或 WPS 打开后另存为 .xlsx 再试。"
 _ADVICE = {
@@ -58,7 +58,7 @@ def open_workbook(path: Path):
     suffix = path.suffix.lower()
     if kind == "encrypted":
         raise EncryptedWorkbook(_ENCRYPTED, path)
-    if kind in _OOXML and suffix in SUPPORTED:
+    if kind in _OOXML and suffix in SUFFIXES:
         guard.check_file_size(path, size)
         return _load_ooxml(path)
     if kind == "xls" and suffix == ".xls":

@@ -12,10 +12,10 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from .grid import Grid, LabelMatcher, ref
-from .labels import clean, label_key
 from .detect import TITLE_ROWS, SheetMatch, identify
 from .families import Family, families
+from .grid import Grid, LabelMatcher, ref
+from .labels import clean, label_key
 from .layout import YUAN, Field, SheetLayout, common, expand
 from .model import FINDINGS_SHEET, WORK_SHEET, Filing, Indicator, Institution, SheetForm, Slot
 from .numbers import CellIssue, NumberError, decimals_of, to_amount, to_decimal, to_int, to_percent, to_score

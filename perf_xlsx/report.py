@@ -117,7 +117,9 @@ class ProjectResult:
 
 @dataclass
 class Report:
-    """What `fill`/`check` found for one file (单个文件的结果)."""
+    """What `fill`/`check` found for one file (单个文件的结果), alone or as one file of a folder run.
+
+    Its JSON (as_json) is the per-file object of `--json`, described by report_schema.json."""
 
     file: Path
     unit: str | None = None
@@ -127,9 +129,14 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     filled: list[str] = field(default_factory=list)
     output: Path | None = None
-    error: str | None = None
+    error: str | None = None  # why the file could not be processed (无法处理的原因), in Chinese
+    trace: str | None = None  # the technical error behind `error`, shown only with --debug; never in JSON
+    name: str = ""  # the file as shown (文件): its name, or its path within the folder of a folder run
     sheets: list[SheetForm] = field(default_factory=list)  # what each sheet was read as
     projects: list[ProjectResult] = field(default_factory=list)  # each project form, checked and scored
+
+    def __post_init__(self) -> None:
+        self.name = self.name or Path(self.file).name
 
     @property
     def counts(self) -> dict[str, int]:
@@ -139,6 +146,23 @@ class Report:
     def ok(self) -> bool:
         return self.error is None and self.counts["error"] == 0
 
+    @property
+    def status(self) -> str:
+        """状态: 通过, 有错误 (at least one 错误) or 无法处理 (unreadable)."""
+        if self.error is not None:
+            return "无法处理"
+        return "有错误" if self.counts["error"] else "通过"
+
+    def rate(self, name: str) -> str | None:
+        """A figure's value as printed (percent, 2 decimals), e.g. `"87.57"`; None when unknown."""
+        fig = self.figures.get(name)
+        return None if fig is None or fig.value is None else f"{fig.percent:.2f}"
+
+    @property
+    def errors(self) -> list[Finding]:
+        """Every 错误 finding."""
+        return [f for f in self.findings if f.severity == "error"]
+
     def flatten(self, keys: list[str]) -> list[list]:
         """Findings as lists of the given attributes, for one-line assertions."""
         return [[getattr(f, k) for k in keys] for f in self.findings]
@@ -147,7 +171,7 @@ class Report:
         figures = {}
         for name, fig in self.figures.items():
             figures[name] = {
-                "value": None if fig.value is None else f"{fig.percent:.2f}",
+                "value": self.rate(name),
                 "unit": fig.unit,
                 "formula": fig.formula,
                 "inputs": {i["label"]: {"value": _num(i["value"]), "cell": i["cell"]} for i in fig.inputs},
@@ -155,9 +179,9 @@ class Report:
             }
             if fig.note:
                 figures[name]["note"] = fig.note
-        out = {
+        out: dict = {
+            "file": self.name,
             "sheets": [sheet_json(s) for s in self.sheets],
-            "file": self.file.name,
             "unit": self.unit,
             "year": self.year,
             "figures": figures,
@@ -170,6 +194,8 @@ class Report:
             out["output"] = str(self.output)
         if self.error is not None:
             out["error"] = self.error
+        out["counts"] = self.counts
+        out["status"] = self.status
         return out
 
 
@@ -203,6 +229,23 @@ def sheet_line(form: SheetForm) -> str:
         f"找到 {form.fields_found}/{form.fields_expected} 个栏目（标签相符 {form.share:.0%}"
         f"{'' if form.title else '，未找到标题'}）"
     )
+
+
+def unprocessed(path: Path, exc: BaseException) -> Report:
+    """The report of a file that could not be processed (无法处理): a Chinese reason, and the
+    technical error behind it (for --debug). A bug is reported the same way, never as a traceback."""
+    import traceback
+
+    from .errors import PerfXlsxError
+
+    if isinstance(exc, PerfXlsxError):
+        reason = exc.describe()
+    else:
+        reason = (
+            f"文件“{Path(path).name}”：处理时发生内部错误（{type(exc).__name__}），"
+            "请加 --debug 重试并把输出反馈给开发者。"
+        )
+    return Report(file=Path(path), error=reason, trace="".join(traceback.format_exception(exc)))
 
 
 def scores_of(completion: Completion) -> dict[str, str | None]:

@@ -12,8 +12,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from .batch import BatchRow, batch_notes
+from .batch import batch_notes
 from .figures import REGISTRY
+from .report import Report
 
 RATES = [name for name, _, _ in REGISTRY]
 SCORES = ["预算执行", "产出", "效益", "满意度", "总分"]
@@ -24,7 +25,7 @@ def _number(text: str | None):
     return None if text is None else float(text)
 
 
-def write_summary(rows: list[BatchRow], path: Path) -> Path:
+def write_summary(rows: list[Report], path: Path) -> Path:
     """Write 汇总.xlsx atomically (temp file + rename)."""
     import xlsxwriter
 
@@ -46,7 +47,7 @@ def write_summary(rows: list[BatchRow], path: Path) -> Path:
     return path
 
 
-def _summary_sheet(wb, rows: list[BatchRow]) -> None:
+def _summary_sheet(wb, rows: list[Report]) -> None:
     ws = wb.add_worksheet("汇总")
     font = {"font_name": "宋体", "font_size": 10}
     head = wb.add_format(
@@ -70,12 +71,12 @@ def _summary_sheet(wb, rows: list[BatchRow]) -> None:
     ws.write_row(0, 0, header, head)
     ws.set_row(0, 42)
     for r, row in enumerate(rows, start=1):
-        ws.write_string(r, 0, row.file, text)
+        ws.write_string(r, 0, row.name, text)
         ws.write_string(r, 1, row.unit or "", text)
         ws.write(r, 2, row.year, count) if row.year else ws.write_blank(r, 2, None, text)
         c = 3
         for name in RATES:
-            value = _number(row.rates.get(name))
+            value = _number(row.rate(name))
             ws.write(r, c, value, pct) if value is not None else ws.write_blank(r, c, None, pct)
             c += 1
         for name in SCORES:
@@ -86,7 +87,7 @@ def _summary_sheet(wb, rows: list[BatchRow]) -> None:
         for i, severity in enumerate(("error", "warning", "rounding"), start=1):
             ws.write_number(r, c + i, row.counts[severity], count)
         ws.write_string(r, c + 4, row.status, text)
-        ws.write_string(r, c + 5, row.reason or "", text)
+        ws.write_string(r, c + 5, row.error or "", text)
     last_col = len(header) - 1
     status_col = xl_col(last_col - 1)
     if rows:
@@ -114,7 +115,7 @@ def xl_col(index: int) -> str:
     return xl_col_to_name(index)
 
 
-def _errors_sheet(wb, rows: list[BatchRow]) -> None:
+def _errors_sheet(wb, rows: list[Report]) -> None:
     ws = wb.add_worksheet("错误清单")
     font = {"font_name": "宋体", "font_size": 10}
     head = wb.add_format({**font, "bold": True, "bg_color": "#F2F2F2", "border": 1})
@@ -122,11 +123,11 @@ def _errors_sheet(wb, rows: list[BatchRow]) -> None:
     ws.write_row(0, 0, ["文件", "严重程度", "位置", "说明"], head)
     r = 1
     for row in rows:
-        if row.reason:
-            ws.write_row(r, 0, [row.file, "无法处理", "", row.reason], text)
+        if row.error:
+            ws.write_row(r, 0, [row.name, "无法处理", "", row.error], text)
             r += 1
-        for where, message in row.errors:
-            ws.write_row(r, 0, [row.file, "错误", where, message], text)
+        for finding in row.errors:
+            ws.write_row(r, 0, [row.name, "错误", finding.where, finding.message], text)
             r += 1
     for file, message in batch_notes(rows):
         ws.write_row(r, 0, [file, "提示", "", message], text)
@@ -143,23 +144,23 @@ def _errors_sheet(wb, rows: list[BatchRow]) -> None:
     ws.repeat_rows(0)
 
 
-def _charts_sheet(wb, rows: list[BatchRow]) -> None:
+def _charts_sheet(wb, rows: list[Report]) -> None:
     """Bar charts of 总分 and 预算执行率 by unit, from a small table of the readable workbooks beside them."""
     ws = wb.add_worksheet("图表")
     font = {"font_name": "宋体", "font_size": 10}
     head = wb.add_format({**font, "bold": True, "border": 1, "bg_color": "#F2F2F2"})
     text = wb.add_format({**font, "border": 1})
     number = wb.add_format({**font, "border": 1, "num_format": "0.00"})
-    usable = [r for r in rows if r.reason is None]
+    usable = [r for r in rows if r.error is None]
     if not usable:
         ws.write_string(0, 0, "没有可以作图的结果", text)
         return
-    units = [r.unit or r.file for r in usable]
-    names = [f"{u}（{r.file}）" if units.count(u) > 1 else u for u, r in zip(units, usable)]
+    units = [r.unit or r.name for r in usable]
+    names = [f"{u}（{r.name}）" if units.count(u) > 1 else u for u, r in zip(units, usable)]
     ws.write_row(0, 0, ["单位", "总分", "预算执行率（%）"], head)
     for i, (name, row) in enumerate(zip(names, usable), start=1):
         ws.write_string(i, 0, name, text)
-        for col, value in ((1, row.scores.get("总分")), (2, row.rates.get("预算执行率"))):
+        for col, value in ((1, row.scores.get("总分")), (2, row.rate("预算执行率"))):
             ws.write(i, col, _number(value), number) if value is not None else ws.write_blank(i, col, None, number)
     n = len(usable)
     height = max(280, 26 * n + 90)

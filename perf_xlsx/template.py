@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from .errors import PerfXlsxError
 from .layout import NUMBER_FORMATS, Field, SheetLayout, expand, load_layout
+from .scoring import DEFAULT_SCHEME, scheme_weights, total_weight
 
 FONT = "宋体"  # SimSun: in Excel and WPS; LibreOffice substitutes a CJK font of the same metrics
 _THIN = Side(style="thin", color="000000")
@@ -24,6 +28,8 @@ HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
 DERIVED_FILL = PatternFill("solid", fgColor="EAF1DD")
 #: Pinned document times, so the same content gives the same bytes.
 PINNED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
+#: A scheme weight in a layout's template text: `{weight:预算执行}` (one part), `{weight:total}` (Σ of all).
+_WEIGHT = re.compile(r"\{weight:([^{}]+)\}")
 
 
 @dataclass
@@ -39,16 +45,37 @@ class Content:
 
 
 class Painter:
-    """Draws cells row by row on one worksheet; `row` is the next free row."""
+    """Draws cells row by row on one worksheet; `row` is the next free row. The weights it prints (分值,
+    总分) are those of the scoring scheme `scheme`."""
 
-    def __init__(self, ws, layout: SheetLayout, content: Content):
-        self.ws, self.layout, self.content = ws, layout, content
+    def __init__(self, ws, layout: SheetLayout, content: Content, scheme: str = DEFAULT_SCHEME):
+        self.ws, self.layout, self.content, self.scheme = ws, layout, content, scheme
         self.row = 1
         for i, width in enumerate(layout.column_widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
 
     def fmt(self, text: str) -> str:
         return expand(text, self.content.year).replace("{unit}", self.content.unit)
+
+    def weight(self, part: str) -> Decimal:
+        """The scheme's weight of a part (`{weight:预算执行}`), or Σ of its weights (`{weight:total}`)."""
+        if part == "total":
+            return total_weight(self.scheme)
+        weights = scheme_weights(self.scheme)
+        if part not in weights:
+            raise PerfXlsxError(
+                f"表样“{self.layout.title}”要打印“{part}”的分值，评分方案“{self.scheme}”中没有这一部分"
+                f"（[weights] 有：{'、'.join(weights)}）"
+            )
+        return weights[part]
+
+    def template_value(self, text: str) -> int | float | str:
+        """A layout's template text as the cell gets it: a lone `{weight:…}` as a number, digits as a number."""
+        whole = _WEIGHT.fullmatch(text)
+        if whole:
+            return _cell_number(self.weight(whole.group(1)))
+        value = _WEIGHT.sub(lambda m: f"{self.weight(m.group(1)).normalize():f}", self.fmt(text))
+        return int(value) if value.isdigit() else value
 
     def put(self, col: int, text, span: int = 1, style: str = "cell", rows: int = 1, number_format: str | None = None):
         """Write one (merged) cell at the current row and return its column after the span."""
@@ -88,8 +115,7 @@ class Painter:
         type_ = type_ or field.type
         style = "derived" if field.derived else ("text" if type_ in ("text", "grade") else "value")
         if value is None and field.template:
-            value = self.fmt(field.template)
-            value = int(value) if value.isdigit() else value
+            value = self.template_value(field.template)
         return self.put(col, value, span, style, rows, NUMBER_FORMATS.get(type_))
 
     def next(self, height: float | None = None, rows: int = 1) -> None:
@@ -344,7 +370,7 @@ class Painter:
         cols = self._indicator_cols
         total = section["total"]
         col = self.put(1, total.label, cols["weight"] - 1, "header")
-        col = self.put(col, int(total.weight), 1, "value", number_format=NUMBER_FORMATS["score"])
+        col = self.put(col, self.template_value(total.weight), 1, "value", number_format=NUMBER_FORMATS["score"])
         col = self.value_cell(col, total, 1, type_="score")
         self.put(col, None, self.layout.columns - col + 1, "cell")
         self.next(24)
@@ -353,6 +379,11 @@ class Painter:
             col = self.put(1, grade.label, cols["weight"] - 1, "header")
             self.value_cell(col, grade, self.layout.columns - col + 1, type_="grade")
             self.next(24)
+
+
+def _cell_number(value: Decimal) -> int | float:
+    """A weight as a cell holds it: 10 → 10, 12.5 → 12.5."""
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def _text_width(text: str) -> int:
@@ -401,8 +432,8 @@ def _runs(names: list[str]) -> list[tuple[str, int, int]]:
 class FormPainter(Painter):
     """Painter for the two evaluation forms, pre-filling content where it is given."""
 
-    def __init__(self, ws, layout, content, form: dict):
-        super().__init__(ws, layout, content)
+    def __init__(self, ws, layout, content, form: dict, scheme: str = DEFAULT_SCHEME):
+        super().__init__(ws, layout, content, scheme)
         self.form = form
 
     def content_value(self, field: Field):
@@ -415,10 +446,12 @@ class FormPainter(Painter):
         return self.form.get("indicators") or super().indicator_blocks(section)
 
 
-def draw(ws, layout: SheetLayout, content: Content, form: dict | None = None) -> None:
-    """Draw one sheet of `layout` on `ws`."""
+def draw(ws, layout: SheetLayout, content: Content, form: dict | None = None, scheme: str = DEFAULT_SCHEME) -> None:
+    """Draw one sheet of `layout` on `ws`, with the weights of the scoring scheme `scheme`."""
     painter = (
-        FormPainter(ws, layout, content, form or {}) if layout.kind.endswith("_form") else Painter(ws, layout, content)
+        FormPainter(ws, layout, content, form or {}, scheme)
+        if layout.kind.endswith("_form")
+        else Painter(ws, layout, content, scheme)
     )
     painter.heading()
     for section in layout.sections:
@@ -426,8 +459,9 @@ def draw(ws, layout: SheetLayout, content: Content, form: dict | None = None) ->
     painter.finish()
 
 
-def build(content: Content, project_count: int = 1) -> Workbook:
-    """The whole workbook: 基础数据表, 收支情况, 整体支出绩效自评表 and one 项目支出绩效自评表 per project."""
+def build(content: Content, project_count: int = 1, scheme: str = DEFAULT_SCHEME) -> Workbook:
+    """The whole workbook: 基础数据表, 收支情况, 整体支出绩效自评表 and one 项目支出绩效自评表 per project; the
+    分值 and 总分 it prints are the weights of the scoring scheme `scheme`."""
     wb = Workbook()
     wb.remove(wb.active)
     for kind in ("basic", "income_expenditure", "department_form"):
@@ -435,12 +469,12 @@ def build(content: Content, project_count: int = 1) -> Workbook:
         form = (
             {"unit": content.unit, "indicators": content.department_indicators} if kind == "department_form" else None
         )
-        draw(wb.create_sheet(layout.sheet_name), layout, content, form)
+        draw(wb.create_sheet(layout.sheet_name), layout, content, form, scheme)
     projects = content.projects or [{} for _ in range(project_count)]
     project_layout = load_layout("project_form")
     for n, project in enumerate(projects, start=1):
         form = {"department": content.unit, **project}
-        draw(wb.create_sheet(project_layout.sheet_name.format(n=n)), project_layout, content, form)
+        draw(wb.create_sheet(project_layout.sheet_name.format(n=n)), project_layout, content, form, scheme)
     wb.properties.creator = "perfxlsx"
     wb.properties.created = PINNED_TIME
     wb.properties.modified = PINNED_TIME

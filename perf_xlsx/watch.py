@@ -8,17 +8,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import batch
+from .paths import SUMMARY_NAME, find_workbooks, output_folder, output_names
+from .report import Report
 from .summary import write_summary
 
 
 class Watcher:
-    """Polls `folder`; `step()` processes what is ready and returns the new rows."""
+    """Polls `folder`; `step()` processes what is ready and returns the new reports."""
 
-    def __init__(self, folder: Path, out_dir: Path, scheme: str = "national"):
+    def __init__(self, folder: Path, out_dir: Path, scheme: str | None = None):
         self.folder, self.out_dir, self.scheme = Path(folder), Path(out_dir), scheme
         self.seen: dict[Path, tuple[int, int]] = {}  # last size/time observed
         self.done: dict[Path, tuple[int, int]] = {}  # size/time when last processed
-        self.rows: dict[Path, batch.BatchRow] = {}
+        self.rows: dict[Path, Report] = {}
 
     def _signature(self, path: Path) -> tuple[int, int] | None:
         try:
@@ -27,10 +29,10 @@ class Watcher:
             return None
         return stat.st_size, stat.st_mtime_ns
 
-    def step(self) -> list[batch.BatchRow]:
+    def step(self) -> list[Report]:
         ready = []
-        present = batch.find_workbooks(self.folder, exclude=self.out_dir)
-        names = batch.output_names(present, self.folder, self.out_dir)  # as a folder run would name them
+        present = find_workbooks(self.folder, exclude=self.out_dir)
+        names = output_names(present, self.folder, self.out_dir)  # as a folder run would name them
         for path in present:
             signature = self._signature(path)
             if signature is None:
@@ -41,19 +43,17 @@ class Watcher:
                 ready.append(path)
         new_rows = []
         for path in ready:
-            row = batch.process(
-                path, batch.output_folder(path, self.folder, self.out_dir), self.scheme, name=names[path]
-            )
+            row = batch.process(path, output_folder(path, self.folder, self.out_dir), self.scheme, name=names[path])
             self.done[path] = self.seen[path]
             self.rows[path] = row
             new_rows.append(row)
         if new_rows:
             self.out_dir.mkdir(parents=True, exist_ok=True)
-            write_summary([self.rows[p] for p in sorted(self.rows)], self.out_dir / batch.SUMMARY_NAME)
+            write_summary([self.rows[p] for p in sorted(self.rows)], self.out_dir / SUMMARY_NAME)
         return new_rows
 
     def run(
-        self, interval: float, report: Callable[[batch.BatchRow], None], should_stop: Callable[[], bool] = lambda: False
+        self, interval: float, report: Callable[[Report], None], should_stop: Callable[[], bool] = lambda: False
     ) -> None:
         while not should_stop():
             for row in self.step():

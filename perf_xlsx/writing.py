@@ -23,6 +23,7 @@ from .errors import OutputNotWritable, os_reason, write_advice
 from .figures import Figure
 from .layout import NUMBER_FORMATS, YUAN
 from .model import WORK_SHEET, Slot
+from .scoring import grades_text
 from .sheet_style import print_landscape, style_table
 from .template import FONT, PINNED_TIME
 
@@ -151,7 +152,7 @@ def formula_text(completion: Completion, result: Result) -> str:
     if d.kind == "indicator_score":
         return result.explain
     if d.kind == "grade":
-        return "按总分定等次：≥90 优，≥80 良，≥60 中，其余 差"
+        return f"按总分定等次：{grades_text(completion.scheme)}"
     return d.kind
 
 

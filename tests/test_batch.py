@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from perf_xlsx import api
+from perf_xlsx import api, paths
 from tests.golden import SAMPLE
 from tests.rule_cases import variant
 
@@ -146,7 +146,7 @@ def test_same_name_with_other_extensions_never_share_an_output(tmp_path):
 
 
 def test_output_names_are_unique_even_for_contrived_names():
-    names = api.output_names(
+    names = paths.output_names(
         [Path("a.xlsx"), Path("a.xls"), Path("a（xls）.xlsx"), Path("B.xlsx"), Path("b.XLSX"), Path("c.xls")]
     )
     assert names == {

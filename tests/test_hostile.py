@@ -22,7 +22,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from perf_xlsx import api
+from perf_xlsx import api, paths
 from perf_xlsx.errors import PerfXlsxError
 from tests import hostile
 
@@ -347,7 +347,7 @@ def test_read_only_input_folder(tmp_path):
     drop = tmp_path / "只读"
     path = copy_sample(drop)
     if ROOT:  # root ignores permissions: a file where the 已生成 folder would go does the same
-        (drop / api.OUTPUT_DIR).write_bytes(b"")
+        (drop / paths.OUTPUT_DIR).write_bytes(b"")
     before = state(path)
     os.chmod(drop, 0o555)
     try:

@@ -12,6 +12,7 @@ from ..layout import YUAN, describe_key
 from ..model import Institution, Slot
 from ..reading import same_institution
 from ..report import Finding
+from ..scoring import scheme_texts
 from ..writing import formula_text, inputs_text, value_text
 from .catalogue import Rule, load_rules
 from .tolerance import ZERO, classify, half, half_unit, own_half
@@ -271,7 +272,8 @@ class Audit:
     ) -> None:
         """Record a finding at `slot`; its values are shown as the slot's type in its sheet's unit, or as
         `value_type` (e.g. a §1 rate reported at a cell of another type). Values stay numbers. `fields`:
-        a kind's own placeholders of the message template, as text (named in rules.toml's header); `template`:
+        a kind's own placeholders of the message template, as text (named in rules.toml's header; the active
+        scheme's {grades}, {weights} and {qualitative} are always there, see scoring.scheme_texts); `template`:
         another template of the rule in place of its message (e.g. stated-total-score's capped_message)."""
         sheet = slot.sheet if slot is not None else None
         cell = slot.cell if slot is not None else None
@@ -297,6 +299,7 @@ class Audit:
             **shown,
             "formula": formula_text(self.completion, result) if result is not None else "",
             "detail": detail,
+            **scheme_texts(self.completion.scheme),
             **(fields or {}),
         }
         text = message or (template or rule.message).format(**values)

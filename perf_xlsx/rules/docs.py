@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from ..scoring import DEFAULT_SCHEME, with_scheme
 from .catalogue import SEVERITY_ZH, load_rules
 
 TOLERANCE = {
@@ -30,6 +31,9 @@ def render() -> str:
         "按填报所用单位计：单元格中写明“元”“万元”“亿”的按该单位（“1.2亿”即 1.20亿 ± 0.005亿），"
         "否则按表头“单位：”；存储位数多于显示位数的视为精确值。",
         "",
+        f"公式中的等次、权重和定性指标档次按默认评分方案（{DEFAULT_SCHEME}）列出；换用其他评分方案时，"
+        "审核结果和提示按所用方案写明。",
+        "",
         "| 编号 | 类别 | 规则 | 严重程度 | 公式 | 允许误差 |",
         "|---|---|---|---|---|---|",
     ]
@@ -38,7 +42,7 @@ def render() -> str:
         if rule.id in ("stated-score", "stated-total-score"):
             tolerance = "0.01 分"
         lines.append(
-            f"| `{rule.id}` | {rule.family} | {rule.title} | {SEVERITY_ZH[rule.severity]} | {rule.formula} | {tolerance} |"
+            f"| `{rule.id}` | {rule.family} | {rule.title} | {SEVERITY_ZH[rule.severity]} | {with_scheme(rule.formula)} | {tolerance} |"
         )
     return "\n".join(lines) + "\n"
 

@@ -6,6 +6,7 @@ says nothing; one with some inputs but not the ones it needs says so once (Audit
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from fnmatch import fnmatchcase
 from statistics import median
@@ -396,6 +397,36 @@ def coefficient(rule: Rule, audit: Audit) -> None:
                 )
 
 
+_USE = re.compile(r"(\d[\d,，]*(?:\.\d+)?)\s*万元\s*(?:用于|用作|用在)")
+
+
+def listed_uses(rule: Rule, audit: Audit) -> None:
+    """The uses a form's 实际完成情况 lists (`856.20万元用于…；224.17万元用于…`) against its 全年执行数: two or
+    more listed amounts that do not add up, beyond their rounding, to the money spent (`text` field
+    against `total` field, for every form that has both)."""
+    for prefix in [*audit.completion.filing.projects, "dept"]:
+        text_key, total_key = f"{prefix}.{rule.get('text')}", f"{prefix}.{rule.get('total')}"
+        text, total = audit.shown(text_key), audit.shown(total_key)
+        if not isinstance(text, str) or total is None:
+            continue
+        amounts = [Decimal(m.replace(",", "").replace("，", "")) for m in _USE.findall(text)]
+        if len(amounts) < 2:
+            continue
+        listed = sum(amounts, ZERO)
+        places = max(-a.as_tuple().exponent for a in amounts)  # type: ignore[operator]
+        envelope = Decimal(len(amounts) + 1) * Decimal(5) / Decimal(10) ** (max(places, 2) + 1)
+        if abs(listed - Decimal(total)) > envelope:
+            audit.finding(
+                rule,
+                audit.slot(text_key),
+                stated=listed,
+                computed=Decimal(total),
+                difference=listed - Decimal(total),
+                value_type="amount",
+                detail="、".join(f"{a}万元" for a in amounts),
+            )
+
+
 def qualitative_band(rule: Rule, audit: Audit) -> None:
     """A qualitative indicator whose 实际完成值 names its band (达成 / 部分达成 / 未达成, see [qualitative] of the
     scheme) scored outside that band's share of its 分值; a score on a boundary two bands share fits both.
@@ -555,6 +586,7 @@ def unscored(rule: Rule, audit: Audit) -> None:
 
 KINDS = {
     "coefficient": coefficient,
+    "listed-uses": listed_uses,
     "identity": identity,
     "rows-equal": rows_equal,
     "equals": equals,

@@ -1,0 +1,116 @@
+"""输出路径 (output paths): which files are workbooks, and where and under which name each one's
+completed copy goes. One home for these, used by a single-file run, a folder run and watch alike,
+so the three always agree. Low level: imports nothing from the rest of perf_xlsx.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+#: 工作簿扩展名: the workbooks perfxlsx reads.
+SUFFIXES = (".xlsx", ".xlsm", ".xls")
+#: 输出文件夹: made beside the input file, or inside the input folder, unless -o names another.
+OUTPUT_DIR = "已生成"
+#: 输出文件名后缀: `<文件名>_已填.xlsx`.
+OUTPUT_SUFFIX = "_已填"
+#: 汇总表: written beside the outputs of a folder run.
+SUMMARY_NAME = "汇总.xlsx"
+
+
+def is_candidate(path: Path) -> bool:
+    """A workbook a clerk dropped in: not a lock file (~$), not hidden, not one of our own outputs."""
+    name = path.name
+    return (
+        path.suffix.lower() in SUFFIXES
+        and not name.startswith(("~$", "."))
+        and not path.stem.endswith(OUTPUT_SUFFIX)
+        and name != SUMMARY_NAME
+    )
+
+
+def find_workbooks(folder: Path, recursive: bool = False, exclude: Path | None = None) -> list[Path]:
+    """The workbooks of `folder` (and its subfolders with `recursive`), hidden folders, 已生成 and `exclude` skipped."""
+    folder = Path(folder)
+    found = []
+    walker = os.walk(folder) if recursive else [(str(folder), [], os.listdir(folder))]
+    for root, dirs, files in walker:
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if not d.startswith(".")
+            and d != OUTPUT_DIR
+            and (exclude is None or Path(root, d).resolve() != exclude.resolve())
+        )
+        for name in files:
+            path = Path(root, name)
+            if is_candidate(path) and path.is_file():
+                found.append(path)
+    return sorted(found, key=lambda p: str(p.relative_to(folder)))
+
+
+def output_folder(path: Path, folder: Path, out_dir: Path) -> Path:
+    """Where a file of a folder run goes: its subfolder of `folder`, mirrored under `out_dir`."""
+    return Path(out_dir) / Path(path).parent.relative_to(folder)
+
+
+def output_names(paths: Iterable[Path], folder: Path | None = None, out_dir: Path | None = None) -> dict[Path, str]:
+    """输出文件名 of workbooks: `<文件名>_已填.xlsx`, and never one name twice in one output folder.
+
+    Without `folder`, all are written to one folder. With `folder` and `out_dir` (a folder run), each
+    goes to its subfolder mirrored under `out_dir` (output_folder), and is unique there.
+
+    Workbooks that would share a name (`a.xls` beside `a.xlsx`; case is ignored, as Windows does)
+    keep their extension in it: `a（xls）_已填.xlsx`, `a（xlsx）_已填.xlsx`. A name still shared after
+    that (only with contrived names) gets `（2）`, `（3）`… in the order of the file names. The
+    same set of files always gives the same names.
+    """
+    if folder is None or out_dir is None:
+        return _names_in_one_folder(paths)
+    groups: dict[Path, list[Path]] = {}
+    for path in paths:
+        groups.setdefault(output_folder(path, folder, out_dir), []).append(Path(path))
+    names: dict[Path, str] = {}
+    for group in groups.values():
+        names.update(_names_in_one_folder(group))
+    return names
+
+
+def _names_in_one_folder(paths: Iterable[Path]) -> dict[Path, str]:
+    ordered = sorted({Path(p) for p in paths}, key=lambda p: (p.name.casefold(), p.name))
+    stems: dict[str, int] = {}
+    for p in ordered:
+        stems[p.stem.casefold()] = stems.get(p.stem.casefold(), 0) + 1
+    proposed = {p: p.stem if stems[p.stem.casefold()] == 1 else f"{p.stem}（{p.suffix[1:].lower()}）" for p in ordered}
+    taken = {base.casefold() for base in proposed.values()}
+    used: set[str] = set()
+    names = {}
+    for p in ordered:
+        base = proposed[p]
+        if base.casefold() in used:
+            n = 2
+            while f"{base}（{n}）".casefold() in taken:
+                n += 1
+            base = f"{base}（{n}）"
+            taken.add(base.casefold())
+        used.add(base.casefold())
+        names[p] = f"{base}{OUTPUT_SUFFIX}.xlsx"
+    return names
+
+
+def output_name(path: Path) -> str:
+    """`<文件名>_已填.xlsx`, named as a folder run of the input's folder names it (see output_names)."""
+    path = Path(path)
+    try:
+        siblings = find_workbooks(path.parent) if path.parent.is_dir() else []
+    except (OSError, ValueError):  # a folder that cannot be listed: nothing beside it to tell apart
+        siblings = []
+    return output_names([path, *(p for p in siblings if p.name != path.name)])[path]
+
+
+def output_path(path: Path, out_dir: Path | None = None, name: str | None = None) -> Path:
+    """The output `name` (default: output_name), by default in `已生成/` beside the input."""
+    path = Path(path)
+    folder = Path(out_dir) if out_dir is not None else path.parent / OUTPUT_DIR
+    return folder / (name or output_name(path))
