@@ -112,7 +112,7 @@ class ProjectResult:
         ]
         mine = self.findings(report_findings)
         c = {s: sum(1 for f in mine if f.severity == s) for s in SEVERITIES}
-        return f"项目“{self.name or '（未填项目名称）'}”（表“{self.sheet}”）：{'，'.join(parts)}；错误 {c['error']}，提示 {c['warning']}"
+        return f"项目“{self.name or '（未填项目名称）'}”（表“{self.sheet}”）：{'，'.join(parts)}；本表错误 {c['error']}、提示 {c['warning']}"
 
 
 @dataclass

@@ -78,7 +78,7 @@ CASES: dict[str, Case] = {
     "big_sheet_xml": Case("too-large", "sheet-size", exit=UNREADABLE, words=("表“数据”", "10 MB")),
     "empty_workbook": Case("not-a-form", exit=UNREADABLE, words=("未识别的表样",)),
     "no_sheets": Case("not-a-form", exit=UNREADABLE, words=("未识别的表样",)),
-    "unrelated_workbook": Case("not-a-form", exit=UNREADABLE, words=("基础数据表",)),
+    "unrelated_workbook": Case("not-a-form", exit=UNREADABLE, words=("未识别的表样",)),
     # odd content
     "formulas_uncached": Case(),
     "formula_cached": Case(),
