@@ -40,9 +40,10 @@ lint: $(BIN)/perfxlsx
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis build dist *.egg-info
 
-# Regenerate docs/rules.md from the rule catalogue.
+# Regenerate docs/rules.md from the rule catalogue and docs/forms.md from the form families.
 docs: $(BIN)/perfxlsx
 	$(BIN)/python -m perf_xlsx.rules.docs > docs/rules.md
+	$(BIN)/python -m perf_xlsx.forms_docs > docs/forms.md
 
 # The filled 整体支出绩效自评表 as a PNG (LibreOffice → PDF → PNG), for a person to look at.
 render: $(BIN)/perfxlsx

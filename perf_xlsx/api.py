@@ -4,18 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import rules
 from .derive import Completion
-from .errors import PerfXlsxError
+from .detect import unrecognised_message
+from .errors import NotABasicDataWorkbook, PerfXlsxError
+from .families import find_family, scheme_of
 from .figures import compute
 from .loading import grids_of, open_workbook
 from .model import Filing
 from .paths import output_path
 from .reading import read_grids
-from .report import Report, scores_of
+from .report import Report, projects_of, scores_of
 from .scoring import DEFAULT_SCHEME, load_scheme
 from .writing import value_text
+
+if TYPE_CHECKING:
+    from .inspection import Inspection
 
 
 @dataclass
@@ -28,24 +34,20 @@ class Evaluation:
     report: Report
 
 
-def evaluate(path: Path, scheme: str = DEFAULT_SCHEME) -> Evaluation:
+def evaluate(path: Path, scheme: str | None = None, form: str | None = None) -> Evaluation:
     """Read `path`, recompute every derived figure and run the rules; raises PerfXlsxError for an
-    unreadable file. `scheme` names the scoring scheme (workbook_templates/scoring_<name>.toml), or is the
-    path of a scheme file (….toml)."""
+    unreadable file. `scheme` names the scoring scheme (workbook_templates/scoring_<name>.toml), or is
+    the path of a scheme file (….toml); by default the forms' family's (see families.scheme_of).
+    `form` is the family every sheet is read as (default: each sheet's best match)."""
     path = Path(path)
-    load_scheme(scheme)
+    if scheme is not None:
+        load_scheme(scheme)
     rules.load_rules()  # a broken rule catalogue is an error before any workbook is read
     workbook = open_workbook(path)
-    filing = read_grids(path, grids_of(workbook, path))
+    filing = read_grids(path, grids_of(workbook, path), find_family(form) if form else None)
     if not filing.sheets:
-        from .errors import NotABasicDataWorkbook
-
-        raise NotABasicDataWorkbook(
-            "未找到任何一张表样（基础数据表、收支情况、整体支出绩效自评表、项目支出绩效自评表），"
-            "请确认各表标题未被删除。",
-            path,
-        )
-    return _assess(path, workbook, filing, scheme)
+        raise NotABasicDataWorkbook(unrecognised_message(filing.forms, form), path)
+    return _assess(path, workbook, filing, scheme or scheme_of(filing))
 
 
 def _assess(path: Path, workbook, filing: Filing, scheme: str) -> Evaluation:
@@ -141,8 +143,10 @@ def _assess_once(
         unit=filing.unit,
         year=filing.year,
         figures=figures,
+        sheets=filing.forms,
         scores=scores_of(completion),
         findings=rules.reading_findings(completion) + rules.run(completion, figures),
+        projects=projects_of(completion),
     )
     return Evaluation(workbook, filing, completion, report)
 
@@ -182,17 +186,18 @@ def _recompute(ev: Evaluation, scheme: str) -> tuple[Evaluation, dict[str, objec
     return (_assess(ev.report.file, ev.workbook, ev.filing, scheme) if kept else ev), replaced
 
 
-def check(path: Path, scheme: str = DEFAULT_SCHEME) -> Report:
+def check(path: Path, scheme: str | None = None, form: str | None = None) -> Report:
     """Recompute and report, writing nothing (审核)."""
-    return evaluate(path, scheme).report
+    return evaluate(path, scheme, form).report
 
 
 def fill(
     path: Path,
     out_dir: Path | None = None,
     recompute: bool = False,
-    scheme: str = DEFAULT_SCHEME,
+    scheme: str | None = None,
     name: str | None = None,
+    form: str | None = None,
 ) -> Report:
     """Write the completed workbook (生成已填工作簿) and return the report. The input is never modified.
 
@@ -208,8 +213,8 @@ def fill(
     target = output_path(path, out_dir, name)
     if target.resolve() == path.resolve():
         raise PerfXlsxError("输出文件与输入文件相同，为保护原文件已停止；请换一个输出文件夹。", path)
-    ev = evaluate(path, scheme)
-    ev, replaced = _recompute(ev, scheme) if recompute else (ev, {})
+    ev = evaluate(path, scheme, form)
+    ev, replaced = _recompute(ev, ev.completion.scheme) if recompute else (ev, {})
     report = ev.report
     filled = fill_cells(ev.workbook, ev.completion)
     for result in filled:
@@ -238,3 +243,14 @@ def write_template(path: Path, year: int, unit: str = "", projects: int = 1, sch
     workbook = build(Content(year=year, unit=unit), project_count=projects, scheme=scheme)
     save_deterministic(workbook, Path(path))
     return Path(path)
+
+
+def inspect(path: Path, form: str | None = None) -> Inspection:
+    """What was read where (读取明细): each sheet's form and how sure, each field's cell, raw text and
+    value, and the labels expected but not found. Runs no rule; a workbook with no known form is
+    not an error here: the nearest form is shown."""
+    from .inspection import inspect_filing
+
+    path = Path(path)
+    workbook = open_workbook(path)
+    return inspect_filing(read_grids(path, grids_of(workbook, path), find_family(form) if form else None))

@@ -47,14 +47,18 @@ def _show_trace(report) -> None:
 
 
 def _summary_lines(report) -> list[str]:
+    from .report import sheet_line
+
     lines = [f"{report.file.name}：{report.unit or '（未识别单位名称）'}，{report.year or '（未识别年度）'}年度"]
     if report.output is not None:
         lines.append(f"  已生成：{report.output}（填入 {len(report.filled)} 个单元格）")
+    lines += ["  " + sheet_line(s) for s in report.sheets]
     shown = [f"{name} {fig.percent:.2f}%" for name, fig in report.figures.items() if fig.value is not None]
     for i in range(0, len(shown), 4):
         lines.append("  " + "；".join(shown[i : i + 4]))
     if report.scores.get("总分") is not None:
         lines.append(f"  总分 {report.scores['总分']}，评价等次 {report.scores.get('等次') or '—'}")
+    lines += ["  " + project.line(report.findings) for project in report.projects]
     c = report.counts
     lines.append(f"  错误 {c['error']}，提示 {c['warning']}，尾差 {c['rounding']}")
     for finding in report.findings:  # every 错误, every field that could not be found, a project-only workbook
@@ -132,20 +136,42 @@ def _check_catalogue() -> None:
         sys.exit(EXIT_USAGE)
 
 
-SCHEME_HELP = "评分方案：名称（workbook_templates/scoring_<名称>.toml，如 local_caps），或评分方案文件（.toml）的路径。"
+SCHEME_HELP = (
+    "评分方案：名称（workbook_templates/scoring_<名称>.toml，如 local_caps），或评分方案文件（.toml）的路径；"
+    "默认按表样系列（湖南、全国：national；湖北：hubei）。"
+)
 
 
-def _scheme(ctx, param, value: str) -> str:
+def _scheme(ctx, param, value: str | None) -> str | None:
     """--scheme: a scheme's name or a scheme file's path, loaded and checked before any file is read: an unknown
     one, or a setting it cannot have, is a usage error. A path is made absolute (the same file for every worker)."""
     from .errors import PerfXlsxError
     from .scoring import is_scheme_file, load_scheme
 
+    if value is None:
+        return None  # the scheme of the forms' family
     try:
         load_scheme(value)
     except PerfXlsxError as exc:
         raise click.BadParameter(exc.message) from exc
     return str(Path(value).resolve()) if is_scheme_file(value) else value
+
+
+def _form(ctx, param, value: str | None) -> str | None:
+    """`--form NAME`: a known family (by id or Chinese name), checked before any file is read."""
+    from .errors import PerfXlsxError
+    from .families import find_family
+
+    if value is None:
+        return None
+    try:
+        find_family(value)
+    except PerfXlsxError as exc:
+        raise click.BadParameter(exc.message) from exc
+    return value
+
+
+FORM_HELP = "按指定的表样系列读取各表（默认：每张表按标题和栏目自动识别）；perfxlsx forms 列出可用的表样系列。"
 
 
 @click.group(context_settings=CONTEXT)
@@ -171,8 +197,7 @@ def cli() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="不显示进度条。")
 @click.option(
     "--scheme",
-    default="national",
-    show_default=True,
+    default=None,
     callback=_scheme,
     help=SCHEME_HELP,
 )
@@ -181,6 +206,7 @@ def cli() -> None:
     is_flag=True,
     help="用计算值替换与公式不符的填报计算项（原值保留在单元格批注中，并列入审核结果）。默认保留填报值、只提示。",
 )
+@click.option("--form", default=None, callback=_form, help=FORM_HELP)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果。")
 @click.option("--debug", is_flag=True, help="出错时显示技术细节（供开发者排查）。")
 def fill(
@@ -192,6 +218,7 @@ def fill(
     quiet: bool,
     scheme: str,
     recompute: bool,
+    form: str | None,
     as_json: bool,
     debug: bool,
 ) -> None:
@@ -204,8 +231,10 @@ def fill(
 
     _check_catalogue()
     if target.is_dir():
-        sys.exit(_run_folder(target, output_dir, recursive, jobs, bundle, quiet, scheme, recompute, as_json, debug))
-    sys.exit(_run(lambda p: api.fill(p, output_dir, recompute, scheme), target, as_json, debug))
+        sys.exit(
+            _run_folder(target, output_dir, recursive, jobs, bundle, quiet, scheme, recompute, as_json, debug, form)
+        )
+    sys.exit(_run(lambda p: api.fill(p, output_dir, recompute, scheme, form=form), target, as_json, debug))
 
 
 def _run_folder(
@@ -215,10 +244,11 @@ def _run_folder(
     jobs: int | None,
     bundle: bool,
     quiet: bool,
-    scheme: str,
+    scheme: str | None,
     recompute: bool,
     as_json: bool,
     debug: bool = False,
+    form: str | None = None,
 ) -> int:
     """The folder run: workers, progress, the summary table, 汇总.xlsx and the optional zip.
     With --json the same per-file objects as a single-file run, as one list."""
@@ -236,7 +266,9 @@ def _run_folder(
         return _no_workbooks(folder, as_json)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        rows = batch.run(paths, folder, out_dir, jobs, scheme, recompute, Progress(not quiet and not as_json))
+        rows = batch.run(
+            paths, folder, out_dir, jobs, scheme, recompute, Progress(not quiet and not as_json), form=form
+        )
         summary = write_summary(rows, out_dir / SUMMARY_NAME)
         archive = write_bundle(rows, summary, out_dir, folder) if bundle else None
     except KeyboardInterrupt:
@@ -266,19 +298,79 @@ def _run_folder(
 @click.argument("target", type=click.Path(path_type=Path))
 @click.option(
     "--scheme",
-    default="national",
-    show_default=True,
+    default=None,
     callback=_scheme,
     help=SCHEME_HELP,
 )
+@click.option("--form", default=None, callback=_form, help=FORM_HELP)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果（TARGET 为文件夹时是一个列表，每个文件一项）。")
 @click.option("--debug", is_flag=True, help="出错时显示技术细节（供开发者排查）。")
-def check(target: Path, scheme: str, as_json: bool, debug: bool) -> None:
+def check(target: Path, scheme: str, form: str | None, as_json: bool, debug: bool) -> None:
     """只审核、不写文件：复算 TARGET（工作簿或文件夹）的全部派生数并报告。"""
     from . import api
 
     _check_catalogue()
-    sys.exit(_run(lambda p: api.check(p, scheme), target, as_json, debug))
+    sys.exit(_run(lambda p: api.check(p, scheme, form), target, as_json, debug))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.help_option("-h", "--help", help="显示帮助并退出。")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--form", default=None, callback=_form, help=FORM_HELP)
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+@click.option("--debug", is_flag=True, help="出错时显示技术细节（供开发者排查）。")
+def inspect(path: Path, form: str | None, as_json: bool, debug: bool) -> None:
+    """显示读取明细：每张表被识别为哪种表样、把握多大；每个栏目在哪个单元格、原文和读到的值；
+    表样中有而没有找到的栏目。用来查明某个数为什么没有读到。"""
+    from . import api
+    from .errors import PerfXlsxError
+
+    try:
+        result = api.inspect(path, form)
+    except PerfXlsxError as exc:
+        if debug:
+            raise
+        _echo_err(f"错误：{exc.describe()}")
+        sys.exit(EXIT_FINDINGS)
+    if as_json:
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(result.lines()))
+    sys.exit(EXIT_OK if any(s.recognised for s in result.sheets) else EXIT_FINDINGS)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.help_option("-h", "--help", help="显示帮助并退出。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+def forms(as_json: bool) -> None:
+    """列出可识别的表样系列（各地的表样及其评分方案）；本地表样的添加方法见 README。"""
+    from .errors import PerfXlsxError
+    from .families import families
+    from .layout import KIND_NAMES
+
+    try:
+        known = families()
+    except PerfXlsxError as exc:
+        _echo_err(f"错误：{exc.describe()}")
+        sys.exit(EXIT_FINDINGS)
+    if as_json:
+        listed = [
+            {
+                "id": f.id,
+                "name": f.name,
+                "title": f.title,
+                "scheme": f.scheme,
+                "kinds": [layout.kind for layout in f.layouts],
+                "source": f.source,
+            }
+            for f in known
+        ]
+        click.echo(json.dumps(listed, ensure_ascii=False, indent=2))
+        sys.exit(EXIT_OK)
+    for f in known:
+        kinds = "、".join(KIND_NAMES[layout.kind] for layout in f.layouts)
+        click.echo(f"{f.id:<12}{f.name}：{f.title}\n{'':<12}表：{kinds}；评分方案：{f.scheme}；文件：{f.source}")
+    sys.exit(EXIT_OK)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -336,8 +428,8 @@ def template(output: Path | None, year: int | None, unit: str, projects: int, sc
     show_default=True,
     help="检查间隔（秒）；文件在一个间隔内大小不变才处理。",
 )
-@click.option("--scheme", default="national", show_default=True, callback=_scheme, help=SCHEME_HELP)
-def watch(folder: Path, output_dir: Path | None, interval: float, scheme: str) -> None:
+@click.option("--scheme", default=None, callback=_scheme, help=SCHEME_HELP)
+def watch(folder: Path, output_dir: Path | None, interval: float, scheme: str | None) -> None:
     """监视 FOLDER：每放入（或修改）一个工作簿，待其写完后自动处理，并刷新 汇总.xlsx。按 Ctrl-C 停止。"""
     gc.enable()  # paused by main() for a one-off run; this one keeps running
     from .watch import Watcher

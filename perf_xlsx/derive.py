@@ -226,6 +226,7 @@ def _indicator_score(c: Completion, d: Derivation) -> Result:
     inputs = _inputs(c, d)
     (_, target_text), (_, actual_text), (_, weight) = inputs
     target, actual = indicators.parse(target_text), indicators.parse(actual_text)
+    target = indicators.with_direction(target, c.filing.indicator_of(d.target), load_scheme(c.scheme))
     read = f"年度指标值“{target.text}”：{target.explain}；实际完成值“{actual.text}”：{actual.explain}"
     if weight is None:
         return Result(d, None, inputs, "分值为空", read)
@@ -245,6 +246,15 @@ def _indicator_score(c: Completion, d: Derivation) -> Result:
         rule += f"；实际超出目标 {overshoot['percent']}% 以上，扣 {overshoot['penalty']} 分（目标设定偏低）"
     note = scored.warning or ("" if value is not None else "需人工评分")
     return Result(d, value, inputs, note, f"{read}；{rule}" if rule else read, unmet=scored.unmet)
+
+
+def _weighted_score(c: Completion, d: Derivation) -> Result:
+    """指标得分 = 指标权重 × 得分系数 (forms that score by a coefficient, e.g. 重庆)."""
+    inputs = _inputs(c, d)
+    (_, weight), (_, coefficient) = inputs
+    if weight is None or coefficient is None:
+        return Result(d, None, inputs, "指标权重或得分系数为空")
+    return Result(d, Decimal(weight) * Decimal(coefficient), inputs)
 
 
 def _grade(c: Completion, d: Derivation) -> Result:
@@ -267,4 +277,5 @@ KINDS = {
     "total_score": _total_score,
     "grade": _grade,
     "indicator_score": _indicator_score,
+    "weighted_score": _weighted_score,
 }

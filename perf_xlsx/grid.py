@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from openpyxl.utils import get_column_letter
 
-from .labels import clean, label_key, split_inline
+from .labels import bare_key, clean, label_key, split_inline
 
 
 def ref(row: int, col: int) -> str:
@@ -107,6 +107,10 @@ class Grid:
         return self._inline.get((row, col))
 
     # ---- search ------------------------------------------------------------------------------
+    def label_keys(self) -> set[str]:
+        """Every label on the sheet: each text cell's key, and the label part of each `标签：值` cell."""
+        return set(self._keys.values()) | {label for label, _ in self._inline.values()}
+
     def find(
         self, matcher: LabelMatcher, rows: range | None = None, cols: range | None = None, inline: bool = False
     ) -> tuple[int, int] | None:
@@ -153,4 +157,9 @@ class LabelMatcher:
                 self.exact.add(label_key(label))
 
     def match(self, key: str) -> bool:
-        return key in self.exact or any(p.match(key) for p in self.patterns)
+        """The key is a variant, also once a bracketed annotation at its end is set aside
+        (`预算数(A)`, `执行率(B/A)`, `得分(20分×执行率)`, `指标权重(分)` match 预算数, 执行率, 得分, 指标权重)."""
+        if key in self.exact or any(p.match(key) for p in self.patterns):
+            return True
+        bare = bare_key(key)
+        return bare != key and (bare in self.exact or any(p.match(bare) for p in self.patterns))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+from perf_xlsx.labels import clean
 from perf_xlsx.numbers import NumberError, to_decimal
 
 __all__ = ["Quantity", "Scored", "parse", "score"]
@@ -294,6 +295,32 @@ def _cents(amount: Decimal, weight: Decimal) -> Decimal:
     """Half-up to 2 decimals (保留两位小数), kept within 0..分值."""
     rounded = max(amount, Decimal(0)).quantize(_CENT, ROUND_HALF_UP)
     return rounded if rounded <= weight else weight.quantize(_CENT, ROUND_DOWN)
+
+
+def with_direction(target: Quantity, indicator, scheme: dict) -> Quantity:
+    """A bare target (`100%`, `3%`: no ≥/≤ written) takes its direction from the indicator (指标方向):
+    its 指标性质 where the form prints one, else its name — a 控制率, 调整率, 结转结余率, 变动率 or 成本 is a
+    ceiling, whatever else is a floor. The words are the scheme's `[direction]`, so a locality can
+    change them."""
+    if target.kind != "number" or target.value is None or target.direction or indicator is None:
+        return target
+    words = scheme.get("direction", {})
+    nature = clean(indicator.nature)
+    if nature and any(clean(w) in nature for w in words.get("ceiling_natures", ())):
+        why = f"指标性质“{indicator.nature}”"
+    elif nature and any(clean(w) in nature for w in words.get("floor_natures", ())):
+        return target
+    else:
+        name = clean(indicator.level3)
+        word = next((w for w in words.get("ceiling_words", ()) if w in name), None)
+        if word is None:
+            return target
+        why = f"指标名称含“{word}”"
+    return replace(
+        target,
+        direction="<=",
+        explain=f"{target.explain}；未写方向，{why}，视为不高于 {_show(target.value)}{target.unit}",
+    )
 
 
 def score(target: Quantity, actual: Quantity, weight: Decimal) -> Scored:

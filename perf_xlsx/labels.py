@@ -66,6 +66,18 @@ def label_key(text: object) -> str:
         key = stripped
 
 
+_ANNOTATION = re.compile(r"\([^()]*\)$")
+
+
+def bare_key(key: str) -> str:
+    """A label key without the bracketed annotations at its end (标注): a formula, a unit, points or a
+    letter, as headers carry them: `得分(20分×执行率)` → `得分`, `预算数(A)` → `预算数`. A key that is
+    nothing but brackets stays as it is."""
+    while (stripped := _ANNOTATION.sub("", key)) != key and stripped:
+        key = stripped
+    return key
+
+
 def split_inline(text: object) -> tuple[str, str] | None:
     """Label and value typed into one cell (同格标签与值): '单位：万元' -> ('单位', '万元')."""
     if text is None:

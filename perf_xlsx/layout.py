@@ -13,8 +13,17 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 
-#: The sheet kinds in the order a workbook holds them.
-KINDS = ("basic", "income_expenditure", "department_form", "project_form")
+#: The sheet kinds in the order a workbook holds them; every family's layouts are of these kinds.
+KINDS = ("basic", "income_expenditure", "department_form", "project_form", "report_cover", "report_overview")
+#: The kinds in words (表的种类), for messages and reports.
+KIND_NAMES = {
+    "basic": "基础数据表",
+    "income_expenditure": "收支情况",
+    "department_form": "部门整体支出绩效自评表",
+    "project_form": "项目支出绩效自评表",
+    "report_cover": "自评报告封面",
+    "report_overview": "部门（单位）基本概况表",
+}
 _FILES = {
     "basic": "basic_data.toml",
     "income_expenditure": "income_expenditure.toml",
@@ -49,6 +58,9 @@ class Field:
     same_row: bool = False
     weight: str = ""
     blank_cells: tuple[str, ...] = ()
+    optional: bool = False  # a column some forms of the family do not print: not reported when absent
+    points: str = ""  # "title": the value is the points printed in the section's title (`（20分）`)
+    default: str = ""  # the value when the form does not print it (e.g. the points of a block)
     cells: dict = field(default_factory=dict, hash=False, compare=False)
 
     @property
@@ -122,18 +134,24 @@ def _prepare_section(section: dict) -> dict:
 
 @cache
 def load_layout(kind: str) -> SheetLayout:
-    """Load one sheet kind's layout from workbook_templates/."""
-    text = resources.files("perf_xlsx.workbook_templates").joinpath(_FILES[kind]).read_text("utf-8")
+    """Load one sheet kind's default (Hunan / national) layout from workbook_templates/."""
+    return layout_from_text(resources.files("perf_xlsx.workbook_templates").joinpath(_FILES[kind]).read_text("utf-8"))
+
+
+def layout_from_text(text: str, source: str = "") -> SheetLayout:
+    """A layout (表样) from the text of its TOML file; `source` names the file in error messages."""
     data = tomllib.loads(text)
     if "tables" in data:  # 收支情况: its four tables are its sections
         data["sections"] = [{**table, "type": "institution_table"} for table in data["tables"]]
+    if data.get("kind") not in KINDS:
+        raise ValueError(f"{source}: kind 应为 {'、'.join(KINDS)} 之一")
     return SheetLayout(
         kind=data["kind"],
-        sheet_name=data["sheet_name"],
+        sheet_name=data.get("sheet_name", data["title"]),
         title=data["title"],
         title_keys=tuple(data["title_keys"]),
         orientation=data.get("orientation", "portrait"),
-        column_widths=tuple(data["column_widths"]),
+        column_widths=tuple(data.get("column_widths", ())),
         sections=tuple(_prepare_section(s) for s in data["sections"]),
         raw=data,
     )

@@ -103,6 +103,33 @@ class Indicator:
     reason: str = ""
     points: Decimal | None = None  # 一级指标分数 printed in its label: 产出指标(50分) → 50
     level1_cell: str = ""  # where that label stands
+    nature: str = ""  # 指标性质 as printed (正向/反向, ≥/≤), where the form has the column
+    block: str = ""  # the block of targets it stands in, where the form prints several (年度绩效目标1)
+    block_points: Decimal | None = None  # that block's points, as its title prints them
+    coefficient_key: str = ""  # 得分系数, where the form scores as 指标权重 × 得分系数
+    target_key: str = ""
+    actual_key: str = ""
+
+
+@dataclass
+class SheetForm:
+    """What one sheet was read as (表样识别结果): family, kind, how sure, and how many fields were found."""
+
+    sheet: str
+    family: str | None = None  # family id, None: not recognised
+    family_name: str = ""
+    kind: str | None = None
+    layout_title: str = ""  # the title of the layout it was read as
+    prefix: str = ""  # the slot key prefix of the fields read from it (dept, proj1, …)
+    title: bool = False  # its title was found
+    share: float = 0.0  # share of the layout's labels found on the sheet
+    fields_found: int = 0
+    fields_expected: int = 0
+    missing: list[str] = field(default_factory=list)  # labels of the layout not found
+
+    @property
+    def recognised(self) -> bool:
+        return self.kind is not None
 
 
 @dataclass
@@ -119,7 +146,9 @@ class Filing:
     tables: dict[str, list[Institution]] = field(default_factory=dict)
     indicators: dict[str, list[Indicator]] = field(default_factory=dict)  # form prefix -> rows
     projects: list[str] = field(default_factory=list)  # slot prefixes of project sheets
+    flat: set[str] = field(default_factory=set)  # forms whose indicators stand in no 一级指标 blocks (重庆)
     problems: list[dict] = field(default_factory=list)  # fields not found, values not readable
+    forms: list[SheetForm] = field(default_factory=list)  # every sheet, as recognised (or not)
 
     def add(self, slot: Slot) -> Slot:
         self.slots[slot.key] = slot
@@ -130,6 +159,14 @@ class Filing:
 
     def check(self, target: str, kind: str, inputs) -> None:
         self.checks.append(Derivation(target, kind, tuple(inputs)))
+
+    def indicator_of(self, score_key: str) -> Indicator | None:
+        """The indicator whose 得分 is at `score_key`."""
+        for rows in self.indicators.values():
+            for indicator in rows:
+                if indicator.score_key == score_key:
+                    return indicator
+        return None
 
     def problem(self, kind: str, message: str, sheet: str | None = None, cell: str | None = None) -> None:
         self.problems.append({"kind": kind, "message": message, "sheet": sheet, "cell": cell})

@@ -13,39 +13,30 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import tables
+from .detect import TITLE_ROWS, SheetMatch, identify
+from .families import Family, families
 from .grid import Grid, LabelMatcher, ref
 from .labels import clean, label_key
-from .layout import YUAN, Field, SheetLayout, all_layouts, common, expand
-from .model import FINDINGS_SHEET, WORK_SHEET, Filing, Indicator, Institution, Slot
+from .layout import YUAN, Field, SheetLayout, common, expand
+from .model import FINDINGS_SHEET, WORK_SHEET, Filing, Indicator, Institution, SheetForm, Slot
 from .numbers import CellIssue, NumberError, decimals_of, to_amount, to_decimal, to_int, to_percent, to_score
 
-PREFIX = {"basic": "basic", "income_expenditure": "ie", "department_form": "dept"}
+PREFIX = {
+    "basic": "basic",
+    "income_expenditure": "ie",
+    "department_form": "dept",
+    "report_cover": "cover",
+    "report_overview": "overview",
+}
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_POINTS = re.compile(r"\((\d+(?:\.\d+)?)分\)")  # 一级指标分数 in its label, after clean(): 产出指标(50分)
-_TITLE_ROWS = 12  # a title pushed down by a few inserted rows is still a title
 
 
 # ---- sheets ------------------------------------------------------------------------------------
-def identify(grid: Grid, layouts: dict[str, SheetLayout]) -> str | None:
-    """Which form a sheet holds (表样识别), from its title in the first rows; None if none."""
-    rows = range(1, _TITLE_ROWS + 1)
-    for kind in ("project_form", "department_form", "basic", "income_expenditure"):
-        for fragment in layouts[kind].title_keys:
-            if grid.contains(label_key(fragment), rows):
-                return kind
-    ie = layouts["income_expenditure"]
-    if grid.find(LabelMatcher(ie.section("income")["columns"][0].labels)) and grid.find(
-        LabelMatcher(ie.get("name_labels"))
-    ):
-        return "income_expenditure"
-    return None
-
-
 def find_year(grids: list[Grid]) -> int | None:
     """The evaluation year (年度) from the first title that names one."""
     for grid in grids:
         for (r, _c), value in sorted(grid.values.items()):
-            if r > _TITLE_ROWS:
+            if r > TITLE_ROWS:
                 continue
             match = _YEAR.search(clean(value)) if isinstance(value, str) else None
             if match:
@@ -56,7 +47,7 @@ def find_year(grids: list[Grid]) -> int | None:
 def sheet_scale(grid: Grid) -> Decimal:
     """Unit of a sheet's amounts, in 万元: a `单位：元` note makes it 0.0001 (元 sheet)."""
     for (r, c), value in grid.values.items():
-        if r > _TITLE_ROWS + 2 or not isinstance(value, str):
+        if r > TITLE_ROWS + 2 or not isinstance(value, str):
             continue
         inline = grid.inline(r, c)
         if inline and inline[0] in common()["unit_note_labels"]:
@@ -112,6 +103,16 @@ def parse(raw, type_: str, scale: Decimal, number_format: str = "General"):
     if type_ == "score":
         return to_score(raw)
     return to_decimal(raw)
+
+
+_POINTS = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
+
+
+def label_points(text: object) -> Decimal | None:
+    """The points a label prints in brackets (分值): `产出指标（50分）` → 50, `年度绩效目标1(40分)` → 40;
+    None when it prints none."""
+    found = _POINTS.findall(str(text)) if text is not None else []
+    return Decimal(found[-1]) if found else None
 
 
 def _nothing(raw) -> bool:
@@ -207,6 +208,15 @@ class SheetReader:
         r, c = self.grid.right_of(*pos)
         return c > self.grid.max_col or self.grid.inline(*self.grid.bounds(r, c)[:2]) is not None
 
+    def missing_block(self, section: dict, message: str) -> None:
+        """A section that cannot be read. Where the layout marks it `required` (the money block and the
+        indicator table of a 自评表: what it says it checks), this is an 错误, since nothing on it
+        can be checked and a clean report would read as an all-clear; otherwise a 提示."""
+        if section.get("required"):
+            self.filing.problem("block-missing", f"{message}，{section['required']}无法核对", self.grid.title)
+        else:
+            self.filing.problem("not-found", message, self.grid.title)
+
     # ---- section regions ------------------------------------------------------------------------
     def anchors(self) -> dict[str, int]:
         """Row of each titled section, so a section's fields are searched between it and the next."""
@@ -242,26 +252,54 @@ class SheetReader:
         self.labelled(key, field)
 
     def read_header_values(self, section, start, end) -> None:
+        """Labels in a header row, each value in the cell below (表头在上、数值在下). With `row = "total"`
+        the keys are those of a matrix row (`dept.money.total.rate`), so one check serves both
+        layouts; a field with `points = "title"` is the points printed in the section title."""
+        if section.get("required") and start is None:
+            self.missing_block(section, f"未找到“{label_key(expand(section['title'], self.year))}”")
+            return
         rows = range(start, end + 1) if start is not None else None
+        base = f"{self.prefix}.{section['id']}" + (f".{section['row']}" if section.get("row") else "")
         for field in section["fields"]:
-            key = f"{self.prefix}.{section['id']}.{field.id}"
+            key = f"{base}.{field.id}"
             label = field.figure or label_key(expand(field.label, self.year))
+            if field.points == "title":
+                self._title_points(key, label, field, section, start)
+                continue
             pos = self.grid.find(self.matcher(field.labels), rows=rows)
             self.slot(key, label, field, self.grid.below(*pos) if pos else None)
             if field.ratio:
-                self.filing.derive(key, "ratio", [(f"{self.prefix}.{section['id']}.{x}", 1) for x in field.ratio])
+                self.filing.derive(key, "ratio", [(f"{base}.{x}", 1) for x in field.ratio])
+            if field.budget_score:
+                self.filing.derive(key, "budget_score", [(f"{base}.{x}", 1) for x in field.budget_score])
+
+    def _title_points(self, key: str, label: str, field: Field, section: dict, start: int | None) -> None:
+        """分值 printed in a section title, `预算执行情况（万元）（20分）`: read from that cell; the layout's
+        `default` when the title prints none."""
+        labels = section.get("title_labels") or [section["title"]]
+        pos = self.grid.find(self.matcher(labels), rows=range(start, start + 1)) if start is not None else None
+        points = label_points(self.grid.value(*pos)) if pos else None
+        if points is None and field.default:
+            points = Decimal(field.default)
+        slot = Slot(key=key, label=label, type="score", sheet=self.grid.title)
+        if pos is not None:
+            slot.cell, slot.raw = ref(*pos), self.grid.value(*pos)
+        slot.value = points
+        self.filing.add(slot)
 
     read_goals = read_header_values
 
     def _columns(self, columns, band: range, after_col: int) -> dict[str, int]:
         found = {}
         for column in columns:
+            if column.points == "title":
+                continue  # not a column on the form: the points its section title prints
             pos = self.grid.find(
                 self.matcher(column.labels), rows=band, cols=range(after_col + 1, self.grid.max_col + 1)
             )
             if pos:
                 found[column.id] = pos[1]
-            else:
+            elif not column.optional:
                 self.filing.problem(
                     "not-found", f"未找到列“{label_key(expand(column.label, self.year))}”", self.grid.title
                 )
@@ -271,13 +309,13 @@ class SheetReader:
         sid = f"{self.prefix}.{section['id']}"
         labels = section.get("title_labels") or [section["title"]]
         if start is None:
-            self.filing.problem(
-                "not-found", f"未找到“{label_key(expand(section['title'], self.year))}”", self.grid.title
-            )
+            self.missing_block(section, f"未找到“{label_key(expand(section['title'], self.year))}”")
             return
         anchor = self.grid.find(self.matcher(labels), rows=range(start, start + 1))
+        assert anchor is not None  # `start` is the row it was found in
         cols = self._columns(section["columns"], range(start, start + 3), anchor[1])
         if not cols:
+            self.missing_block(section, f"“{label_key(expand(section['title'], self.year))}”中未找到任何一列")
             return
         first_value_col = min(cols.values())
         label_cols = range(1, first_value_col)
@@ -301,6 +339,9 @@ class SheetReader:
                     continue
                 key = f"{sid}.{row.id}.{column.id}"
                 label = f"{row_label}（{label_key(expand(column.label, self.year))}）"
+                if column.points == "title":
+                    self._title_points(key, label, column, section, start)
+                    continue
                 pos = (r, cols[column.id]) if r is not None and column.id in cols else None
                 if pos is None:
                     self.filing.add(Slot(key, label, column.type, sheet=self.grid.title))
@@ -353,14 +394,23 @@ class SheetReader:
                 self.filing.derive(f"{base}.total", "sum", [(f"{base}.{x}", 1) for x in total.sum])
 
     def read_indicators(self, section, start, end) -> None:
+        """The indicator table (绩效指标表): an Indicator for each row with a 三级指标 (or 指标名称).
+
+        Columns a family does not print are `optional` in its layout (一级/二级指标, 得分系数,
+        调整指标值, 指标性质). A form may print the header again for each block of targets, with a
+        block title row above it (`年度绩效目标1（40分）`): header rows are skipped, and a title row
+        spanning the table names the block of the rows below it and its points."""
         columns = {c.id: c for c in section["columns"]}
-        head = self.grid.find(self.matcher(columns["level1"].labels)) or self.grid.find(
-            self.matcher(columns["level3"].labels)
-        )
+        head = None
+        for cid in section.get("head", ("level1", "level3")):
+            if cid in columns and (head := self.grid.find(self.matcher(columns[cid].labels))):
+                break
         rows: list[Indicator] = []
         self.filing.indicators[self.prefix] = rows
+        if "level1" not in columns:
+            self.filing.flat.add(self.prefix)  # no 产出/效益/满意度 blocks to check
         if head is None:
-            self.filing.problem("not-found", "未找到绩效指标表（一级指标、二级指标、三级指标……）", self.grid.title)
+            self.missing_block(section, "未找到绩效指标表（一级指标、二级指标、三级指标……）")
             return
         cols = self._columns(section["columns"], range(head[0], head[0] + 2), 0)
         closing = self.layout.section("closing")
@@ -369,20 +419,37 @@ class SheetReader:
         )
         last = (total_pos[0] - 1) if total_pos else self.grid.max_row
         header_bottom = max(self.grid.bounds(head[0], c)[2] for c in cols.values())
-        level1 = level2 = level1_cell = ""
+        level1 = level2 = level1_cell = block = ""
+        block_points: Decimal | None = None
         for r in range(header_bottom + 1, last + 1):
+            if self._is_header_row(r, cols, columns):
+                continue
+            title = self._block_title(r, cols, section)
+            if title is not None:
+                block, block_points = label_key(title), label_points(title)
+                level1 = level2 = ""
+                continue
+            beside = self._block_beside(r, cols, section)
+            if beside is not None and label_key(beside) != block:
+                block, block_points = label_key(beside), label_points(beside)
+                level1 = level2 = ""
             text = {cid: clean(self.grid.value(r, c)) for cid, c in cols.items()}
+            if self._is_subtotal_row(r, cols):
+                self._subtotal(r, cols, columns, rows)
+                continue
             if text.get("level1"):
                 level1, level1_cell = text["level1"], ref(*self.grid.bounds(r, cols["level1"])[:2])
             level2 = text.get("level2") or level2
-            if not any(text.get(k) for k in ("level3", "target", "actual", "weight", "score")):
+            if not any(text.get(k) for k in ("level3", "target", "adjusted", "actual", "weight", "score")):
                 continue
             n = len(rows) + 1
             base = f"{self.prefix}.indicators[{n}]"
             name = label_key(text.get("level3") or level2)
             keys = {}
-            for cid in ("target", "actual"):
+            for cid in ("target", "adjusted", "actual"):
                 c = cols.get(cid)
+                if cid not in columns or (cid == "adjusted" and c is None):
+                    continue
                 keys[cid] = self.slot(
                     f"{base}.{cid}",
                     f"{name}（{columns[cid].label}）",
@@ -390,8 +457,10 @@ class SheetReader:
                     (r, c) if c else None,
                     type_="text",
                 ).key
+            if keys.get("adjusted") and self.filing.slots[keys["adjusted"]].value:
+                keys["target"] = keys["adjusted"]  # 调整指标值, where one was set, is the year's target
             single = True  # one 分值/得分 for this indicator alone (not merged over a block of them)
-            for cid in ("weight", "score"):
+            for cid in ("weight", "coefficient", "score"):
                 c = cols.get(cid)
                 r1, c1, r2, _ = self.grid.bounds(r, c) if c else (r, 0, r, 0)
                 if c is None or (r1, c1) != (r, c):  # part of a score merged over several rows
@@ -399,12 +468,21 @@ class SheetReader:
                     continue
                 single = single and r2 == r
                 keys[cid] = self.slot(
-                    f"{base}.{cid}", f"{name}（{columns[cid].label}）", columns[cid], (r, c), type_="score"
+                    f"{base}.{cid}",
+                    f"{name}（{columns[cid].label}）",
+                    columns[cid],
+                    (r, c),
+                    type_="rate" if cid == "coefficient" else "score",
                 ).key
             if single and keys["weight"] and keys["score"]:
-                self.filing.derive(
-                    keys["score"], "indicator_score", [(keys["target"], 1), (keys["actual"], 1), (keys["weight"], 1)]
-                )
+                if keys["coefficient"]:  # 指标得分 = 指标权重 × 得分系数
+                    self.filing.derive(keys["score"], "weighted_score", [(keys["weight"], 1), (keys["coefficient"], 1)])
+                else:
+                    self.filing.derive(
+                        keys["score"],
+                        "indicator_score",
+                        [(keys["target"], 1), (keys["actual"], 1), (keys["weight"], 1)],
+                    )
             rows.append(
                 Indicator(
                     level1=label_key(level1),
@@ -416,20 +494,75 @@ class SheetReader:
                     score_key=keys["score"],
                     row=r,
                     reason=str(self.grid.value(r, cols["reason"]) or "") if "reason" in cols else "",
-                    points=block_points(level1),
+                    points=label_points(level1),
                     level1_cell=level1_cell,
+                    nature=text.get("nature", ""),
+                    block=block,
+                    block_points=block_points,
+                    coefficient_key=keys["coefficient"],
+                    target_key=keys["target"],
+                    actual_key=keys["actual"],
                 )
             )
         self._closing(closing, cols, total_pos)
 
+    def _is_subtotal_row(self, r: int, cols: dict[str, int]) -> bool:
+        """A 合计/小计 row inside the indicator table (Σ 分值, Σ 得分 of the rows above it)."""
+        first = min(cols.values())
+        labels = common()["subtotal_labels"]
+        return any(label_key(self.grid.value(r, c)) in labels for c in range(first, first + 3))
+
+    def _subtotal(self, r: int, cols: dict[str, int], columns: dict[str, Field], rows: list[Indicator]) -> None:
+        """合计 of the indicators: its 分值 and 得分 are checked as Σ of the rows above it (not indicators)."""
+        for cid in ("weight", "score"):
+            c = cols.get(cid)
+            keyed = [getattr(i, f"{cid}_key") for i in rows]
+            if c is None or not all(keyed) or self.grid.bounds(r, c)[:2] != (r, c):
+                continue
+            key = f"{self.prefix}.indicators.subtotal.{cid}"
+            if key in self.filing.slots:
+                continue  # only the first 合计 row counts
+            self.slot(key, f"指标合计（{columns[cid].label}）", columns[cid], (r, c), type_="score")
+            self.filing.derive(key, "sum", [(k, 1) for k in keyed])
+
+    def _is_header_row(self, r: int, cols: dict[str, int], columns: dict[str, Field]) -> bool:
+        """The header printed again (above the next block of targets)."""
+        return any(
+            cid in cols and self.matcher(columns[cid].labels).match(self.grid.key(r, cols[cid]))
+            for cid in ("level3", "target", "actual")
+        )
+
+    def _is_block_label(self, value: object, section: dict) -> bool:
+        key = label_key(value) if value is not None else ""
+        return bool(key) and any(key.startswith(label_key(b)) for b in section.get("block_labels", ()))
+
+    def _block_title(self, r: int, cols: dict[str, int], section: dict) -> str | None:
+        """A row that is one cell merged across the table, naming a block (`年度绩效目标1（40分）`)."""
+        first, last = min(cols.values()), max(cols.values())
+        r1, _, _, c2 = self.grid.bounds(r, first)
+        value = self.grid.value(r, first)
+        if r1 != r or c2 < last - 1 or not self._is_block_label(value, section):
+            return None
+        return str(value)
+
+    def _block_beside(self, r: int, cols: dict[str, int], section: dict) -> str | None:
+        """A block named in a cell merged down the left of its rows (湖北: `年度绩效目标1（40分）`)."""
+        for c in range(1, min(cols.values())):
+            value = self.grid.value(r, c)
+            if self._is_block_label(value, section):
+                return str(value)
+        return None
+
     def _closing(self, closing, cols, total_pos) -> None:
+        """总分 below the indicator table (in its 得分 column), or, where a form prints it elsewhere (重庆:
+        `自评总分（分）` beside the header), in the cell right of its label; then 评价等次."""
         total = closing["total"]
         key = f"{self.prefix}.closing.total"
-        pos = (
-            (total_pos[0], cols["score"])
-            if total_pos and "score" in cols
-            else (self.grid.right_of(*total_pos) if total_pos else None)
-        )
+        if total_pos and "score" in cols:
+            pos: tuple[int, int] | None = (total_pos[0], cols["score"])
+        else:
+            found = total_pos or self.grid.find(self.matcher(total.labels))
+            pos = self.grid.right_of(*found) if found else None
         self.slot(key, label_key(total.label), total, pos, type_="score")
         scores = [(i.score_key, 1) for i in self.filing.indicators[self.prefix] if i.score_key]
         self.filing.derive(key, "total_score", [(f"{self.prefix}.money.total.score", 1)] + scores)
@@ -498,12 +631,6 @@ class SheetReader:
             )
 
 
-def block_points(level1: str) -> Decimal | None:
-    """一级指标分数 printed in a block's label (`产出指标(50分)`, `效益指标（30分）`); None when it has none."""
-    match = _POINTS.search(clean(level1))
-    return Decimal(match.group(1)) if match else None
-
-
 def _institution_name(label) -> str:
     """A 机构名称 as printed, without line breaks and its leading number (`3、二级机构2：…` → `二级机构2：…`)."""
     text = re.sub(r"\s+", "", str(label)) if label is not None else ""
@@ -517,35 +644,75 @@ def _label_part(text) -> str:
     return text[: cut + 1] if cut >= 0 else text
 
 
-def read_grids(path: Path, grids: list[Grid]) -> Filing:
-    """Build the Filing from a workbook's sheets (each sheet identified by its title)."""
-    layouts = all_layouts()
+def read_grids(path: Path, grids: list[Grid], form: Family | None = None) -> Filing:
+    """Build the Filing from a workbook's sheets, each matched to the best family's layout (see detect);
+    `form` limits the match to one family (`--form`)."""
     filing = Filing(path=Path(path))
     filing.year = find_year(grids)
-    kinds = [(grid, None if grid.title in (FINDINGS_SHEET, WORK_SHEET) else identify(grid, layouts)) for grid in grids]
-    for grid, kind in kinds:
-        if kind is None:
+    for grid in grids:
+        if grid.title in (FINDINGS_SHEET, WORK_SHEET):
             continue
+        chosen, best = identify(grid, form)
+        if chosen is None:
+            filing.forms.append(_unrecognised(grid.title, best))
+            continue
+        kind = chosen.kind
         if kind == "project_form":
             prefix = f"proj{len(filing.projects) + 1}"
             filing.projects.append(prefix)
             filing.sheets[prefix] = grid.title
         elif kind in filing.sheets:
             filing.problem(
-                "duplicate-sheet", f"工作表“{grid.title}”与“{filing.sheets[kind]}”是同一种表，只读取了后者", grid.title
+                "duplicate-sheet",
+                f"工作表“{grid.title}”与“{filing.sheets[kind]}”是同一种表，只读取了后者",
+                grid.title,
             )
             continue
         else:
             prefix = PREFIX[kind]
             filing.sheets[kind] = grid.title
-        reader = SheetReader(filing, grid, layouts[kind], prefix)
+        reader = SheetReader(filing, grid, chosen.layout, prefix)
         reader.read()
         if kind == "income_expenditure":
-            tables.link(filing, layouts[kind])
+            tables.link(filing, chosen.layout)
         _hidden(filing, grid)
-    _missing_forms(filing, layouts)
-    filing.unit = _unit_name(filing, grids, layouts)
+        filing.forms.append(_recognised(filing, grid.title, chosen, prefix))
+    _missing_forms(filing)
+    filing.unit = _unit_name(filing, grids)
     return filing
+
+
+def _recognised(filing: Filing, sheet: str, chosen: SheetMatch, prefix: str) -> SheetForm:
+    slots = [s for key, s in filing.slots.items() if key.split(".")[0] == prefix]
+    return SheetForm(
+        sheet=sheet,
+        family=chosen.family.id,
+        family_name=chosen.family.name,
+        kind=chosen.kind,
+        layout_title=chosen.layout.title,
+        prefix=prefix,
+        title=chosen.title,
+        share=chosen.share,
+        fields_found=sum(1 for s in slots if s.found),
+        fields_expected=len(slots),
+        missing=list(chosen.missing),
+    )
+
+
+def _unrecognised(sheet: str, best: SheetMatch | None) -> SheetForm:
+    """A sheet no layout fits; the nearest one is kept to say what was missing."""
+    if best is None:
+        return SheetForm(sheet=sheet)
+    return SheetForm(
+        sheet=sheet,
+        family=None,
+        family_name=best.family.name,
+        title=best.title,
+        share=best.share,
+        missing=list(best.missing),
+        kind=None,
+        prefix=best.kind,  # the nearest kind, for the message
+    )
 
 
 def _hidden(filing: Filing, grid: Grid) -> None:
@@ -577,44 +744,49 @@ def ref_row(cell: str) -> int:
     return int(re.sub(r"^[A-Z]+", "", cell))
 
 
-def _missing_forms(filing: Filing, layouts) -> None:
-    """A form the workbook should hold but does not (缺表), named like a missing field; project forms are optional.
-
-    A workbook of project forms only (the file a department most often receives) is a complete input of its
-    own: said once, as one 提示, not as three missing forms."""
-    if not filing.sheets:
-        return  # not a 基础数据表 workbook at all: the caller says so
-    if all(prefix in filing.projects for prefix in filing.sheets):
-        others = "、".join(layouts[k].sheet_name for k in ("basic", "income_expenditure", "department_form"))
+def _missing_forms(filing: Filing) -> None:
+    """A form the workbook should hold but does not (缺表), named like a missing field: every other sheet
+    of a family one of its sheets belongs to (project forms are optional). A national project form
+    on its own is a complete input; a Hunan 整体支出绩效自评表 expects its 基础数据表 and 收支情况."""
+    read = {f.family for f in filing.forms if f.recognised}
+    if filing.sheets and all(prefix in filing.projects for prefix in filing.sheets):
         filing.problem(
             "project-only",
             f"本工作簿只有项目支出绩效自评表（{len(filing.projects)} 张），已按项目逐张核对、评分；"
-            f"没有{others}，与这些表有关的核对未进行",
+            "没有基础数据表、收支情况、部门整体支出绩效自评表，与这些表有关的核对未进行",
         )
         return
-    for kind in ("basic", "income_expenditure", "department_form"):
-        if kind not in filing.sheets:
-            layout = layouts[kind]
-            filing.problem(
-                "not-found",
-                f"未找到“{layout.sheet_name}”表（按标题识别，前{_TITLE_ROWS}行中应有含“{layout.title_keys[0]}”的标题）",
-            )
+    for family in families():
+        if family.id not in read:
+            continue
+        for layout in family.layouts:
+            if layout.kind != "project_form" and layout.kind not in filing.sheets:
+                filing.problem(
+                    "not-found",
+                    f"未找到“{layout.sheet_name}”表（按标题识别，前{TITLE_ROWS}行中应有含“{layout.title_keys[0]}”的标题）",
+                )
 
 
-def _unit_name(filing: Filing, grids: list[Grid], layouts) -> str | None:
-    """填报单位: from the 自评表's 部门名称, else the `填报单位：` line of the other sheets."""
-    slot = filing.slots.get("dept.head.unit")
-    if slot is not None and slot.value:
-        return str(slot.value)
-    if "department_form" not in filing.sheets:  # project forms only: their 主管部门
-        for prefix in filing.projects:
-            slot = filing.slots.get(f"{prefix}.head.department")
-            if slot is not None and slot.value:
-                return str(slot.value)
-    unit_labels = {label_key(v) for layout in layouts.values() for v in layout.get("unit_labels", [])}
+def _unit_name(filing: Filing, grids: list[Grid]) -> str | None:
+    """填报单位: from the 自评表's 部门名称, else a `填报单位：…` line, else the first project's 主管部门;
+    without `（盖章）` and a code before the name (`219-某某镇人民政府`)."""
+    for key in ("dept.head.unit", "cover.head.unit"):
+        slot = filing.slots.get(key)
+        if slot is not None and slot.value:
+            return _plain_unit(slot.value)
+    unit_labels = {label_key(v) for f in families() for layout in f.layouts for v in layout.get("unit_labels", [])}
     for grid in grids:
         for (r, c), _value in sorted(grid.values.items()):
             inline = grid.inline(r, c)
-            if inline and inline[0] in unit_labels and inline[1].strip():
-                return inline[1].strip()
+            if inline and inline[0] in unit_labels and _plain_unit(inline[1]):
+                return _plain_unit(inline[1])
+    for prefix in filing.projects:
+        department = filing.slots.get(f"{prefix}.head.department")
+        if department is not None and department.value:
+            return _plain_unit(department.value)
     return None
+
+
+def _plain_unit(value: object) -> str:
+    text = re.sub(r"[(（]\s*(?:盖章|公章|签章)\s*[)）]", "", str(value)).strip()
+    return re.sub(r"^\d{2,}\s*[-－—_]\s*", "", text)

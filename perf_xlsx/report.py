@@ -8,6 +8,8 @@ from pathlib import Path
 
 from .derive import Completion, rounded
 from .figures import Figure
+from .layout import KIND_NAMES
+from .model import SheetForm
 
 SEVERITIES = {"error": "错误", "warning": "提示", "rounding": "尾差"}
 
@@ -62,6 +64,46 @@ def _num(value) -> str | None:
 
 
 @dataclass
+class ProjectResult:
+    """One project form's result (项目): its money, 执行率, scores and the findings on its sheet."""
+
+    sheet: str
+    name: str | None
+    family: str | None
+    figures: dict[str, str | None] = field(default_factory=dict)  # 万元 amounts and the 执行率 in %
+    scores: dict[str, str | None] = field(default_factory=dict)  # 预算执行, 绩效指标, 总分, 等次
+
+    def findings(self, report_findings: list[Finding]) -> list[Finding]:
+        """The findings on its sheet, from the report's (which may still grow until the report is done)."""
+        return [f for f in report_findings if f.sheet == self.sheet]
+
+    def as_json(self, report_findings: list[Finding]) -> dict:
+        mine = self.findings(report_findings)
+        return {
+            "sheet": self.sheet,
+            "name": self.name,
+            "family": self.family,
+            "figures": self.figures,
+            "scores": self.scores,
+            "counts": {s: sum(1 for f in mine if f.severity == s) for s in SEVERITIES},
+            "findings": [f.as_json() for f in mine],
+        }
+
+    def line(self, report_findings: list[Finding]) -> str:
+        """`项目“农业技术推广”（表“Sheet1”）：执行率 94.91%，预算执行得分 18.98，总分 98.98（优）；错误 0，提示 0`."""
+        rate = self.figures.get("执行率")
+        total, grade = self.scores.get("总分"), self.scores.get("等次")
+        parts = [
+            f"执行率 {rate}%" if rate is not None else "执行率 —",
+            f"预算执行得分 {self.scores.get('预算执行') or '—'}",
+            f"总分 {total}（{grade}）" if total is not None else "总分 —",
+        ]
+        mine = self.findings(report_findings)
+        c = {s: sum(1 for f in mine if f.severity == s) for s in SEVERITIES}
+        return f"项目“{self.name or '（未填项目名称）'}”（表“{self.sheet}”）：{'，'.join(parts)}；本表错误 {c['error']}、提示 {c['warning']}"
+
+
+@dataclass
 class Report:
     """What `fill`/`check` found for one file (单个文件的结果), alone or as one file of a folder run.
 
@@ -78,6 +120,8 @@ class Report:
     error: str | None = None  # why the file could not be processed (无法处理的原因), in Chinese
     trace: str | None = None  # the technical error behind `error`, shown only with --debug; never in JSON
     name: str = ""  # the file as shown (文件): its name, or its path within the folder of a folder run
+    sheets: list[SheetForm] = field(default_factory=list)  # what each sheet was read as
+    projects: list[ProjectResult] = field(default_factory=list)  # each project form, checked and scored
 
     def __post_init__(self) -> None:
         self.name = self.name or Path(self.file).name
@@ -125,12 +169,14 @@ class Report:
                 figures[name]["note"] = fig.note
         out: dict = {
             "file": self.name,
+            "sheets": [sheet_json(s) for s in self.sheets],
             "unit": self.unit,
             "year": self.year,
             "figures": figures,
             "scores": self.scores,
             "findings": [f.as_json() for f in self.findings],
             "filled": self.filled,
+            "projects": [p.as_json(self.findings) for p in self.projects],
         }
         if self.output is not None:
             out["output"] = str(self.output)
@@ -139,6 +185,38 @@ class Report:
         out["counts"] = self.counts
         out["status"] = self.status
         return out
+
+
+def sheet_json(form: SheetForm) -> dict:
+    """One sheet as read, for --json: its family and kind (null: not recognised), how sure, fields found."""
+    return {
+        "sheet": form.sheet,
+        "family": form.family,
+        "family_name": form.family_name if form.recognised else None,
+        "kind": form.kind,
+        "kind_name": KIND_NAMES.get(form.kind or ""),
+        "form_title": _plain_title(form.layout_title) if form.recognised else None,
+        "title_found": form.title,
+        "labels_matched": f"{form.share:.2f}",
+        "fields_found": form.fields_found,
+        "fields_expected": form.fields_expected,
+    }
+
+
+def _plain_title(title: str) -> str:
+    """A layout title without its year placeholder: `{year}年度…基础数据表` → `部门整体支出绩效评价基础数据表`."""
+    return title.replace("{year}年度", "").replace("{year}", "")
+
+
+def sheet_line(form: SheetForm) -> str:
+    """One sheet as read, in words: `表“Sheet1”：全国·项目支出绩效自评表，找到 24/26 个栏目（标签相符 92%）`."""
+    if not form.recognised:
+        return f"表“{form.sheet}”：未识别（不是已知的表样，未读取）"
+    return (
+        f"表“{form.sheet}”：{form.family_name}·{_plain_title(form.layout_title)}，"
+        f"找到 {form.fields_found}/{form.fields_expected} 个栏目（标签相符 {form.share:.0%}"
+        f"{'' if form.title else '，未找到标题'}）"
+    )
 
 
 def unprocessed(path: Path, exc: BaseException) -> Report:
@@ -171,10 +249,62 @@ def scores_of(completion: Completion) -> dict[str, str | None]:
                 value = completion.shown(indicator.score_key)
                 if value is not None:
                     blocks[name] = (blocks[name] or Decimal(0)) + rounded(Decimal(value), "score")
-    grade = completion.shown("dept.closing.grade") if "dept.closing.grade" in completion.filing.slots else None
+    total = completion.shown("dept.closing.total") if "dept.closing.total" in completion.filing.slots else None
+    if "dept.closing.grade" in completion.filing.slots:
+        grade = completion.shown("dept.closing.grade")
+    else:  # a form that prints no 等次 (重庆): the scheme's band of its 总分
+        from .scoring import grade_of
+
+        grade = grade_of(Decimal(total), completion.scheme) if total is not None else None
     return {
         "预算执行": fmt(completion.shown("dept.money.total.score")),
         **{k: fmt(v) for k, v in blocks.items()},
         "总分": fmt(completion.shown("dept.closing.total")),
         "等次": grade,
     }
+
+
+def projects_of(completion: Completion) -> list[ProjectResult]:
+    """Every project form (项目支出绩效自评表, any family), with its figures, scores and findings."""
+    from .scoring import grade_of
+
+    filing = completion.filing
+    family = {f.prefix: f.family for f in filing.forms if f.recognised}
+    out = []
+    for prefix in filing.projects:
+        sheet = filing.sheets[prefix]
+
+        def shown(key: str):
+            return completion.shown(key) if key in filing.slots else None
+
+        def amount(key: str) -> str | None:
+            value = shown(key)
+            return None if value is None else f"{Decimal(value):.2f}"
+
+        rate = shown(f"{prefix}.money.total.rate")
+        total = shown(f"{prefix}.closing.total")
+        indicators = [shown(i.score_key) for i in filing.indicators.get(prefix, []) if i.score_key]
+        indicator_sum = sum((rounded(Decimal(v), "score") for v in indicators if v is not None), Decimal(0))
+        name = shown(f"{prefix}.head.name")
+        out.append(
+            ProjectResult(
+                sheet=sheet,
+                name=str(name) if name is not None else None,
+                family=family.get(prefix),
+                figures={
+                    "年初预算数": amount(f"{prefix}.money.total.initial"),
+                    "全年预算数": amount(f"{prefix}.money.total.budget"),
+                    "全年执行数": amount(f"{prefix}.money.total.actual"),
+                    "执行率": None if rate is None else f"{rounded(Decimal(rate), 'rate') * 100:.2f}",
+                },
+                scores={
+                    "预算执行": None
+                    if shown(f"{prefix}.money.total.score") is None
+                    else f"{rounded(Decimal(shown(f'{prefix}.money.total.score')), 'score'):.2f}",
+                    "绩效指标": f"{indicator_sum:.2f}" if any(v is not None for v in indicators) else None,
+                    "总分": None if total is None else f"{rounded(Decimal(total), 'score'):.2f}",
+                    "等次": None if total is None else grade_of(Decimal(total), completion.scheme),
+                },
+            )
+        )
+    return out

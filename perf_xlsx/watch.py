@@ -16,7 +16,7 @@ from .summary import write_summary
 class Watcher:
     """Polls `folder`; `step()` processes what is ready and returns the new reports."""
 
-    def __init__(self, folder: Path, out_dir: Path, scheme: str = "national"):
+    def __init__(self, folder: Path, out_dir: Path, scheme: str | None = None):
         self.folder, self.out_dir, self.scheme = Path(folder), Path(out_dir), scheme
         self.seen: dict[Path, tuple[int, int]] = {}  # last size/time observed
         self.done: dict[Path, tuple[int, int]] = {}  # size/time when last processed

@@ -192,7 +192,7 @@ def test_kinds_read_typed_parameters():
     assert isinstance(rule("sangong-total").params, Identity) and rule("sangong-total").params.targets == (
         "basic.funds.sangong.*",
     )
-    assert rule("stated-score").params.derivations == ("budget_score", "indicator_score")
+    assert rule("stated-score").params.derivations == ("budget_score", "indicator_score", "weighted_score")
     slips = rule("unit-slip").params
     assert isinstance(slips, UnitSlip) and slips.ratio == Decimal(10000)
     weights = rule("scheme-weights").params
@@ -255,6 +255,16 @@ def _merged(folder: Path) -> Path:
     return path
 
 
+def _without_block(folder: Path) -> Path:
+    """The sample with a project form's 项目资金 header renamed: the form is read, its money block is not."""
+    path = variant(folder, {})
+    wb = openpyxl.load_workbook(path)
+    ws = wb["项目1"]
+    next(c for row in ws.iter_rows() for c in row if c.value == "项目资金（万元）").value = "（表头被删改）"
+    wb.save(path)
+    return path
+
+
 #: A workbook where each finding the reader emits fires.
 READING_CASES = {
     "read-not-found": _hostile("missing_section"),
@@ -265,6 +275,7 @@ READING_CASES = {
     "read-hidden": _hostile("hidden_sheet"),
     "read-duplicate-sheet": _hostile("duplicate_sheet"),
     "read-project-only": lambda folder: national_project(folder / "项目.xlsx"),
+    "read-block-missing": lambda folder: _without_block(folder),
 }
 
 

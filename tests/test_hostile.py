@@ -76,9 +76,9 @@ CASES: dict[str, Case] = {
     "huge_merge": Case("too-large", "rows", exit=UNREADABLE, words=("合并单元格", "1048576")),
     "merge_area": Case("too-large", "merged", exit=UNREADABLE, words=("合并单元格", "200000")),
     "big_sheet_xml": Case("too-large", "sheet-size", exit=UNREADABLE, words=("表“数据”", "10 MB")),
-    "empty_workbook": Case("not-a-form", exit=UNREADABLE, words=("未找到任何一张表样",)),
-    "no_sheets": Case("not-a-form", exit=UNREADABLE, words=("未找到任何一张表样",)),
-    "unrelated_workbook": Case("not-a-form", exit=UNREADABLE, words=("基础数据表",)),
+    "empty_workbook": Case("not-a-form", exit=UNREADABLE, words=("未识别的表样",)),
+    "no_sheets": Case("not-a-form", exit=UNREADABLE, words=("未识别的表样",)),
+    "unrelated_workbook": Case("not-a-form", exit=UNREADABLE, words=("未识别的表样",)),
     # odd content
     "formulas_uncached": Case(),
     "formula_cached": Case(),

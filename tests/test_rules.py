@@ -14,7 +14,7 @@ from perf_xlsx.cli import cli
 from perf_xlsx.rules import load_rules
 from perf_xlsx.rules.docs import render
 from tests.golden import ROOT, SAMPLE
-from tests.rule_cases import CASES, variant, where
+from tests.rule_cases import BASES, CASES, base_of, variant, where
 
 #: The audit's rules; those the reader and --recompute emit have their firing cases in tests/test_catalogue.py.
 RULE_IDS = [r.id for r in load_rules() if r.audited]
@@ -27,15 +27,17 @@ def test_every_rule_has_a_firing_and_a_silent_case():
 @pytest.mark.parametrize("rule", RULE_IDS)
 def test_rule_fires_at_its_cell(rule, tmp_path):
     changes, key, _ = CASES[rule]
-    report = api.check(variant(tmp_path, changes))
-    sheet, cell = where(key)
+    base = base_of(BASES.get(rule, (None, None))[0], tmp_path)
+    report = api.check(variant(tmp_path, changes, base=base))
+    sheet, cell = where(key, base)
     assert [rule, sheet, cell] in report.flatten(["rule", "sheet", "cell"])
 
 
 @pytest.mark.parametrize("rule", RULE_IDS)
 def test_rule_stays_silent(rule, tmp_path):
     _, _, quiet = CASES[rule]
-    report = api.check(variant(tmp_path, quiet))
+    base = base_of(BASES.get(rule, (None, None))[1], tmp_path)
+    report = api.check(variant(tmp_path, quiet, base=base))
     assert [f for f in report.findings if f.rule == rule] == []
 
 

@@ -117,7 +117,10 @@ def scheme_file(folder: Path, text: str, name: str = "scoring_made_up.toml") -> 
 
 # ---- extends ---------------------------------------------------------------------------------------------
 def test_local_caps_loads_as_the_full_file_it_was():
-    assert load_scheme("local_caps") == LOCAL_CAPS_BEFORE_EXTENDS
+    """What it was, plus what national has gained since and a child inherits ([direction], the words that
+    make a bare target a ceiling)."""
+    national = load_scheme("national")
+    assert load_scheme("local_caps") == {**LOCAL_CAPS_BEFORE_EXTENDS, "direction": national["direction"]}
 
 
 def test_local_caps_differs_from_national_only_in_what_it_says():

@@ -45,6 +45,7 @@ REFERENCED = {
     "read-hidden": "reading",
     "read-duplicate-sheet": "reading",
     "read-project-only": "reading",
+    "read-block-missing": "reading",
     "recomputed": "recompute",
     "unit-slip": "unit-slip",
 }

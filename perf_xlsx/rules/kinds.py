@@ -6,6 +6,7 @@ says nothing; one with some inputs but not the ones it needs says so once (Audit
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from fnmatch import fnmatchcase
@@ -272,6 +273,8 @@ def equals(rule: Rule[Equals], audit: Audit) -> None:
     rights = rule.params.right_any or (rule.params.right,)
     if audit.slot(left) is None:
         return
+    if rule.params.both_forms and any(audit.slot(r) is None for r in rights):
+        return  # a check between two forms a workbook need not both hold (e.g. the 自评报告's tables)
     present = [r for r in rights if audit.shown(r) is not None]
     if audit.shown(left) is None:
         if present and audit.slot(left).found:  # one side given, the other blank: say so once
@@ -481,6 +484,70 @@ def over_weight(rule: Rule[OverWeight], audit: Audit) -> None:
                 )
 
 
+def coefficient(rule: Rule, audit: Audit) -> None:
+    """得分系数 typed more than `gap` points above what the indicator's 实际完成值 gives (重庆: 指标得分 =
+    指标权重 × 得分系数): full marks for a target clearly missed. The rule's coefficient is the one
+    指标得分 would get per point of 权重 (正向 实际/目标, 反向 目标/实际, capped at 100%)."""
+    from ..indicators import parse, score, with_direction
+    from ..scoring import load_scheme
+
+    gap = rule.params.gap / 100
+    scheme = load_scheme(audit.completion.scheme)
+    for rows in audit.completion.filing.indicators.values():
+        for ind in rows:
+            if not ind.coefficient_key or not ind.target_key or not ind.actual_key:
+                continue
+            stated = audit.shown(ind.coefficient_key)
+            if stated is None:
+                continue
+            target = with_direction(parse(audit.shown(ind.target_key)), ind, scheme)
+            actual = parse(audit.shown(ind.actual_key))
+            scored = score(target, actual, Decimal(100))
+            if scored.score is None:
+                continue
+            computed = scored.score / 100
+            if Decimal(stated) - computed > gap:
+                audit.finding(
+                    rule,
+                    audit.slot(ind.coefficient_key),
+                    stated=stated,
+                    computed=computed,
+                    difference=Decimal(stated) - computed,
+                    label=ind.level3,
+                    detail=f"指标值“{target.text}”，完成值“{actual.text}”",
+                )
+
+
+_USE = re.compile(r"(\d[\d,，]*(?:\.\d+)?)\s*万元\s*(?:用于|用作|用在)")
+
+
+def listed_uses(rule: Rule, audit: Audit) -> None:
+    """The uses a form's 实际完成情况 lists (`856.20万元用于…；224.17万元用于…`) against its 全年执行数: two or
+    more listed amounts that do not add up, beyond their rounding, to the money spent (`text` field
+    against `total` field, for every form that has both)."""
+    for prefix in [*audit.completion.filing.projects, "dept"]:
+        text_key, total_key = f"{prefix}.{rule.params.text}", f"{prefix}.{rule.params.total}"
+        text, total = audit.shown(text_key), audit.shown(total_key)
+        if not isinstance(text, str) or total is None:
+            continue
+        amounts = [Decimal(m.replace(",", "").replace("，", "")) for m in _USE.findall(text)]
+        if len(amounts) < 2:
+            continue
+        listed = sum(amounts, ZERO)
+        places = max(-a.as_tuple().exponent for a in amounts)  # type: ignore[operator]
+        envelope = Decimal(len(amounts) + 1) * Decimal(5) / Decimal(10) ** (max(places, 2) + 1)
+        if abs(listed - Decimal(total)) > envelope:
+            audit.finding(
+                rule,
+                audit.slot(text_key),
+                stated=listed,
+                computed=Decimal(total),
+                difference=listed - Decimal(total),
+                value_type="amount",
+                detail="、".join(f"{a}万元" for a in amounts),
+            )
+
+
 def qualitative_band(rule: Rule[QualitativeBand], audit: Audit) -> None:
     """A qualitative indicator whose 实际完成值 names its band (达成 / 部分达成 / 未达成, see [qualitative] of the
     scheme) scored outside that band's share of its 分值; a score on a boundary two bands share fits both.
@@ -528,8 +595,8 @@ def weights(rule: Rule[Weights], audit: Audit) -> None:
     or a block is missing from the form."""
     prefix = rule.params.form
     rows = audit.completion.filing.indicators.get(prefix)
-    if not rows:
-        return  # no such form, or no indicator rows read (already reported as not found)
+    if not rows or prefix in audit.completion.filing.flat:
+        return  # no such form, no indicator rows read (already reported), or a form without blocks
     budget = rule.params.budget
     scheme = scheme_weights(audit.completion.scheme)
     blocks = [name for name in scheme if name != budget.block]
@@ -613,7 +680,7 @@ def empty_block(rule: Rule[EmptyBlock], audit: Audit) -> None:
 
     for prefix in rule.params.forms:
         total = audit.slot(f"{prefix}.closing.total")
-        if total is None:  # no indicator table was read: reported as not found already
+        if total is None or prefix in audit.completion.filing.flat:  # not read (reported), or no blocks
             continue
         rows = audit.completion.filing.indicators.get(prefix, [])
         filled = [ind for ind in rows if ind.target or ind.actual or typed(ind.weight_key) or typed(ind.score_key)]
@@ -786,6 +853,8 @@ def block_points(rule: Rule, audit: Audit) -> None:
 
 #: Each kind's function; its parameters are declared in params.PARAMS under the same name.
 KINDS: dict[str, Callable[[Rule[Any], Audit], None]] = {
+    "coefficient": coefficient,
+    "listed-uses": listed_uses,
     "identity": identity,
     "follows-wrong": follows_wrong,
     "rows-equal": rows_equal,

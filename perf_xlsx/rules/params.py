@@ -96,6 +96,7 @@ class Equals:
     left: str
     right: str = ""
     right_any: tuple[str, ...] = ()
+    both_forms: bool = False  # a check between two forms a workbook need not both hold: silent without one
 
     def __post_init__(self) -> None:
         if bool(self.right) == bool(self.right_any):
@@ -321,6 +322,23 @@ class BlockPoints:
     met_message: str
     placeholders: ClassVar[tuple[str, ...]] = ("points", "sum")
     templates: ClassVar[dict[str, tuple[str, ...]]] = {"met_message": (*MESSAGE_FIELDS, "points", "sum")}
+
+
+@params("coefficient")
+@dataclass(frozen=True)
+class Coefficient:
+    """A 得分系数 more than `gap` percentage points above what the indicator's 实际完成值 gives."""
+
+    gap: Decimal
+
+
+@params("listed-uses")
+@dataclass(frozen=True)
+class ListedUses:
+    """The amounts a `text` field lists (`X万元用于…`) against the `total` field, for each form (keys below its prefix)."""
+
+    text: str
+    total: str
 
 
 @params("reading")
