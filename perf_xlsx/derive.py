@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from .model import Derivation, Filing
 from .scoring import DEFAULT_SCHEME, cap_total, grade_of, load_scheme
@@ -32,7 +33,7 @@ class Result:
     """One derived cell, computed (计算结果): exact value, inputs as used, and why it is blank if it is."""
 
     derivation: Derivation
-    value: object = None
+    value: Any = None  # Decimal for amounts, rates and scores; str for a grade
     inputs: list[tuple[str, object]] = field(default_factory=list)
     note: str = ""
     explain: str = ""  # how text inputs were understood (指标值解读), shown in 计算过程
@@ -77,7 +78,7 @@ class Completion:
         slot = self.filing.slots.get(key)
         return slot is not None and slot.stated and key not in self.set_aside
 
-    def shown(self, key: str):
+    def shown(self, key: str) -> Any:
         """The value the completed form shows: stated if typed (and not set aside), else computed
         (rounded as printed)."""
         slot = self.filing.slots.get(key)

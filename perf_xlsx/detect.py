@@ -92,7 +92,8 @@ def match(grid: Grid, family: Family, layout: SheetLayout) -> SheetMatch:
     rows = range(1, TITLE_ROWS + 1)
     title = any(grid.contains(label_key(fragment), rows) for fragment in layout.title_keys)
     keys = grid.label_keys()
-    found, missing = [], []
+    found: list[str] = []
+    missing: list[str] = []
     for name, variants in signature(layout).labels.items():
         matcher = LabelMatcher(variants)
         (found if any(matcher.match(k) for k in keys) else missing).append(name)

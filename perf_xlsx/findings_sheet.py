@@ -144,7 +144,7 @@ def mark_cells(workbook, findings: list[Finding]) -> None:
     """Colour each offending cell by its worst severity and attach the messages as a comment."""
     by_cell: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:
-        if f.sheet in workbook.sheetnames and f.cell:
+        if f.sheet is not None and f.sheet in workbook.sheetnames and f.cell:
             by_cell.setdefault((f.sheet, f.cell), []).append(f)
     from .writing import cell_at
 

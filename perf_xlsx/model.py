@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 Number = Decimal | int
 
@@ -27,8 +28,8 @@ class Slot:
     type: str
     sheet: str | None = None
     cell: str | None = None
-    raw: object = None
-    value: object = None
+    raw: Any = None  # the cell as read: number, text, date, a CellIssue
+    value: Any = None  # Decimal (amounts, rates, scores), int (counts), str (text); see above
     decimals: int | None = None
     format_decimals: int | None = None
     scale: Decimal = Decimal(1)

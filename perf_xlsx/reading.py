@@ -81,7 +81,9 @@ def cell_text(raw, number_format: str = "General") -> str | None:
     percentage shown (0.93 → "93%", every stored digit kept); a date cell is its date
     ("2023年11月30日", the time of day dropped); None for blank."""
     if isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool) and is_percent_format(number_format):
-        return f"{to_decimal(raw).scaleb(2).normalize():f}%"
+        number = to_decimal(raw)
+        if number is not None:
+            return f"{number.scaleb(2).normalize():f}%"
     if isinstance(raw, _dt.date):  # a datetime too
         return f"{raw.year}年{raw.month}月{raw.day}日"
     text = str(raw).strip() if raw is not None else ""
@@ -368,7 +370,7 @@ class SheetReader:
         after, before = rows_found.get(group["after"]), rows_found.get(group["before"])
         if after is None or before is None:
             return []
-        keys = []
+        keys: list[str] = []
         for r in range(self.grid.below(after, label_cols[0])[0], before):
             name = " ".join(
                 clean(self.grid.value(r, c)) for c in label_cols if self.grid.bounds(r, c)[:2] == (r, c)
@@ -587,6 +589,7 @@ class SheetReader:
             )
             return
         anchor = self.grid.find(self.matcher(section["columns"][0].labels), rows=range(start, start + 1))
+        assert anchor is not None  # `start` is the row it was found in
         name = self.grid.find(
             self.matcher(self.layout.get("name_labels")), rows=range(start - 1, start + 1), cols=range(1, anchor[1])
         )

@@ -386,9 +386,9 @@ def _cell_number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _text_width(text: str) -> int:
+def _text_width(text: str) -> float:
     """Width in Excel column units at 10 pt: a CJK character takes about 1.8, other characters one."""
-    return sum(1.8 if ord(ch) > 0x2E80 else 1 for ch in text)
+    return sum((1.8 if ord(ch) > 0x2E80 else 1.0 for ch in text), 0.0)
 
 
 def fit_row_heights(ws, points_per_line: float = 13.0) -> None:
@@ -420,7 +420,7 @@ def fit_row_heights(ws, points_per_line: float = 13.0) -> None:
 
 def _runs(names: list[str]) -> list[tuple[str, int, int]]:
     """Consecutive equal names as (name, first index, last index)."""
-    runs = []
+    runs: list = []
     for i, name in enumerate(names):
         if runs and runs[-1][0] == name:
             runs[-1] = (name, runs[-1][1], i)
@@ -463,7 +463,7 @@ def build(content: Content, project_count: int = 1, scheme: str = DEFAULT_SCHEME
     """The whole workbook: 基础数据表, 收支情况, 整体支出绩效自评表 and one 项目支出绩效自评表 per project; the
     分值 and 总分 it prints are the weights of the scoring scheme `scheme`."""
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # the new workbook's empty default sheet
     for kind in ("basic", "income_expenditure", "department_form"):
         layout = load_layout(kind)
         form = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median_low
+from typing import Any
 
 from ..derive import Completion, Result, rounded
 from ..figures import Figure
@@ -44,7 +45,7 @@ class Audit:
     def slot(self, key: str) -> Slot | None:
         return self.completion.filing.slots.get(key)
 
-    def shown(self, key: str):
+    def shown(self, key: str) -> Any:
         return self.completion.shown(key) if key in self.completion.filing.slots else None
 
     def label(self, key: str) -> str:

@@ -6,7 +6,7 @@ The reader's problems become `read-<problem>` findings; a value `fill --recomput
 
 from __future__ import annotations
 
-from decimal import Decimal
+from typing import Any
 
 from ..derive import Completion
 from ..model import Slot
@@ -36,9 +36,7 @@ def reading_findings(completion: Completion) -> list[Finding]:
     return out
 
 
-def recomputed_finding(
-    slot: Slot, old: Decimal | str | None, new: Decimal | str | None, old_text: str, new_text: str
-) -> Finding:
+def recomputed_finding(slot: Slot, old: Any, new: Any, old_text: str, new_text: str) -> Finding:
     """A stated value `fill --recompute` replaced by its computed value (the old one is kept in a comment)."""
     entry = rule("recomputed")
     return Finding(

@@ -534,7 +534,7 @@ def listed_uses(rule: Rule, audit: Audit) -> None:
         if len(amounts) < 2:
             continue
         listed = sum(amounts, ZERO)
-        places = max(-a.as_tuple().exponent for a in amounts)  # type: ignore[operator]
+        places = max(-a.as_tuple().exponent for a in amounts)
         envelope = Decimal(len(amounts) + 1) * Decimal(5) / Decimal(10) ** (max(places, 2) + 1)
         if abs(listed - Decimal(total)) > envelope:
             audit.finding(
