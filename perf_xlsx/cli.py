@@ -63,7 +63,8 @@ def _summary_lines(report) -> list[str]:
     lines.append(f"  错误 {c['error']}，提示 {c['warning']}，尾差 {c['rounding']}")
     for finding in report.findings:  # every 错误, every field that could not be found, a project-only workbook
         if finding.severity == "error" or finding.rule in ("read-not-found", "read-project-only"):
-            lines.append(f"  {'错误' if finding.severity == 'error' else '提示'}：{finding.where} {finding.message}")
+            where = f"{finding.where} " if finding.where else ""
+            lines.append(f"  {'错误' if finding.severity == 'error' else '提示'}：{where}{finding.message}")
     return lines
 
 
