@@ -1,0 +1,318 @@
+"""单元格写入 (cell writes): values, formulas and review colours spliced into a worksheet part.
+
+Only the <c> elements written change (and a <row> or <c> is created where there was none, in row and
+column order); every other byte of the part stays. A cell keeps its style (`s`): where a number format
+is asked for and the cell's format shows General, a copy of its format with that number format is
+appended to styles.xml and the cell points to it. A cell holding a formula is never written. A cell
+inside a merged range is written at the range's top-left cell, as writing.cell_at does.
+Rows and cells without an `r` attribute (positional, as some generators write them) are counted.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
+
+from . import xmltext as X
+from .parts import Unsupported
+from .styles import StyleSheet
+
+_ATTRS = r"((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)"
+FLAT = frozenset({"sheetData", "row"})
+
+
+@dataclass(frozen=True)
+class CellWrite:
+    """One cell to write (单元格写入): a number, text or bool `value`; with `formula` (without or with its
+    leading =) the cell holds the formula and `value` as its cached result. `number_format` is used
+    only when the cell's own format is General (today's rule: a clerk's format is kept)."""
+
+    ref: str
+    value: float | int | str | bool | None
+    formula: str | None = None
+    number_format: str | None = None
+
+
+def position(ref: str) -> tuple[int, int]:
+    """ "D7" → (7, 4)."""
+    column, row = coordinate_from_string(ref.replace("$", ""))
+    return row, column_index_from_string(column)
+
+
+def coordinate(row: int, column: int) -> str:
+    return f"{get_column_letter(column)}{row}"
+
+
+def number_text(value: float | int) -> str:
+    """A number as openpyxl writes it (%.16g), so the figures in the cells are today's to the last digit."""
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return ""
+    return f"{value:.16g}"
+
+
+@dataclass
+class _Row:
+    number: int
+    start: int
+    open_end: int
+    close_start: int
+    end: int
+
+
+@dataclass
+class _Cell:
+    column: int
+    start: int
+    open_end: int
+    end: int
+
+
+class Worksheet:
+    """One worksheet part being edited (工作表部件)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._parse()
+
+    def _parse(self) -> None:
+        """Locate the sheet's top-level elements, merged ranges and column formats in its text."""
+        text = self.text
+        self.top = X.root(text, FLAT)
+        self.prefix = self.top.prefix
+        self.parts = {e.name: e for e in reversed(X.children(text, self.top, FLAT))}
+        ranges = (_range(X.attr(e.tag(text), "ref") or "") for e in self._children("mergeCells"))
+        self.merges: list[tuple[int, int, int, int]] = [m for m in ranges if m is not None]
+        self.column_styles = [
+            (int(X.attr(t, "min") or 0), int(X.attr(t, "max") or 0), int(X.attr(t, "style") or 0))
+            for t in (e.tag(text) for e in self._children("cols"))
+        ]
+
+    def _children(self, name: str) -> list[X.Element]:
+        element = self.parts.get(name)
+        return [] if element is None or element.empty else X.children(self.text, element, FLAT)
+
+    # ---- merged cells ----------------------------------------------------------------------------
+    def _covered(self, row: int, column: int) -> bool:
+        """Inside a merged range, not its top-left cell (what openpyxl makes a MergedCell)."""
+        return any(
+            r1 <= row <= r2 and c1 <= column <= c2 and (row, column) != (r1, c1) for r1, c1, r2, c2 in self.merges
+        )
+
+    def target(self, ref: str) -> tuple[int, int] | None:
+        """The cell written for `ref`: itself, or the top-left cell of the merged range it lies in; None
+        in overlapping merged ranges with no such cell (writing.cell_at's rule)."""
+        row, column = position(ref)
+        if not self._covered(row, column):
+            return row, column
+        for r1, c1, r2, c2 in self.merges:
+            if r1 <= row <= r2 and c1 <= column <= c2 and not self._covered(r1, c1):
+                return r1, c1
+        return None
+
+    # ---- rows and cells --------------------------------------------------------------------------
+    def _rows(self, wanted: set[int]) -> tuple[dict[int, _Row], list[_Row]]:
+        """The rows numbered in `wanted`, and every row up to the last wanted one (for insertion points)."""
+        data = self.parts.get("sheetData")
+        if data is None:
+            raise Unsupported("工作表没有 sheetData")
+        pattern = re.compile(rf"<{re.escape(self.prefix)}row\b{_ATTRS}(/?)>", re.S)
+        found: dict[int, _Row] = {}
+        seen: list[_Row] = []
+        number, last = 0, max(wanted)
+        pos = data.open_end
+        while pos < data.close_start:
+            match = pattern.search(self.text, pos, data.close_start)
+            if match is None:
+                break
+            r = X.attr(match.group(0), "r")
+            number = int(r) if r else number + 1
+            if match.group(2):
+                close = end = match.end()
+            else:
+                close = self.text.index(f"</{self.prefix}row", match.end())
+                end = self.text.index(">", close) + 1
+            row = _Row(number, match.start(), match.end(), close, end)
+            seen.append(row)
+            if number in wanted:
+                found[number] = row
+            if number > last:
+                break
+            pos = end
+        return found, seen
+
+    def _cells(self, row: _Row) -> list[_Cell]:
+        pattern = re.compile(rf"<{re.escape(self.prefix)}c\b{_ATTRS}(/?)>", re.S)
+        cells, column, pos = [], 0, row.open_end
+        while pos < row.close_start:
+            match = pattern.search(self.text, pos, row.close_start)
+            if match is None:
+                break
+            r = X.attr(match.group(0), "r")
+            column = position(r)[1] if r else column + 1
+            if match.group(2):
+                end = match.end()
+            else:
+                close = self.text.index(f"</{self.prefix}c>", match.end())
+                end = close + len(f"</{self.prefix}c>")
+            cells.append(_Cell(column, match.start(), match.end(), end))
+            pos = end
+        return cells
+
+    def _default_style(self, row: _Row | None, column: int) -> int:
+        """The format a cell not yet in the part shows: its row's (customFormat), else its column's."""
+        if row is not None:
+            tag = self.text[row.start : row.open_end]
+            if X.attr(tag, "customFormat") in ("1", "true") and X.attr(tag, "s") is not None:
+                return int(X.attr(tag, "s") or 0)
+        for low, high, style in self.column_styles:
+            if low <= column <= high:
+                return style
+        return 0
+
+    def edit(
+        self, writes: dict[tuple[int, int], CellWrite], fills: dict[tuple[int, int], str], styles: StyleSheet
+    ) -> set[tuple[int, int]]:
+        """Write `writes` and colour `fills` (cells given by (row, column), already resolved with target());
+        returns the cells written (formula cells are not)."""
+        wanted = set(writes) | set(fills)
+        if not wanted:
+            return set()
+        rows, seen = self._rows({r for r, _ in wanted})
+        p = self.prefix
+        edits: list[tuple[int, int, str]] = []
+        written: set[tuple[int, int]] = set()
+        new_rows: dict[int, list[str]] = {}
+        for number in sorted({r for r, _ in wanted}):
+            row = rows.get(number)
+            cells = {c.column: c for c in self._cells(row)} if row is not None else {}
+            added: list[tuple[int, str]] = []
+            for column in sorted(c for r, c in wanted if r == number):
+                write, fill = writes.get((number, column)), fills.get((number, column))
+                cell = cells.get(column)
+                tag = self.text[cell.start : cell.open_end] if cell else None
+                inner = self.text[cell.open_end : cell.end] if cell and cell.open_end != cell.end else ""
+                if write is not None and re.search(rf"<{re.escape(p)}f\b", inner):
+                    write = None  # a formula is never overwritten
+                if write is None and fill is None:
+                    continue
+                style = int(X.attr(tag, "s") or 0) if tag else self._default_style(row, column)
+                if write is not None and write.number_format and styles.number_format(style) == "General":
+                    style = styles.with_number_format(style, write.number_format)
+                if fill is not None:
+                    style = styles.with_fill(style, fill)
+                xml = _cell_xml(p, tag, inner, coordinate(number, column), style, write)
+                if write is not None:
+                    written.add((number, column))
+                if cell is not None:
+                    edits.append((cell.start, cell.end, xml))
+                else:
+                    added.append((column, xml))
+            if not added:
+                continue
+            if row is None:
+                new_rows[number] = [xml for _, xml in added]
+                continue
+            edits += self._into_row(row, list(cells.values()), added)
+        edits += self._new_rows(new_rows, seen)
+        edits += self._dimension(written | set(fills))
+        self.text = X.splice(self.text, edits)
+        self._parse()
+        return written
+
+    def _into_row(self, row: _Row, cells: list[_Cell], added: list[tuple[int, str]]) -> list[tuple[int, int, str]]:
+        """Insert new cells into an existing row, each before the first cell to its right."""
+        edits = []
+        tag = self.text[row.start : row.open_end]
+        if X.attr(tag, "spans") is not None:  # an optional hint: dropped rather than left wrong
+            tag = X.set_attr(tag, "spans", None)
+        by_place: dict[int, list[str]] = {}
+        for column, xml in added:
+            place = next((c.start for c in cells if c.column > column), row.close_start)
+            by_place.setdefault(place, []).append(xml)
+        if row.open_end == row.end:  # <row r="5"/>
+            opened = re.sub(r"\s*/>$", ">", tag)
+            inner = "".join(xml for xmls in by_place.values() for xml in xmls)
+            return [(row.start, row.end, f"{opened}{inner}</{self.prefix}row>")]
+        edits.append((row.start, row.open_end, tag))
+        edits += [(place, place, "".join(xmls)) for place, xmls in by_place.items()]
+        return edits
+
+    def _new_rows(self, new_rows: dict[int, list[str]], seen: list[_Row]) -> list[tuple[int, int, str]]:
+        if not new_rows:
+            return []
+        data = self.parts["sheetData"]
+        p = self.prefix
+        edits: list[tuple[int, int, str]] = []
+        by_place: dict[int, list[str]] = {}
+        for number, xmls in sorted(new_rows.items()):
+            place = next((r.start for r in seen if r.number > number), None)
+            if place is None:
+                place = data.close_start
+            by_place.setdefault(place, []).append(f'<{p}row r="{number}">{"".join(xmls)}</{p}row>')
+        if data.empty:  # <sheetData/>
+            tag = re.sub(r"\s*/>$", ">", data.tag(self.text))
+            return [(data.start, data.end, tag + "".join(by_place[data.close_start]) + f"</{p}sheetData>")]
+        return edits + [(place, place, "".join(xmls)) for place, xmls in by_place.items()]
+
+    def _dimension(self, cells: set[tuple[int, int]]) -> list[tuple[int, int, str]]:
+        """The <dimension> widened to take the cells written (readers trust it)."""
+        element = self.parts.get("dimension")
+        if element is None or not cells:
+            return []
+        tag = element.tag(self.text)
+        current = _range(X.attr(tag, "ref") or "")
+        if current is None:
+            return []
+        r1, c1, r2, c2 = current
+        rows, cols = [r for r, _ in cells], [c for _, c in cells]
+        wider = (min(r1, *rows), min(c1, *cols), max(r2, *rows), max(c2, *cols))
+        if wider == current:
+            return []
+        ref = f"{coordinate(wider[0], wider[1])}:{coordinate(wider[2], wider[3])}"
+        return [(element.start, element.open_end, X.set_attr(tag, "ref", ref))]
+
+
+def _range(ref: str) -> tuple[int, int, int, int] | None:
+    """ "B3:D5" → (3, 2, 5, 4); a single cell is a range of one."""
+    try:
+        first, _, last = ref.replace("$", "").partition(":")
+        r1, c1 = position(first)
+        r2, c2 = position(last) if last else (r1, c1)
+    except (ValueError, TypeError):
+        return None
+    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
+
+
+def _cell_xml(p: str, tag: str | None, inner: str, ref: str, style: int, write: CellWrite | None) -> str:
+    """The new <c> element: the old start tag's attributes kept (`r` as it was), its style set; with a
+    write, new content, else the old content."""
+    if tag is None:
+        tag = f'<{p}c r="{ref}">'
+    tag = re.sub(r"\s*/>$", ">", tag)
+    tag = X.set_attr(tag, "s", str(style)) if style or X.attr(tag, "s") is not None else tag
+    if write is None:
+        return f"{tag}{inner[: inner.rfind('<')] if inner else ''}</{p}c>"
+    for name in ("t", "vm", "cm"):  # type, rich-value and cell metadata belong to the old content
+        tag = X.set_attr(tag, name, None)
+    value = write.value
+    content = ""
+    if write.formula is not None:
+        formula = write.formula[1:] if write.formula.startswith("=") else write.formula
+        content = f"<{p}f>{X.escape(formula)}</{p}f>"
+    if isinstance(value, bool):
+        tag = X.set_attr(tag, "t", "b")
+        content += f"<{p}v>{int(value)}</{p}v>"
+    elif isinstance(value, int | float):
+        tag = X.set_attr(tag, "t", "n")
+        text = number_text(value)
+        content += f"<{p}v>{text}</{p}v>" if text else ""
+    elif isinstance(value, str) and write.formula is not None:
+        tag = X.set_attr(tag, "t", "str")
+        content += f"<{p}v>{X.escape(value)}</{p}v>"
+    elif isinstance(value, str):
+        tag = X.set_attr(tag, "t", "inlineStr")
+        content += f'<{p}is><{p}t xml:space="preserve">{X.escape(value)}</{p}t></{p}is>'
+    return f"{tag}{content}</{p}c>"

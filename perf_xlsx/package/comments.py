@@ -1,0 +1,197 @@
+"""批注 (cell comments): a comments part and its VML drawing, added to a sheet or merged into its own.
+
+Excel shows a comment from two parts: commentsN.xml holds the text, a VML drawing holds the note's
+box (one <v:shape> per commented cell); the sheet names the drawing in <legacyDrawing>. A sheet that
+already has comments keeps them: new comments go into its parts, and text for a cell that already has
+a comment is appended to it as a new paragraph (as openpyxl did, without losing the old formatting).
+Comments are not printed (Excel's default), so an official form prints as it was.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import parts as P
+from . import xmltext as X
+from .cells import FLAT, Worksheet, coordinate, position
+from .parts import Package, Unsupported
+
+COMMENTS_TYPE = P.RT + "/comments"
+VML_TYPE = P.RT + "/vmlDrawing"
+COMMENTS_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
+VML_CT = "application/vnd.openxmlformats-officedocument.vmlDrawing"
+VML_NS = {
+    "v": "urn:schemas-microsoft-com:vml",
+    "o": "urn:schemas-microsoft-com:office:office",
+    "x": "urn:schemas-microsoft-com:office:excel",
+}
+#: What the schema puts after <legacyDrawing> in a worksheet.
+AFTER_LEGACY = (
+    "legacyDrawingHF",
+    "drawingHF",
+    "picture",
+    "oleObjects",
+    "controls",
+    "webPublishItems",
+    "tableParts",
+    "extLst",
+)
+SHAPETYPE = (
+    '<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="{block}"/></o:shapelayout>'
+    '<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe">'
+    '<v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
+)
+
+
+def add_comments(pkg: Package, part: str, sheet: Worksheet, notes: dict[tuple[int, int], str], author: str) -> None:
+    """Attach `notes` ((row, column) → text) to the sheet whose part is `part`."""
+    if not notes:
+        return
+    rels = P.relationships(pkg, part)
+    existing = next((r for r in rels if r.type == COMMENTS_TYPE and r.part and pkg.exists(r.part)), None)
+    if existing is not None and existing.part is not None:
+        comments_part = existing.part
+        text, new = _merge(pkg.text(comments_part), notes, author)
+    else:
+        comments_part = pkg.unused_name("xl/comments{}.xml")
+        text, new = _merge(_EMPTY_COMMENTS, notes, author)
+        P.add_relationship(pkg, part, COMMENTS_TYPE, comments_part)
+        P.set_override(pkg, comments_part, COMMENTS_CT)
+    pkg.write(comments_part, text)
+    shapes = [(cell, notes[cell]) for cell in sorted(new)]
+    vml_part = _legacy_drawing(pkg, part, sheet)
+    if vml_part is not None:
+        pkg.write(vml_part, _with_shapes(pkg.text(vml_part), shapes))
+        return
+    vml_part = pkg.unused_name("xl/drawings/vmlDrawing{}.vml")
+    block = _free_block(pkg)
+    vml = (
+        '<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+        f'xmlns:x="urn:schemas-microsoft-com:office:excel">{SHAPETYPE.format(block=block)}</xml>'
+    )
+    pkg.write(vml_part, _with_shapes(vml, shapes, first=1024 * block + 1))
+    if not P.ensure_default(pkg, "vml", VML_CT):
+        P.set_override(pkg, vml_part, VML_CT)
+    rid = P.add_relationship(pkg, part, VML_TYPE, vml_part)
+    top = X.root(sheet.text, FLAT)
+    prefix = X.namespace_prefix(top.tag(sheet.text), X.REL_NS)
+    if prefix:
+        element = f'<{sheet.prefix}legacyDrawing {prefix}id="{rid}"/>'
+    else:  # the sheet's root binds no prefix to the relationships namespace: bind one here
+        element = f'<{sheet.prefix}legacyDrawing xmlns:r="{X.REL_NS}" r:id="{rid}"/>'
+    at = X.insert_before(sheet.text, top, AFTER_LEGACY, FLAT)
+    sheet.text = sheet.text[:at] + element + sheet.text[at:]
+
+
+_EMPTY_COMMENTS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f'<comments xmlns="{X.MAIN_NS}"><authors></authors><commentList></commentList></comments>'
+)
+
+
+def _legacy_drawing(pkg: Package, part: str, sheet: Worksheet) -> str | None:
+    """The VML drawing the sheet's <legacyDrawing> names, if any."""
+    top = X.root(sheet.text, FLAT)
+    element = next((e for e in X.children(sheet.text, top, FLAT) if e.name == "legacyDrawing"), None)
+    if element is None:
+        return None
+    match = re.search(r"\s[\w.\-]+:id\s*=\s*\"([^\"]*)\"", element.tag(sheet.text))
+    rel = next((r for r in P.relationships(pkg, part) if match and r.id == match.group(1)), None)
+    if rel is None or rel.part is None or not pkg.exists(rel.part):
+        raise Unsupported("legacyDrawing 指向的部件不存在")
+    return rel.part
+
+
+def _merge(text: str, notes: dict[tuple[int, int], str], author: str) -> tuple[str, set[tuple[int, int]]]:
+    """The comments part with `notes` in it; returns it and the cells that got a new <comment>."""
+    top = X.root(text)
+    p = top.prefix
+    sections = {e.name: e for e in X.children(text, top)}
+    authors, listing = sections.get("authors"), sections.get("commentList")
+    if authors is None or listing is None:
+        raise Unsupported("批注部件缺少 authors 或 commentList")
+    names = [X.unescape(e.inner(text)) for e in X.children(text, authors)] if not authors.empty else []
+    edits: list[tuple[int, int, str]] = []
+    if author in names:
+        author_id = names.index(author)
+    else:
+        author_id = len(names)
+        new_author = f"<{p}author>{X.escape(author)}</{p}author>"
+        if authors.empty:
+            opened = re.sub(r"\s*/>$", ">", authors.tag(text))
+            edits.append((authors.start, authors.end, f"{opened}{new_author}</{p}authors>"))
+        else:
+            edits.append((authors.close_start, authors.close_start, new_author))
+    present = []  # ((row, column), element)
+    for element in X.children(text, listing) if not listing.empty else []:
+        ref = X.attr(element.tag(text), "ref")
+        if element.name == "comment" and ref:
+            present.append((position(ref), element))
+    by_cell = dict(present)
+    new: set[tuple[int, int]] = set()
+    inserts: dict[int, list[str]] = {}
+    for cell, note in sorted(notes.items()):
+        if cell in by_cell:
+            edits.append(_appended(text, by_cell[cell], note, p))
+            continue
+        new.add(cell)
+        place = next((e.start for c, e in present if c > cell), listing.close_start)
+        inserts.setdefault(place, []).append(
+            f'<{p}comment ref="{coordinate(*cell)}" authorId="{author_id}"><{p}text>'
+            f'<{p}t xml:space="preserve">{X.escape(note)}</{p}t></{p}text></{p}comment>'
+        )
+    if listing.empty and inserts:
+        opened = re.sub(r"\s*/>$", ">", listing.tag(text))
+        edits.append(
+            (listing.start, listing.end, opened + "".join(inserts.pop(listing.close_start)) + f"</{p}commentList>")
+        )
+    edits += [(place, place, "".join(xmls)) for place, xmls in inserts.items()]
+    return X.splice(text, edits), new
+
+
+def _appended(text: str, comment: X.Element, note: str, p: str) -> tuple[int, int, str]:
+    """A new run (<r>) at the end of a comment's text: the note as a new paragraph."""
+    body = next((e for e in X.children(text, comment) if e.name == "text"), None)
+    if body is None or body.empty:
+        raise Unsupported("批注缺少 text")
+    place = next((e.start for e in X.children(text, body) if e.name in ("rPh", "phoneticPr")), body.close_start)
+    return place, place, f'<{p}r><{p}t xml:space="preserve">\n{X.escape(note)}</{p}t></{p}r>'
+
+
+def _free_block(pkg: Package) -> int:
+    """A shape-id block (o:idmap data) no VML drawing of the workbook uses yet."""
+    used = {0}
+    for name in pkg.names():
+        if name.lower().endswith(".vml"):
+            for data in re.findall(r"idmap\b[^>]*\bdata=\"([\d,\s]+)\"", pkg.read(name).decode("utf-8", "replace")):
+                used |= {int(n) for n in re.findall(r"\d+", data)}
+    return max(used) + 1
+
+
+def _with_shapes(vml: str, shapes: list[tuple[tuple[int, int], str]], first: int | None = None) -> str:
+    """The VML drawing with one note box per new comment, before its closing </xml>."""
+    end = vml.rfind("</xml>")
+    if end < 0:
+        raise Unsupported("VML 绘图没有 </xml>")
+    ids = [int(n) for n in re.findall(r"_x0000_s(\d+)", vml)]
+    next_id = max(ids) + 1 if ids else (first or 1025)
+    head = vml[: vml.find(">", vml.find("<xml")) + 1] if "<xml" in vml else ""
+    local = "".join(f' xmlns:{k}="{uri}"' for k, uri in VML_NS.items() if f'xmlns:{k}="{uri}"' not in head)
+    extra = (
+        ""
+        if "_x0000_t202" in vml
+        else SHAPETYPE.split("</o:shapelayout>", 1)[1].replace("<v:shapetype", f"<v:shapetype{local}", 1)
+    )
+    boxes = []
+    for n, ((row, column), note) in enumerate(shapes):
+        lines = note.count("\n")
+        height = 40 + 18 * lines + len(note) // 2
+        boxes.append(
+            f'<v:shape{local} id="_x0000_s{next_id + n}" type="#_x0000_t202" style="position:absolute;'
+            f'margin-left:59.25pt;margin-top:1.5pt;width:320px;height:{height}px;z-index:{n + 1};visibility:hidden" '
+            'fillcolor="#ffffe1" o:insetmode="auto"><v:fill color2="#ffffe1"/><v:shadow color="black" obscured="t"/>'
+            '<v:path o:connecttype="none"/><v:textbox style="mso-direction-alt:auto"><div style="text-align:left"></div>'
+            '</v:textbox><x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/><x:AutoFill>False</x:AutoFill>'
+            f"<x:Row>{row - 1}</x:Row><x:Column>{column - 1}</x:Column></x:ClientData></v:shape>"
+        )
+    return vml[:end] + extra + "".join(boxes) + vml[end:]

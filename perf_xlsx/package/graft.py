@@ -1,0 +1,66 @@
+"""新增工作表嫁接 (grafting the added sheets): a sheet part written by openpyxl, made fit for the input.
+
+The sheets perfxlsx adds (审核结果, 计算过程) are built by the existing openpyxl code on a scratch
+Workbook() and saved to bytes (see book.WorkbookPackage.add_sheets). Each sheet part then needs three
+changes before it joins the input's package: shared strings become inline strings (the input's
+sharedStrings.xml is left alone), its style indices move past the input's own (the scratch workbook's
+styles are appended to the input's styles.xml), and it is not a selected tab.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import xmltext as X
+from .parts import Package
+
+_CELL = re.compile(r"<c\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)(/>|>(.*?)</c>)", re.S)
+_STYLED = re.compile(r"<(c|row|col|cfRule)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
+#: Which attribute of which element holds a style index: cell formats (xf) or differential formats (dxf).
+_STYLE_ATTRIBUTE = {"c": ("s", "xf"), "row": ("s", "xf"), "col": ("style", "xf"), "cfRule": ("dxfId", "dxf")}
+
+
+def shared_strings(pkg: Package) -> list[str]:
+    """The inner XML of each shared string (<si>), if the workbook has any."""
+    name = "xl/sharedStrings.xml"
+    if not pkg.exists(name):
+        return []
+    text = pkg.text(name)
+    return [e.inner(text) for e in X.children(text, X.root(text)) if e.name == "si"]
+
+
+def inlined(xml: str, strings: list[str]) -> str:
+    """Shared-string cells (t="s") as inline strings (t="inlineStr")."""
+    if not strings:
+        return xml
+
+    def one(match: re.Match[str]) -> str:
+        tag = f"<c{match.group(1)}>"
+        if X.attr(tag, "t") != "s" or match.group(3) is None:
+            return match.group(0)
+        index = re.search(r"<v>\s*(\d+)\s*</v>", match.group(3))
+        text = strings[int(index.group(1))] if index else ""
+        return f"{X.set_attr(tag, 't', 'inlineStr')}<is>{text}</is></c>"
+
+    return _CELL.sub(one, xml)
+
+
+def restyled(xml: str, xf_offset: int, dxf_offset: int) -> str:
+    """Style indices moved past the input's own: `s` of cells and rows, `style` of columns, `dxfId` of
+    conditional formats."""
+
+    def shift(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        attribute, kind = _STYLE_ATTRIBUTE[match.group(1)]
+        value = X.attr(tag, attribute)
+        if value is None or not value.isdigit():
+            return tag
+        return X.set_attr(tag, attribute, str(int(value) + (xf_offset if kind == "xf" else dxf_offset)))
+
+    return _STYLED.sub(shift, xml)
+
+
+def unselected(xml: str) -> str:
+    """Not a selected tab: the input's selected sheet stays the one shown (two selected tabs open as a
+    group, and typing would go into both)."""
+    return re.sub(r"""\stabSelected\s*=\s*("1"|'1'|"true"|'true')""", "", xml)
