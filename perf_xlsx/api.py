@@ -18,7 +18,6 @@ from .paths import output_path
 from .reading import read_grids
 from .report import Report, projects_of, scores_of
 from .scoring import DEFAULT_SCHEME, load_scheme
-from .writing import value_text
 
 if TYPE_CHECKING:
     from .inspection import Inspection
@@ -198,16 +197,20 @@ def fill(
     scheme: str | None = None,
     name: str | None = None,
     form: str | None = None,
+    mark: bool = False,
 ) -> Report:
     """Write the completed workbook (生成已填工作簿) and return the report. The input is never modified.
 
     Blank derived cells are filled; stated ones are kept and flagged, or with `recompute` replaced
     by the computed value (the old one kept in the cell comment and listed in 审核结果). The
     sheets 审核结果 and 计算过程 are added; 说明 typed into an earlier output is carried over.
+    Flagged cells get a comment with the messages; `mark` (审核标注着色) also colours them by severity
+    (a colour prints, so by default the official forms get none). An .xlsx/.xlsm is otherwise copied
+    part for part: images, charts, data validation and extension parts stay (see completing.py).
     `name` is the output's file name (输出文件名), by default paths.output_name(path).
     """
-    from .findings_sheet import add_findings_sheet, carried_notes, carry_notes, mark_cells
-    from .writing import add_work_sheet, fill_cells, note_replaced, save_deterministic
+    from .completing import complete
+    from .findings_sheet import carried_notes
 
     path = Path(path)
     target = output_path(path, out_dir, name)
@@ -216,18 +219,9 @@ def fill(
     ev = evaluate(path, scheme, form)
     ev, replaced = _recompute(ev, ev.completion.scheme) if recompute else (ev, {})
     report = ev.report
-    filled = fill_cells(ev.workbook, ev.completion)
-    for result in filled:
-        if result.key in replaced:
-            slot, old, new = ev.filing.slots[result.key], replaced[result.key], result.value
-            old_text, new_text = value_text(old, slot.type, slot.scale), value_text(new, slot.type, slot.scale)
-            note_replaced(ev.workbook, slot, old_text, new_text)
-            report.findings.append(rules.recomputed_finding(slot, old, new, old_text, new_text))
-    carry_notes(report.findings, carried_notes(target))
-    mark_cells(ev.workbook, report.findings)
-    add_findings_sheet(ev.workbook, report.findings)
-    add_work_sheet(ev.workbook, ev.completion, report.figures, report.scores, {r.key for r in filled})
-    save_deterministic(ev.workbook, target)
+    report.findings, filled = complete(
+        ev.workbook, ev.completion, report, replaced, carried_notes(target), target, mark
+    )
     report.filled = [ev.filing.slots[r.key].where for r in filled if r.key not in replaced]
     report.output = target
     return report

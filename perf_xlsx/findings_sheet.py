@@ -1,13 +1,15 @@
 """The 审核结果 sheet and the marked cells (审核结果表与单元格标注).
 
-One row per finding; the offending cells are coloured by severity and carry a comment with the
-message. The 说明 column is the clerk's: what was typed there in an earlier output is carried over to
+One row per finding, its 单元格 a link to the cell. The offending cells carry a comment with the
+messages; they are coloured by severity only when asked (`--mark`): a fill prints, and an official
+form must not print review marks (comments do not print). The 说明 column is the clerk's: what was typed there in an earlier output is carried over to
 the same finding on the next run — same rule, sheet and cell, or for a finding without a cell (a
 field not found) same rule, sheet, 项目 and text.
 """
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
@@ -38,6 +40,7 @@ HEADER = [
 WIDTHS = [6, 9, 22, 30, 16, 9, 30, 14, 14, 12, 12, 60, 30]
 NOTE_COLUMN = HEADER.index("说明") + 1
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "rounding": "DDEBF7"}
+CELL_REF = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}")
 
 
 def _row(rule, sheet, cell, labels, text) -> tuple[str, ...]:
@@ -136,26 +139,53 @@ def add_findings_sheet(workbook, findings: list[Finding]) -> None:
         severity = next((k for k, v in SEVERITIES.items() if v == row[1].value), None)
         if severity:
             row[1].fill = PatternFill("solid", fgColor=FILLS[severity])
+    _link_cells(ws, findings)
     ws.auto_filter.ref = f"A2:{ws.cell(row=2, column=len(HEADER)).column_letter}{max(ws.max_row, 2)}"
     print_landscape(ws)
 
 
-def mark_cells(workbook, findings: list[Finding]) -> None:
-    """Colour each offending cell by its worst severity and attach the messages as a comment."""
+def _link_cells(ws, findings: list[Finding]) -> None:
+    """Each finding's 单元格 links to its cell (跳转到单元格): a click in 审核结果 shows the cell."""
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    column = HEADER.index("单元格") + 1
+    for n, f in enumerate(findings, start=3):
+        if f.sheet and f.cell and CELL_REF.fullmatch(f.cell):
+            cell = ws.cell(row=n, column=column)
+            sheet = f.sheet.replace("'", "''")
+            cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{sheet}'!{f.cell}")
+
+
+#: Severity order, worst first.
+RANK = {"error": 0, "warning": 1, "rounding": 2}
+
+
+def review_marks(findings: list[Finding], sheets: list[str]) -> dict[tuple[str, str], tuple[str, str]]:
+    """What each offending cell gets (审核标注): (表, 单元格) → (worst severity, comment text)."""
     by_cell: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:
-        if f.sheet is not None and f.sheet in workbook.sheetnames and f.cell:
+        if f.sheet is not None and f.sheet in sheets and f.cell:
             by_cell.setdefault((f.sheet, f.cell), []).append(f)
+    return {
+        where: (
+            min(items, key=lambda f: RANK[f.severity]).severity,
+            "\n".join(f"【{SEVERITIES[f.severity]}】{f.message}" for f in items),
+        )
+        for where, items in by_cell.items()
+    }
+
+
+def mark_cells(workbook, findings: list[Finding], colour: bool = False) -> None:
+    """Attach the messages to each offending cell as a comment; with `colour`, also fill it by its worst
+    severity (the openpyxl path: .xls inputs)."""
     from .writing import cell_at
 
-    rank = {"error": 0, "warning": 1, "rounding": 2}
-    for (sheet, ref), items in by_cell.items():
+    for (sheet, ref), (worst, text) in review_marks(findings, workbook.sheetnames).items():
         cell = cell_at(workbook, sheet, ref)
         if cell is None:
             continue  # inside overlapping merged ranges: listed in 审核结果 all the same
-        worst = min(items, key=lambda f: rank[f.severity]).severity
-        cell.fill = PatternFill("solid", fgColor=FILLS[worst])
-        text = "\n".join(f"【{SEVERITIES[f.severity]}】{f.message}" for f in items)
+        if colour:
+            cell.fill = PatternFill("solid", fgColor=FILLS[worst])
         if cell.comment is not None and cell.comment.text:
             text = f"{cell.comment.text}\n{text}"
         comment = Comment(text, "perfxlsx")

@@ -8,10 +8,8 @@ the same input always gives the same bytes.
 
 from __future__ import annotations
 
-import errno
 import io
 import os
-import tempfile
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -19,10 +17,11 @@ from pathlib import Path
 from openpyxl.styles import Alignment, Font
 
 from .derive import Completion, Result, rounded
-from .errors import OutputNotWritable, os_reason, write_advice
 from .figures import Figure
 from .layout import NUMBER_FORMATS, YUAN
 from .model import WORK_SHEET, Slot
+from .outfile import build_failed, write_atomically
+from .package.cells import CellWrite
 from .scoring import grades_text
 from .sheet_style import print_landscape, style_table
 from .template import FONT, PINNED_TIME
@@ -101,38 +100,39 @@ def cell_at(workbook, sheet: str | None, ref: str | None):
     return None
 
 
-def _write(cell, slot: Slot, value) -> None:
-    if slot.inline_label is not None:
-        number = Decimal(value) / slot.scale if slot.type == "amount" else value  # in the sheet's unit
-        cell.value = f"{slot.inline_label}{display(number, slot.type)}"
-        if cell.value.startswith(("=", "+", "-", "@")):
-            cell.data_type = "s"  # a label copied from the input stays text, never a formula
-        return
-    cell.value = cell_value(slot, value)
-    if cell.number_format == "General" and slot.type in NUMBER_FORMATS:
-        cell.number_format = NUMBER_FORMATS[slot.type]
-
-
-def fill_cells(workbook, completion: Completion) -> list[Result]:
-    """Write every blank derived cell that has a computed value; formula cells are left alone."""
-    filled = []
+def planned_writes(completion: Completion) -> list[tuple[Result, CellWrite]]:
+    """The cell write of every blank derived cell that has a computed value (待写入单元格), in the sheet's
+    own unit; a field written inside a label (如“控制率：86.99%”) is text. Whether a write is made is the
+    writer's business: a formula cell is never written."""
+    planned = []
     for result in completion.to_fill():
         slot = completion.filing.slots[result.key]
-        cell = cell_at(workbook, slot.sheet, slot.cell)
-        if cell is None or cell.data_type == "f" or isinstance(cell.value, str) and cell.value.startswith("="):
+        if slot.cell is None:
             continue
-        _write(cell, slot, result.value)
-        filled.append(result)
-    return filled
+        if slot.inline_label is not None:
+            number = Decimal(result.value) / slot.scale if slot.type == "amount" else result.value
+            planned.append((result, CellWrite(slot.cell, f"{slot.inline_label}{display(number, slot.type)}")))
+        else:
+            value = cell_value(slot, result.value)
+            planned.append((result, CellWrite(slot.cell, value, number_format=NUMBER_FORMATS.get(slot.type))))
+    return planned
 
 
-def note_replaced(workbook, slot: Slot, old: str, new: str) -> None:
-    """`--recompute`: the cell of a stated value replaced by the computed one keeps the old in a comment."""
-    from openpyxl.comments import Comment
-
-    cell = cell_at(workbook, slot.sheet, slot.cell)
-    if cell is not None:
-        cell.comment = Comment(f"原填报值：{old}；已按公式重算为 {new}", "perfxlsx")
+def write_cell(workbook, sheet: str, write: CellWrite) -> bool:
+    """Make one cell write in an openpyxl workbook (the .xls path); False for a formula cell or a cell
+    inside overlapping merged ranges, left as they are."""
+    cell = cell_at(workbook, sheet, write.ref)
+    if cell is None or cell.data_type == "f" or isinstance(cell.value, str) and cell.value.startswith("="):
+        return False
+    if write.formula is not None:
+        cell.value = write.formula if write.formula.startswith("=") else f"={write.formula}"
+        return True  # openpyxl keeps no cached result
+    cell.value = write.value
+    if isinstance(write.value, str) and write.value.startswith(("=", "+", "-", "@")):
+        cell.data_type = "s"  # a label copied from the input stays text, never a formula
+    if write.number_format and cell.number_format == "General":
+        cell.number_format = write.number_format
+    return True
 
 
 def formula_text(completion: Completion, result: Result) -> str:
@@ -286,34 +286,5 @@ def save_deterministic(workbook, path: Path) -> None:
         with PinnedZipFile(pinned, "w", zipfile.ZIP_DEFLATED) as archive:
             ExcelWriter(workbook, archive).save()
     except Exception as exc:  # nothing is on disk yet
-        raise OutputNotWritable(
-            f"生成输出工作簿时出错（{type(exc).__name__}：{str(exc)[:60]}），没有写出任何文件，"
-            "原文件未改动；请加 --debug 重试，把输入文件和输出一并反馈给开发者。",
-            path,
-        ) from exc
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".~perfxlsx-", suffix=".xlsx", dir=path.parent)
-    except OSError as exc:
-        raise OutputNotWritable(
-            f"无法在文件夹“{path.parent}”中写入（{os_reason(exc)}），请用 -o 换一个输出文件夹。", path
-        ) from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pinned.getvalue())
-        if os.path.isdir(path):
-            raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
-        os.replace(tmp, path)
-    except IsADirectoryError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputNotWritable(
-            f"要写出的位置“{path.name}”已被一个文件夹占用，无法写出工作簿；请移走或改名该文件夹，"
-            "或用 -o 换一个输出文件夹。",
-            path,
-        ) from exc
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputNotWritable(f"无法写出：{write_advice(exc)}", path) from exc
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        raise build_failed(path, exc) from exc
+    write_atomically(pinned.getvalue(), path)

@@ -83,7 +83,14 @@ def test_findings_sheet_marks_cells_and_keeps_clerk_notes(tmp_path):
     error = next(r for r in rows if r[2] == "income-total")
     assert error[1] == "错误" and (error[4], error[5]) == where("ie.income.1.total")
     marked = wb[error[4]][error[5]]
-    assert marked.fill.fgColor.rgb.endswith("FFC7CE") and "收入合计" in marked.comment.text
+    original = openpyxl.load_workbook(path)[error[4]][error[5]]
+    # a comment, no colour: the official form prints as it was (--mark colours it)
+    assert "收入合计" in marked.comment.text and marked.fill.fgColor == original.fill.fgColor
+    link = sheet.cell(row=next(i for i, r in enumerate(rows, start=3) if r[2] == "income-total"), column=6).hyperlink
+    assert link.location == f"'{error[4]}'!{error[5]}"
+    coloured = openpyxl.load_workbook(api.fill(path, tmp_path / "marked", mark=True).output)[error[4]][error[5]]
+    assert coloured.fill.fgColor.rgb.endswith("FFC7CE") and "收入合计" in coloured.comment.text
+    assert coloured.font.name == original.font.name and coloured.border.left.style == original.border.left.style
     # the clerk explains the error in the output; the next run keeps the explanation
     row = next(i for i, r in enumerate(rows, start=3) if r[2] == "income-total")
     sheet.cell(row=row, column=13, value="其他收入 0.30 万元为代收款，已与财政核实")

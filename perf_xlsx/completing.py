@@ -1,0 +1,191 @@
+"""生成已填工作簿 (writing the completed workbook): the same steps whatever the input, two ways to write.
+
+An .xlsx/.xlsm is completed as a package (perf_xlsx.package): its parts are copied byte for byte and
+only the cells written, the comments and the added sheets change, so images, charts, data validation,
+extension parts and everything else a clerk's workbook holds stay. An .xls (converted by legacy.py),
+or a package the patcher does not handle (package.Unsupported: parts not in UTF-8, Excel 4.0 macro
+sheets, no styles), is written the old way: the openpyxl workbook completed in memory and saved.
+
+Review marks: a flagged cell gets a comment with the messages (comments do not print); a fill colour
+only with `mark` (`perfxlsx fill --mark`), since an official form must not print review marks.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from . import rules
+from .errors import PerfXlsxError
+from .findings_sheet import FILLS, add_findings_sheet, carry_notes, review_marks
+from .outfile import build_failed, write_atomically
+from .package import CellWrite, Unsupported, WorkbookPackage
+from .writing import add_work_sheet, cell_at, planned_writes, save_deterministic, value_text, write_cell
+
+if TYPE_CHECKING:
+    from .derive import Completion, Result
+    from .report import Finding, Report
+
+AUTHOR = "perfxlsx"
+
+
+class Writer(Protocol):
+    """Where the completed workbook is written (输出方式): a package, or an openpyxl workbook."""
+
+    sheet_names: list[str]
+
+    def write(self, sheet: str, writes: list[CellWrite]) -> list[bool]: ...
+    def comment(self, sheet: str, notes: dict[str, str]) -> None: ...
+    def colour(self, sheet: str, fills: dict[str, str]) -> None: ...
+    def add_sheets(self, build: Callable[[object], None]) -> None: ...
+    def save(self, target: Path) -> None: ...
+
+
+class PackageWriter:
+    """The input's package, patched (.xlsx/.xlsm)."""
+
+    def __init__(self, book: WorkbookPackage):
+        self.book = book
+        self.sheet_names = book.sheet_names
+
+    def write(self, sheet: str, writes: list[CellWrite]) -> list[bool]:
+        return self.book.write_cells(sheet, writes)
+
+    def comment(self, sheet: str, notes: dict[str, str]) -> None:
+        self.book.add_comments(sheet, notes, AUTHOR)
+
+    def colour(self, sheet: str, fills: dict[str, str]) -> None:
+        self.book.colour_cells(sheet, fills)
+
+    def add_sheets(self, build: Callable[[object], None]) -> None:
+        from openpyxl import Workbook
+
+        scratch = Workbook()
+        scratch.remove(scratch.worksheets[0])
+        build(scratch)
+        self.book.add_sheets(scratch)
+
+    def save(self, target: Path) -> None:
+        write_atomically(self.book.to_bytes(), target)
+
+
+class OpenpyxlWriter:
+    """The openpyxl workbook the input was read into, completed and saved (.xls, and the fallback)."""
+
+    def __init__(self, workbook):
+        self.workbook = workbook
+        self.sheet_names = list(workbook.sheetnames)
+
+    def write(self, sheet: str, writes: list[CellWrite]) -> list[bool]:
+        return [write_cell(self.workbook, sheet, w) for w in writes]
+
+    def comment(self, sheet: str, notes: dict[str, str]) -> None:
+        from openpyxl.comments import Comment
+
+        for ref, text in notes.items():
+            cell = cell_at(self.workbook, sheet, ref)
+            if cell is None:
+                continue
+            if cell.comment is not None and cell.comment.text:
+                text = f"{cell.comment.text}\n{text}"
+            comment = Comment(text, AUTHOR)
+            comment.width, comment.height = 320, 40 + 18 * text.count("\n") + len(text) // 2
+            cell.comment = comment
+
+    def colour(self, sheet: str, fills: dict[str, str]) -> None:
+        from openpyxl.styles import PatternFill
+
+        for ref, rgb in fills.items():
+            cell = cell_at(self.workbook, sheet, ref)
+            if cell is not None:
+                cell.fill = PatternFill("solid", fgColor=rgb)
+
+    def add_sheets(self, build: Callable[[object], None]) -> None:
+        build(self.workbook)
+
+    def save(self, target: Path) -> None:
+        save_deterministic(self.workbook, target)
+
+
+def is_package(path: Path) -> bool:
+    """An .xlsx/.xlsm zip (whatever its name says), as opposed to an .xls."""
+    try:
+        return zipfile.is_zipfile(path)
+    except OSError:
+        return False
+
+
+def complete(
+    workbook,
+    completion: Completion,
+    report: Report,
+    replaced: dict[str, object],
+    earlier: list,
+    target: Path,
+    mark: bool = False,
+) -> tuple[list[Finding], list[Result]]:
+    """Write the completed workbook to `target`: the input `report.file`, read into the openpyxl
+    `workbook`, with the cells of `completion` filled. Returns the findings as listed in 审核结果 (with
+    the --recompute records of `replaced` and the 说明 carried from `earlier`) and the results written."""
+    path = Path(report.file)
+    if is_package(path):
+        try:
+            writer = PackageWriter(WorkbookPackage(path.read_bytes()))
+            return _complete(completion, report, replaced, earlier, writer, target, mark)
+        except Unsupported:
+            pass  # written the old way below
+        except PerfXlsxError:
+            raise
+        except Exception as exc:  # nothing is on disk yet
+            raise build_failed(target, exc) from exc
+    return _complete(completion, report, replaced, earlier, OpenpyxlWriter(workbook), target, mark)
+
+
+def _complete(
+    completion: Completion,
+    report: Report,
+    replaced: dict[str, object],
+    earlier: list,
+    writer: Writer,
+    target: Path,
+    mark: bool,
+) -> tuple[list[Finding], list[Result]]:
+    slots = completion.filing.slots
+    by_sheet: dict[str, list[tuple[Result, CellWrite]]] = {}
+    for result, write in planned_writes(completion):
+        by_sheet.setdefault(slots[result.key].sheet or "", []).append((result, write))
+    filled: list[Result] = []
+    for sheet, items in by_sheet.items():
+        done = writer.write(sheet, [w for _, w in items]) if sheet in writer.sheet_names else []
+        filled += [result for (result, _), ok in zip(items, done) if ok]
+    findings = list(report.findings)
+    notes: dict[str, dict[str, list[str]]] = {}
+    for result in filled:
+        if result.key in replaced:
+            slot, old, new = slots[result.key], replaced[result.key], result.value
+            old_text, new_text = value_text(old, slot.type, slot.scale), value_text(new, slot.type, slot.scale)
+            notes.setdefault(slot.sheet or "", {}).setdefault(slot.cell or "", []).append(
+                f"原填报值：{old_text}；已按公式重算为 {new_text}"
+            )
+            findings.append(rules.recomputed_finding(slot, old, new, old_text, new_text))
+    carry_notes(findings, earlier)
+    fills: dict[str, dict[str, str]] = {}
+    for (sheet, ref), (worst, text) in review_marks(findings, writer.sheet_names).items():
+        notes.setdefault(sheet, {}).setdefault(ref, []).append(text)
+        if mark:
+            fills.setdefault(sheet, {})[ref] = FILLS[worst]
+    for sheet, cells in notes.items():
+        writer.comment(sheet, {ref: "\n".join(texts) for ref, texts in cells.items()})
+    for sheet, colours in fills.items():
+        writer.colour(sheet, colours)
+    keys = {r.key for r in filled}
+
+    def build(workbook) -> None:
+        add_findings_sheet(workbook, findings)
+        add_work_sheet(workbook, completion, report.figures, report.scores, keys)
+
+    writer.add_sheets(build)
+    writer.save(target)
+    return findings, filled
