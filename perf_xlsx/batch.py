@@ -26,15 +26,16 @@ def process(
     name: str | None = None,
     shown: str | None = None,
     form: str | None = None,
+    mark: bool = False,
 ) -> Report:
     """Fill one workbook into `out_dir` as `name`; never raises: a file that cannot be processed gives
     a report with its reason (`error`) and the technical error behind it (`trace`, for --debug).
     `shown` is how the file is named in the results (文件), by default its name; `scheme` and `form` as
-    for api.fill (None: the forms' family's scheme; each sheet's best family)."""
+    for api.fill (None: the forms' family's scheme; each sheet's best family), `mark` too (colour flagged cells)."""
     from . import api
 
     try:
-        report = api.fill(path, out_dir, recompute=recompute, scheme=scheme, name=name, form=form)
+        report = api.fill(path, out_dir, recompute=recompute, scheme=scheme, name=name, form=form, mark=mark)
     except Exception as exc:  # an unreadable file, or a bug: either must not stop the batch
         report = unprocessed(path, exc)
     report.name = shown or report.name
@@ -42,16 +43,20 @@ def process(
 
 
 def _work(args) -> tuple[int, Report]:
-    index, path, out_dir, scheme, recompute, shown, name, form = args
-    return index, process(path, out_dir, scheme, recompute, name, shown, form)
+    index, path, out_dir, scheme, recompute, shown, name, form, mark = args
+    return index, process(path, out_dir, scheme, recompute, name, shown, form, mark)
 
 
-def _ignore_interrupt() -> None:
+def _start_worker(run_time) -> None:
     """Workers leave Ctrl-C to the main process, which stops handing out files; a file being written
-    is finished (and renamed into place) first, so nothing is left half-written."""
+    is finished (and renamed into place) first, so nothing is left half-written. They stamp their
+    outputs with the main process's time of the run (clock.share)."""
     import signal
 
+    from . import clock
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    clock.share(run_time)
 
 
 def _context():
@@ -69,13 +74,24 @@ def run(
     recompute: bool = False,
     progress: Callable[[int, int, Report], None] | None = None,
     form: str | None = None,
+    mark: bool = False,
 ) -> list[Report]:
     """Process `paths` with `jobs` worker processes (default: CPUs); rows come back in the order of `paths`."""
     paths = list(paths)
     jobs = max(1, jobs or os.cpu_count() or 1)
     names = output_names(paths, folder, out_dir)
     tasks = [
-        (i, p, output_folder(p, folder, out_dir), scheme, recompute, p.relative_to(folder).as_posix(), names[p], form)
+        (
+            i,
+            p,
+            output_folder(p, folder, out_dir),
+            scheme,
+            recompute,
+            p.relative_to(folder).as_posix(),
+            names[p],
+            form,
+            mark,
+        )
         for i, p in enumerate(paths)
     ]
     rows: list[Report | None] = [None] * len(paths)
@@ -88,8 +104,13 @@ def run(
             if progress:
                 progress(done, len(paths), row)
         return rows  # type: ignore[return-value]
+    from . import clock
+
     with ProcessPoolExecutor(
-        max_workers=min(jobs, len(paths)), mp_context=_context(), initializer=_ignore_interrupt
+        max_workers=min(jobs, len(paths)),
+        mp_context=_context(),
+        initializer=_start_worker,
+        initargs=(clock.run_time(),),
     ) as pool:
         futures = [pool.submit(_work, task) for task in tasks]
         try:

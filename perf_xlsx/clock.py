@@ -7,6 +7,7 @@ input then gives the same bytes, which the tests and a bureau comparing two runs
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import os
 from functools import cache
@@ -28,3 +29,10 @@ def zip_time() -> tuple[int, int, int, int, int, int]:
     """run_time() as a zip entry's date_time (whole seconds; zip keeps even seconds)."""
     t = run_time()
     return (t.year, t.month, t.day, t.hour, t.minute, t.second)
+
+
+def share(t: dt.datetime) -> None:
+    """Take `t` as the time of this run: a folder run's worker processes take the main process's, so
+    every file of one run carries the same time (passed on as SOURCE_DATE_EPOCH, read back as UTC)."""
+    os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(t.timetuple()))
+    run_time.cache_clear()

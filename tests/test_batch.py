@@ -77,7 +77,7 @@ def test_folder_run_outputs_summary_and_exit_code(folder, tmp_path):
     assert by_status["合计"][0] == 3 and by_status["合计"][3] == by_file["错.xlsx"]["尾差"] + 8
 
 
-def test_each_result_identical_to_a_single_file_run(folder, tmp_path):
+def test_each_result_identical_to_a_single_file_run(folder, tmp_path, pinned_clock):
     one, two = tmp_path / "one", tmp_path / "two"
     run("fill", str(folder), "-o", str(one), "--jobs", "1", "-q")
     run("fill", str(folder), "-o", str(two), "--jobs", "2", "-q")

@@ -460,7 +460,7 @@ def test_unreadable_amount_is_reported_at_its_cell(tmp_path, pristine):
 
 
 # ---- 12. the input is never touched; output is deterministic ------------------------------------------
-def test_read_only_input_untouched_and_outputs_identical(tmp_path):
+def test_read_only_input_untouched_and_outputs_identical(tmp_path, pinned_clock):
     path = made(messy.build_read_only, tmp_path)
     before = (
         hashlib.sha256(path.read_bytes()).hexdigest(),
