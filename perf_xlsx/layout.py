@@ -13,6 +13,8 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 
+from . import keys
+
 #: The sheet kinds in the order a workbook holds them; every family's layouts are of these kinds.
 KINDS = ("basic", "income_expenditure", "department_form", "project_form", "report_cover", "report_overview")
 #: The kinds in words (表的种类), for messages and reports.
@@ -177,13 +179,13 @@ def expand(label: str, year: int | None) -> str:
 def describe_key(key: str) -> str:
     """A field key in words (字段名称), for messages about a field the workbook does not have:
     `ie.sangong.summary.total` → `收支情况·三公经费（万元）汇总行·三公经费合计`."""
-    parts = key.split(".")
+    parts = keys.split(key)
     kinds = {"basic": "basic", "ie": "income_expenditure", "dept": "department_form"}
-    kind = kinds.get(parts[0], "project_form" if parts[0].startswith("proj") else None)
+    kind = kinds.get(parts[0], "project_form" if keys.project_number(parts[0]) else None)
     if kind is None or len(parts) < 2:
         return key
     layout = load_layout(kind)
-    words = [layout.sheet_name.format(n=parts[0][4:])]
+    words = [layout.sheet_name.format(n=keys.project_number(parts[0]))]
     try:
         section = layout.section(parts[1])
     except KeyError:
