@@ -10,7 +10,7 @@ from . import rules
 from .derive import Completion
 from .detect import unrecognised_message
 from .errors import NotABasicDataWorkbook, PerfXlsxError
-from .families import find_family, scheme_of
+from .families import find_family, scheme_of, schemes_of
 from .figures import compute
 from .loading import grids_of, open_workbook
 from .model import Filing
@@ -47,6 +47,8 @@ def evaluate(path: Path, scheme: str | None = None, form: str | None = None) -> 
     filing = read_grids(path, grids_of(workbook, path), find_family(form) if form else None)
     if not filing.sheets:
         raise NotABasicDataWorkbook(unrecognised_message(filing.forms, form), path)
+    if scheme is None:  # each form by its family's scheme (a workbook may mix families)
+        filing.schemes = schemes_of(filing)
     return _assess(path, workbook, filing, scheme or scheme_of(filing))
 
 

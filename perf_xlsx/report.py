@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from . import keys
 from .derive import Completion, rounded
 from .figures import Figure
 from .layout import KIND_NAMES
@@ -281,29 +282,29 @@ def projects_of(completion: Completion) -> list[ProjectResult]:
             value = shown(key)
             return None if value is None else f"{Decimal(value):.2f}"
 
-        rate = shown(f"{prefix}.money.total.rate")
-        total = shown(f"{prefix}.closing.total")
+        rate = shown(keys.money_total(prefix, "rate"))
+        total = shown(keys.closing_total(prefix))
         indicators = [shown(i.score_key) for i in filing.indicators.get(prefix, []) if i.score_key]
         indicator_sum = sum((rounded(Decimal(v), "score") for v in indicators if v is not None), Decimal(0))
-        name = shown(f"{prefix}.head.name")
+        name = shown(keys.head(prefix, "name"))
         out.append(
             ProjectResult(
                 sheet=sheet,
                 name=str(name) if name is not None else None,
                 family=family.get(prefix),
                 figures={
-                    "年初预算数": amount(f"{prefix}.money.total.initial"),
-                    "全年预算数": amount(f"{prefix}.money.total.budget"),
-                    "全年执行数": amount(f"{prefix}.money.total.actual"),
+                    "年初预算数": amount(keys.money_total(prefix, "initial")),
+                    "全年预算数": amount(keys.money_total(prefix, "budget")),
+                    "全年执行数": amount(keys.money_total(prefix, "actual")),
                     "执行率": None if rate is None else f"{rounded(Decimal(rate), 'rate') * 100:.2f}",
                 },
                 scores={
                     "预算执行": None
-                    if shown(f"{prefix}.money.total.score") is None
-                    else f"{rounded(Decimal(shown(f'{prefix}.money.total.score')), 'score'):.2f}",
+                    if shown(keys.money_total(prefix, "score")) is None
+                    else f"{rounded(Decimal(shown(keys.money_total(prefix, 'score'))), 'score'):.2f}",
                     "绩效指标": f"{indicator_sum:.2f}" if any(v is not None for v in indicators) else None,
                     "总分": None if total is None else f"{rounded(Decimal(total), 'score'):.2f}",
-                    "等次": None if total is None else grade_of(Decimal(total), completion.scheme),
+                    "等次": None if total is None else grade_of(Decimal(total), completion.scheme_for(prefix)),
                 },
             )
         )
