@@ -359,7 +359,7 @@ class SheetReader:
                         [(keys.join(sid, t.lstrip("-"), column.id), -1 if t.startswith("-") else 1) for t in row.sum],
                     )
                 elif cell_spec is None and row.sum_of_group and group_rows.get(row.sum_of_group):
-                    self.filing.derive(key, "sum", [(f"{k}.{column.id}", 1) for k in group_rows[row.sum_of_group]])
+                    self.filing.derive(key, "sum", [(keys.join(k, column.id), 1) for k in group_rows[row.sum_of_group]])
                 elif cell_spec and "ratio" in cell_spec:
                     self.filing.derive(key, "ratio", [(keys.join(sid, row.id, x), 1) for x in cell_spec["ratio"]])
                 if cell_spec and cell_spec.get("figure"):

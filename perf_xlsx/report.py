@@ -250,9 +250,10 @@ def scores_of(completion: Completion) -> dict[str, str | None]:
                 value = completion.shown(indicator.score_key)
                 if value is not None:
                     blocks[name] = (blocks[name] or Decimal(0)) + rounded(Decimal(value), "score")
-    total = completion.shown("dept.closing.total") if "dept.closing.total" in completion.filing.slots else None
-    if "dept.closing.grade" in completion.filing.slots:
-        grade = completion.shown("dept.closing.grade")
+    total_key, grade_key = keys.closing_total("dept"), keys.closing_grade("dept")
+    total = completion.shown(total_key) if total_key in completion.filing.slots else None
+    if grade_key in completion.filing.slots:
+        grade = completion.shown(grade_key)
     else:  # a form that prints no 等次 (重庆): the scheme's band of its 总分
         from .scoring import grade_of
 
@@ -260,7 +261,7 @@ def scores_of(completion: Completion) -> dict[str, str | None]:
     return {
         "预算执行": fmt(completion.shown("dept.money.total.score")),
         **{k: fmt(v) for k, v in blocks.items()},
-        "总分": fmt(completion.shown("dept.closing.total")),
+        "总分": fmt(completion.shown(total_key)),
         "等次": grade,
     }
 

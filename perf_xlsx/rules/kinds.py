@@ -300,8 +300,8 @@ def equals(rule: Rule[Equals], audit: Audit) -> None:
 def at_most(rule: Rule[AtMost], audit: Audit) -> None:
     """Σ 其中各项 ≤ 总数 (a partial breakdown may be less, never more)."""
     for column in rule.params.columns:
-        total_key = f"{rule.params.total}.{column}"
-        parts = [f"{p}.{column}" for p in rule.params.parts]
+        total_key = keys.join(rule.params.total, column)
+        parts = [keys.join(p, column) for p in rule.params.parts]
         values = [audit.shown(p) for p in parts]
         total = audit.shown(total_key)
         if total is None or all(v is None for v in values):
@@ -345,7 +345,7 @@ def duplicate_project(rule: Rule[DuplicateProject], audit: Audit) -> None:
     """A project sheet repeating an earlier one (a copied sheet left in)."""
     for prefix, original in audit.duplicate_projects().items():
         name = audit.slot(keys.head(prefix, "name"))
-        first = audit.slot(f"{original}.head.name")
+        first = audit.slot(keys.head(original, "name"))
         audit.finding(
             rule, name, stated=audit.shown(keys.head(prefix, "name")), detail=first.sheet if first else original
         )
