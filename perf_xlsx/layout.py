@@ -63,12 +63,13 @@ class Field:
     optional: bool = False  # a column some forms of the family do not print: not reported when absent
     points: str = ""  # "title": the value is the points printed in the section's title (`（20分）`)
     default: str = ""  # the value when the form does not print it (e.g. the points of a block)
+    print_label: str = ""  # the label the template prints, when not the first of `labels` ({level}, {year} filled in)
     cells: dict = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def label(self) -> str:
-        """The label the template prints (第一个标签)."""
-        return self.labels[0]
+        """The label the template prints (`print_label`, else the first of `labels`)."""
+        return self.print_label or self.labels[0]
 
     @property
     def derived(self) -> bool:

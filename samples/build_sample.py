@@ -238,6 +238,7 @@ def content() -> Content:
         unit=UNIT,
         institutions=INSTITUTIONS,
         department_indicators=INDICATORS,
+        department_goals=GOALS,
         projects=[{"name": p["name"], "implementer": p["implementer"], "expected": p["expected"]} for p in PROJECTS],
     )
 
@@ -263,9 +264,6 @@ def build_sample(path: Path = SAMPLE) -> Path:
         slot = filing.slots[key]
         cell = workbook[slot.sheet][slot.cell]
         cell.value = float(value) if isinstance(value, Decimal) else value
-    for field, text in GOALS.items():
-        slot = filing.slots[f"dept.goals.{field}"]
-        form[slot.cell] = text
     save_deterministic(workbook, path)
     return path
 
