@@ -258,7 +258,6 @@ def values() -> dict[str, object]:
 
 def build_sample(path: Path = SAMPLE) -> Path:
     workbook = build(content())
-    form = workbook["整体支出绩效自评表"]
     filing = read_grids(path, [Grid.from_openpyxl(ws) for ws in workbook.worksheets])
     for key, value in values().items():
         slot = filing.slots[key]
