@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from .batch import batch_notes
 from .figures import REGISTRY
+from .paths import publish_mode
 from .report import Report
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ def status_counts(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_summary(rows: list[Report], path: Path) -> Path:
-    """Write 汇总.xlsx atomically (temp file + rename)."""
+    """Write 汇总.xlsx atomically (temp file + rename), with the mode the user's umask gives new files."""
     import xlsxwriter
 
     path = Path(path)
@@ -92,6 +93,7 @@ def write_summary(rows: list[Report], path: Path) -> Path:
         _errors_sheet(wb, rows)
         _charts_sheet(wb, frame)
         wb.close()
+        publish_mode(Path(tmp))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
