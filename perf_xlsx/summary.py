@@ -32,6 +32,8 @@ HEADER = ["文件", "单位", "年度", *RATES, *SCORES, "等次", *COUNTS.value
 #: The order of the groups of 汇总: what needs the clerk's attention first.
 STATUS_ORDER = ["有错误", "无法处理", "通过"]
 PINNED = dt.datetime(2000, 1, 1)
+#: Rates are stored as fractions and shown as percentages, as the forms themselves do (0.8757 → 87.57%).
+PERCENT = "0.00%"
 #: The 图表 sheet: the charts stand right of its two small tables (单位 × 总分、执行率; counts by 状态).
 CHART_COLUMN = 6
 
@@ -40,9 +42,14 @@ def _decimal(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
+def _fraction(percent: str | None) -> Decimal | None:
+    """A rate as the report prints it (`"87.57"`, percent) as the fraction a form stores (0.8757), exactly."""
+    return None if percent is None else Decimal(percent).scaleb(-2)
+
+
 def summary_frame(rows: list[Report]) -> pd.DataFrame:
-    """The 汇总 table (汇总表): one row per workbook, columns as HEADER (rates in percent and scores as
-    Decimal, None where blank), sorted by 状态 (STATUS_ORDER), then 单位 (in character code order; a file
+    """The 汇总 table (汇总表): one row per workbook, columns as HEADER (rates as fractions, 0.8757 for
+    87.57%, and scores as Decimal, None where blank), sorted by 状态 (STATUS_ORDER), then 单位 (in character code order; a file
     whose 单位 was not read comes last), then 文件."""
     import pandas as pd
 
@@ -51,7 +58,7 @@ def summary_frame(rows: list[Report]) -> pd.DataFrame:
             "文件": row.name,
             "单位": row.unit,
             "年度": row.year,
-            **{name: _decimal(row.rate(name)) for name in RATES},
+            **{name: _fraction(row.rate(name)) for name in RATES},
             **{name: _decimal(row.scores.get(name)) for name in SCORES},
             "等次": row.scores.get("等次"),
             **{label: row.counts[severity] for severity, label in COUNTS.items()},
@@ -116,7 +123,7 @@ def _summary_sheet(wb, frame: pd.DataFrame) -> None:
         }
     )
     text = wb.add_format({**font, "border": 1})
-    pct = wb.add_format({**font, "border": 1, "num_format": '0.00"%"'})
+    pct = wb.add_format({**font, "border": 1, "num_format": PERCENT})
     score = wb.add_format({**font, "border": 1, "num_format": "0.00"})
     count = wb.add_format({**font, "border": 1, "num_format": "0"})
     bad = wb.add_format({"bg_color": "#FFC7CE"})
@@ -199,6 +206,7 @@ def _charts_sheet(wb, frame: pd.DataFrame) -> None:
     head = wb.add_format({**font, "bold": True, "border": 1, "bg_color": "#F2F2F2"})
     text = wb.add_format({**font, "border": 1})
     number = wb.add_format({**font, "border": 1, "num_format": "0.00"})
+    pct = wb.add_format({**font, "border": 1, "num_format": PERCENT})
     count = wb.add_format({**font, "border": 1, "num_format": "0"})
     usable = frame[frame["状态"] != "无法处理"]
     usable = usable.assign(名称=usable["单位"].where(usable["单位"].notna(), usable["文件"]))
@@ -218,14 +226,14 @@ def _charts_sheet(wb, frame: pd.DataFrame) -> None:
     if usable.empty:
         ws.write_string(0, 0, "没有可以作图的结果", text)
         return
-    ws.write_row(0, 0, ["单位", "总分", "预算执行率（%）"], head)
+    ws.write_row(0, 0, ["单位", "总分", "预算执行率"], head)
     for i, (name, total, rate) in enumerate(zip(usable["名称"], usable["总分"], usable["预算执行率"]), start=1):
         ws.write_string(i, 0, name, text)
-        for col, value in ((1, total), (2, rate)):
-            ws.write_number(i, col, float(value), number) if value is not None else ws.write_blank(i, col, None, number)
+        for col, value, style in ((1, total, number), (2, rate, pct)):
+            ws.write_number(i, col, float(value), style) if value is not None else ws.write_blank(i, col, None, style)
     n = len(usable)
     height = max(280, 26 * n + 90)
-    for k, (title, col) in enumerate((("各单位总分", 1), ("各单位预算执行率（%）", 2))):
+    for k, (title, col) in enumerate((("各单位总分", 1), ("各单位预算执行率", 2))):
         chart = wb.add_chart({"type": "bar"})
         chart.add_series(
             {

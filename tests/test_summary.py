@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from perf_xlsx import paths
+from perf_xlsx.summary import RATES
+from samples.synthetic import SAMPLE as SYNTHETIC
 from tests.families import BUILDERS
+from tests.golden import SAMPLE
 
 
 def run(*args: str, umask: int = -1) -> subprocess.CompletedProcess:
@@ -23,6 +30,53 @@ def run(*args: str, umask: int = -1) -> subprocess.CompletedProcess:
         timeout=300,
         umask=umask,
     )
+
+
+@pytest.fixture(scope="module")
+def done(tmp_path_factory) -> tuple[Path, dict[str, dict]]:
+    """One folder run over the 湘西 sample (4 project sheets), the synthetic sample (3 projects), and a national
+    and a Hubei workbook holding only a project form: 汇总.xlsx, and the --json report of each file by name."""
+    tmp = tmp_path_factory.mktemp("summary")
+    drop, out = tmp / "各单位", tmp / "out"
+    drop.mkdir()
+    shutil.copy(SAMPLE, drop / "湘西.xlsx")
+    shutil.copy(SYNTHETIC, drop / "模拟.xlsx")
+    BUILDERS["n_project"](drop)
+    BUILDERS["b_project"](drop)
+    result = run("fill", str(drop), "-o", str(out), "--json", "--jobs", "2")
+    assert result.returncode == 0, result.stderr
+    return out / "汇总.xlsx", {r["file"]: r for r in json.loads(result.stdout)}
+
+
+def table(ws) -> list[dict]:
+    """A sheet's rows as dicts by its header (row 1)."""
+    rows = list(ws.iter_rows(values_only=True))
+    return [dict(zip(rows[0], r)) for r in rows[1:]]
+
+
+def fraction(percent: str | None) -> float | None:
+    """A rate as the JSON report prints it (`"87.57"`) as the fraction the workbooks store."""
+    return None if percent is None else float(Decimal(percent) / 100)
+
+
+def test_rates_are_fractions_with_a_percent_format_in_every_sheet(done):
+    """As the forms store them (0.8757 shown as 87.57%), never 87.57 with a `0.00"%"` format."""
+    path, reports = done
+    wb = openpyxl.load_workbook(path)
+    for row in table(wb["汇总"]):
+        for name in RATES:
+            assert row[name] == fraction(reports[row["文件"]]["figures"][name]["value"]), (row["文件"], name)
+    percent = []
+    for ws in wb:
+        for cells in ws.iter_rows():
+            for cell in cells:
+                assert '"%"' not in cell.number_format, (ws.title, cell.coordinate)
+                if "%" in cell.number_format:
+                    assert cell.number_format == "0.00%", (ws.title, cell.coordinate)
+                    percent.append(ws.title)
+    assert {"汇总", "图表"} <= set(percent)
+    rate = next(r["预算执行率"] for r in table(wb["图表"]) if r["单位"] == "湘西自治州人民政府办公室")
+    assert rate == pytest.approx(0.8757)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
