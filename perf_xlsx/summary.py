@@ -1,11 +1,15 @@
-"""汇总.xlsx: one row per workbook of a folder run, every 错误, and charts (written with xlsxwriter).
+"""汇总.xlsx: one row per workbook of a folder run, one per project, every 错误, and charts (written with
+xlsxwriter).
 
-Sheets: 汇总 (frozen header, filters, number formats, rows with 错误 or unreadable highlighted; the
-files with 错误 first, then those that could not be processed, then those that pass, each group by
-单位), 错误清单 (every 错误 of every file, and the folder-level 提示), 图表 (总分 and 预算执行率 by unit,
-highest 总分 first, and the files, 错误, 提示 and 尾差 counted by 状态). The table is a pandas DataFrame
-(summary_frame) with exact Decimals; numbers become floats only as they are written. Document times
-are pinned so the same results give the same bytes.
+Sheets: 汇总 (one row per workbook; frozen header, filters, number formats, rows with 错误 or unreadable
+highlighted; the files with 错误 first, then those that could not be processed, then those that pass,
+each group by 单位), 项目汇总 (one row per project form, 项目支出绩效自评表, of every workbook, those
+holding only project forms included: its 万元 amounts, 执行率, scores, 等次 and the findings on its sheet;
+the files in the order of 汇总), 错误清单 (every 错误 of every file, and the folder-level 提示), 图表
+(总分 and 预算执行率 by unit, highest 总分 first, and the files, 错误, 提示 and 尾差 counted by 状态).
+Rates are stored as fractions with a 0.00% format, as the forms store them. The tables are pandas
+DataFrames (summary_frame, project_frame) with exact Decimals; numbers become floats only as they are
+written. Document times are pinned so the same results give the same bytes.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +34,11 @@ RATES = [name for name, _, _ in REGISTRY]
 SCORES = ["预算执行", "产出", "效益", "满意度", "总分"]
 COUNTS = {"error": "错误", "warning": "提示", "rounding": "尾差"}
 HEADER = ["文件", "单位", "年度", *RATES, *SCORES, "等次", *COUNTS.values(), "状态", "原因"]
+#: 项目汇总: a project's amounts (万元, as its form shows them) and scores, by their ProjectResult keys.
+MONEY = {"年初预算数": "年初预算数（万元）", "全年预算数": "全年预算数（万元）", "全年执行数": "全年执行数（万元）"}
+PROJECT_SCORES = {"预算执行": "预算执行得分", "绩效指标": "绩效指标得分", "总分": "总分"}
+PROJECT_HEADER = ["文件", "单位", "项目名称", "表", *MONEY.values(), "执行率", *PROJECT_SCORES.values(), "等次"]
+PROJECT_HEADER += list(COUNTS.values())
 #: The order of the groups of 汇总: what needs the clerk's attention first.
 STATUS_ORDER = ["有错误", "无法处理", "通过"]
 PINNED = dt.datetime(2000, 1, 1)
@@ -49,10 +59,8 @@ def _fraction(percent: str | None) -> Decimal | None:
 
 def summary_frame(rows: list[Report]) -> pd.DataFrame:
     """The 汇总 table (汇总表): one row per workbook, columns as HEADER (rates as fractions, 0.8757 for
-    87.57%, and scores as Decimal, None where blank), sorted by 状态 (STATUS_ORDER), then 单位 (in character code order; a file
-    whose 单位 was not read comes last), then 文件."""
-    import pandas as pd
-
+    87.57%, and scores as Decimal, None where blank), sorted by 状态 (STATUS_ORDER), then 单位 (in
+    character code order; a file whose 单位 was not read comes last), then 文件."""
     records = [
         {
             "文件": row.name,
@@ -67,7 +75,41 @@ def summary_frame(rows: list[Report]) -> pd.DataFrame:
         }
         for row in rows
     ]
-    frame = pd.DataFrame.from_records(records, columns=HEADER).astype(object)
+    return _by_status(records, HEADER)
+
+
+def project_frame(rows: list[Report]) -> pd.DataFrame:
+    """The 项目汇总 table (项目汇总表): one row per project form (项目支出绩效自评表) of every workbook, those
+    holding only project forms included; columns as PROJECT_HEADER: amounts in 万元 and scores as
+    Decimal, 执行率 as a fraction, None where blank, and the 错误, 提示 and 尾差 found on its sheet.
+    The files in the order of 汇总 (summary_frame), each one's projects in the order of its sheets."""
+    records = []
+    for row in rows:
+        for project in row.projects:
+            found = project.findings(row.findings)
+            records.append(
+                {
+                    "文件": row.name,
+                    "单位": row.unit,
+                    "项目名称": project.name,
+                    "表": project.sheet,
+                    **{label: _decimal(project.figures.get(key)) for key, label in MONEY.items()},
+                    "执行率": _fraction(project.figures.get("执行率")),
+                    **{label: _decimal(project.scores.get(key)) for key, label in PROJECT_SCORES.items()},
+                    "等次": project.scores.get("等次"),
+                    **{label: sum(1 for f in found if f.severity == s) for s, label in COUNTS.items()},
+                    "状态": row.status,
+                }
+            )
+    return _by_status(records, [*PROJECT_HEADER, "状态"]).drop(columns="状态")
+
+
+def _by_status(records: list[dict], columns: list[str]) -> pd.DataFrame:
+    """Records as a frame of Python objects (Decimal stays Decimal), sorted by the 状态 of their file
+    (STATUS_ORDER), then 单位 (a blank one last), then 文件; stable, so a file's rows keep their order."""
+    import pandas as pd
+
+    frame = pd.DataFrame.from_records(records, columns=columns).astype(object)
     frame["状态"] = pd.Categorical(frame["状态"], categories=STATUS_ORDER, ordered=True)
     return frame.sort_values(["状态", "单位", "文件"], na_position="last", kind="stable").reset_index(drop=True)
 
@@ -97,6 +139,7 @@ def write_summary(rows: list[Report], path: Path) -> Path:
         wb = xlsxwriter.Workbook(tmp, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
         wb.set_properties({"title": "绩效自评汇总", "author": "perfxlsx", "created": PINNED})
         _summary_sheet(wb, frame)
+        _projects_sheet(wb, project_frame(rows))
         _errors_sheet(wb, rows)
         _charts_sheet(wb, frame)
         wb.close()
@@ -109,7 +152,39 @@ def write_summary(rows: list[Report], path: Path) -> Path:
 
 
 def _summary_sheet(wb, frame: pd.DataFrame) -> None:
-    ws = wb.add_worksheet("汇总")
+    """汇总: one row per workbook; those with 错误 red, the unreadable grey."""
+    kinds = {"年度": "count", **dict.fromkeys(RATES, "percent"), **dict.fromkeys(SCORES, "score")}
+    kinds.update(dict.fromkeys(COUNTS.values(), "count"))
+    status = xl_col(HEADER.index("状态"))
+    highlight = [(f'=${status}2="无法处理"', "#D9D9D9"), (f'=${status}2="有错误"', "#FFC7CE")]
+    widths = {"文件": 34, "单位": 28, "原因": 50}
+    _table_sheet(wb, "汇总", frame, kinds, widths, highlight)
+
+
+def _projects_sheet(wb, frame: pd.DataFrame) -> None:
+    """项目汇总: one row per project form; a project with a 错误 on its sheet red."""
+    kinds = {**dict.fromkeys(MONEY.values(), "money"), "执行率": "percent"}
+    kinds.update(dict.fromkeys(PROJECT_SCORES.values(), "score"))
+    kinds.update(dict.fromkeys(COUNTS.values(), "count"))
+    highlight = [(f"=${xl_col(PROJECT_HEADER.index('错误'))}2>0", "#FFC7CE")]
+    widths = {"文件": 30, "单位": 24, "项目名称": 30, "表": 12, **dict.fromkeys(MONEY.values(), 12)}
+    _table_sheet(wb, "项目汇总", frame, kinds, widths, highlight, empty="本次处理的工作簿中没有项目支出绩效自评表")
+
+
+def _table_sheet(
+    wb,
+    name: str,
+    frame: pd.DataFrame,
+    kinds: dict[str, str],
+    widths: Mapping[str, float],
+    highlight: list[tuple[str, str]],
+    empty: str = "",
+) -> None:
+    """A sheet holding `frame` (表格): a header row, frozen with the first two columns, and filters; each
+    column written as its kind (percent, score, money, count; text otherwise), Decimals as floats;
+    rows where a highlight's formula (on row 2) holds get its colour; `empty` said under the header when
+    there are no rows."""
+    ws = wb.add_worksheet(name)
     font = {"font_name": "宋体", "font_size": 10}
     head = wb.add_format(
         {
@@ -122,41 +197,42 @@ def _summary_sheet(wb, frame: pd.DataFrame) -> None:
             "valign": "vcenter",
         }
     )
+    number_formats = {"percent": PERCENT, "score": "0.00", "money": "#,##0.00", "count": "0"}
+    styles = {kind: wb.add_format({**font, "border": 1, "num_format": f}) for kind, f in number_formats.items()}
     text = wb.add_format({**font, "border": 1})
-    pct = wb.add_format({**font, "border": 1, "num_format": PERCENT})
-    score = wb.add_format({**font, "border": 1, "num_format": "0.00"})
-    count = wb.add_format({**font, "border": 1, "num_format": "0"})
-    bad = wb.add_format({"bg_color": "#FFC7CE"})
-    lost = wb.add_format({"bg_color": "#D9D9D9"})
-    formats = {"年度": count, **dict.fromkeys(RATES, pct), **dict.fromkeys(SCORES, score)}
-    formats.update(dict.fromkeys(COUNTS.values(), count))
-    ws.write_row(0, 0, HEADER, head)
+    columns = list(frame.columns)
+    ws.write_row(0, 0, columns, head)
     ws.set_row(0, 42)
     for r, record in enumerate(frame.itertuples(index=False), start=1):
-        for c, (name, value) in enumerate(zip(HEADER, record)):
-            style = formats.get(name, text)
+        for c, (column, value) in enumerate(zip(columns, record)):
+            kind = kinds.get(column)
+            style = styles[kind] if kind else text
             if value is None or (isinstance(value, float) and value != value):
                 ws.write_blank(r, c, None, style)
-            elif style is text:
+            elif kind is None:
                 ws.write_string(r, c, str(value), text)
             else:
                 ws.write_number(r, c, float(value), style)
-    rows = len(frame)
-    last_col = len(HEADER) - 1
-    status_col = xl_col(HEADER.index("状态"))
-    if rows:
+    rows, last_col = len(frame), len(columns) - 1
+    if not rows and empty:
+        ws.write_string(1, 0, empty, wb.add_format(font))
+    for criteria, colour in highlight if rows else []:
         ws.conditional_format(
-            1, 0, rows, last_col, {"type": "formula", "criteria": f'=${status_col}2="无法处理"', "format": lost}
-        )
-        ws.conditional_format(
-            1, 0, rows, last_col, {"type": "formula", "criteria": f'=${status_col}2="有错误"', "format": bad}
+            1,
+            0,
+            rows,
+            last_col,
+            {"type": "formula", "criteria": criteria, "format": wb.add_format({"bg_color": colour})},
         )
     ws.freeze_panes(1, 2)
     ws.autofilter(0, 0, max(rows, 1), last_col)
-    ws.set_column(0, 0, 34)
-    ws.set_column(1, 1, 28)
-    ws.set_column(2, last_col - 1, 10)
-    ws.set_column(last_col, last_col, 50)
+    for c, column in enumerate(columns):
+        ws.set_column(c, c, widths.get(column, 10))
+    _page(ws)
+
+
+def _page(ws) -> None:
+    """Printing (打印): A4 landscape, one page wide (as many pages down as it takes), the header row on each."""
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)

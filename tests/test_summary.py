@@ -79,6 +79,49 @@ def test_rates_are_fractions_with_a_percent_format_in_every_sheet(done):
     assert rate == pytest.approx(0.8757)
 
 
+def test_projects_sheet_has_one_row_per_project_as_the_report_gives_it(done):
+    """项目汇总: every project form of every workbook, the project-only ones (national, Hubei) too, in the order
+    of 汇总 and of the sheets; its money, 执行率 (a fraction), scores and counts those of the JSON report."""
+    path, reports = done
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["汇总", "项目汇总", "错误清单", "图表"]
+    rows = table(wb["项目汇总"])
+    expected = [
+        (name, project) for name in (r["文件"] for r in table(wb["汇总"])) for project in reports[name]["projects"]
+    ]
+    assert len(rows) == len(expected) == 4 + 3 + 1 + 1
+    assert {"n_project.xlsx", "b_project.xlsx"} <= {row["文件"] for row in rows}
+    for row, (name, project) in zip(rows, expected):
+        assert (row["文件"], row["单位"], row["项目名称"], row["表"]) == (
+            name,
+            reports[name]["unit"],
+            project["name"],
+            project["sheet"],
+        )
+        figures, scores = project["figures"], project["scores"]
+        assert row["执行率"] == fraction(figures["执行率"]), row
+        for key in ("年初预算数", "全年预算数", "全年执行数"):
+            assert row[f"{key}（万元）"] == (None if figures[key] is None else float(figures[key])), (row, key)
+        for key, column in (("预算执行", "预算执行得分"), ("绩效指标", "绩效指标得分"), ("总分", "总分")):
+            assert row[column] == (None if scores[key] is None else float(scores[key])), (row, key)
+        assert row["等次"] == scores["等次"]
+        assert [row["错误"], row["提示"], row["尾差"]] == list(project["counts"].values())
+    national = next(row for row in rows if row["文件"] == "n_project.xlsx")
+    assert national["执行率"] is not None and national["总分"] is not None  # scored, not only listed
+    sheet = wb["项目汇总"]
+    assert [sheet.cell(2, c).number_format for c in (5, 8, 9, 11)] == ["#,##0.00", "0.00%", "0.00", "0.00"]
+
+
+def test_projects_sheet_of_a_run_without_project_forms(tmp_path):
+    drop, out = tmp_path / "各单位", tmp_path / "out"
+    drop.mkdir()
+    BUILDERS["c_department"](drop)
+    assert run("fill", str(drop), "-o", str(out), "-q").returncode == 0
+    sheet = openpyxl.load_workbook(out / "汇总.xlsx")["项目汇总"]
+    assert sheet["A1"].value == "文件" and sheet["A2"].value == "本次处理的工作簿中没有项目支出绩效自评表"
+    assert sheet.max_row == 2
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
 @pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o027, 0o640), (0o002, 0o664)], ids=oct)
 def test_summary_mode_follows_the_umask(tmp_path, umask, mode):
