@@ -6,7 +6,8 @@ highlighted; the files with 错误 first, then those that could not be processed
 each group by 单位), 项目汇总 (one row per project form, 项目支出绩效自评表, of every workbook, those
 holding only project forms included: its 万元 amounts, 执行率, scores, 等次 and the findings on its sheet;
 the files in the order of 汇总), 错误清单 (every 错误 of every file, and the folder-level 提示), 图表
-(总分 and 预算执行率 by unit, highest 总分 first, and the files, 错误, 提示 and 尾差 counted by 状态).
+(总分 and 预算执行率 by unit, highest 总分 first, value axes from 0 and every bar labelled with its
+value; and the files, 错误, 提示 and 尾差 counted by 状态).
 Rates are stored as fractions with a 0.00% format, as the forms store them. The tables are pandas
 DataFrames (summary_frame, project_frame) with exact Decimals; numbers become floats only as they are
 written. Document times are pinned so the same results give the same bytes.
@@ -275,8 +276,10 @@ def _errors_sheet(wb, rows: list[Report]) -> None:
 
 
 def _charts_sheet(wb, frame: pd.DataFrame) -> None:
-    """Bar charts of 总分 and 预算执行率 by unit (highest 总分 first), from a small table of the readable
-    workbooks beside them; under it, files and findings counted by 状态."""
+    """Bar charts of 总分 and 预算执行率 by unit (highest 总分 first), from a small table beside them of the
+    readable workbooks that have either (not those holding only project forms: see 项目汇总); under it,
+    files and findings counted by 状态. The value axes start at 0 (不截断坐标轴), 总分 runs to 100, and
+    each bar is labelled with its value, so 94.73 beside 95.00 looks as close as it is."""
     ws = wb.add_worksheet("图表")
     font = {"font_name": "宋体", "font_size": 10}
     head = wb.add_format({**font, "bold": True, "border": 1, "bg_color": "#F2F2F2"})
@@ -284,7 +287,7 @@ def _charts_sheet(wb, frame: pd.DataFrame) -> None:
     number = wb.add_format({**font, "border": 1, "num_format": "0.00"})
     pct = wb.add_format({**font, "border": 1, "num_format": PERCENT})
     count = wb.add_format({**font, "border": 1, "num_format": "0"})
-    usable = frame[frame["状态"] != "无法处理"]
+    usable = frame[(frame["状态"] != "无法处理") & (frame["总分"].notna() | frame["预算执行率"].notna())]
     usable = usable.assign(名称=usable["单位"].where(usable["单位"].notna(), usable["文件"]))
     repeated = usable["名称"].duplicated(keep=False)
     usable["名称"] = usable["名称"].where(~repeated, usable["名称"] + "（" + usable["文件"] + "）")
@@ -309,7 +312,12 @@ def _charts_sheet(wb, frame: pd.DataFrame) -> None:
             ws.write_number(i, col, float(value), style) if value is not None else ws.write_blank(i, col, None, style)
     n = len(usable)
     height = max(280, 26 * n + 90)
-    for k, (title, col) in enumerate((("各单位总分", 1), ("各单位预算执行率", 2))):
+    charts = (
+        ("各单位总分", 1, "0.00", "0", "总分（分，从 0 起）", usable["总分"]),
+        ("各单位预算执行率", 2, PERCENT, "0%", "预算执行率（从 0% 起）", usable["预算执行率"]),
+    )
+    for k, (title, col, shown, ticks, axis, values) in enumerate(charts):
+        known = [v for v in values if v is not None]
         chart = wb.add_chart({"type": "bar"})
         chart.add_series(
             {
@@ -317,11 +325,21 @@ def _charts_sheet(wb, frame: pd.DataFrame) -> None:
                 "categories": ["图表", 1, 0, n, 0],
                 "values": ["图表", 1, col, n, col],
                 "fill": {"color": "#4F81BD"},
+                "data_labels": {"value": True, "num_format": shown, "font": {"name": "宋体", "size": 9}},
             }
         )
         chart.set_title({"name": title, "name_font": {"name": "宋体", "size": 12}})
         chart.set_legend({"none": True})
-        chart.set_x_axis({"num_font": {"name": "宋体"}})
-        chart.set_y_axis({"reverse": True, "num_font": {"name": "宋体"}})
+        value_axis = {
+            "name": axis,
+            "name_font": {"name": "宋体", "size": 9, "bold": False},
+            "num_font": {"name": "宋体", "size": 9},
+            "num_format": ticks,
+            "min": 0 if min(known, default=0) >= 0 else float(min(known)),  # a negative rate (wrong) still shows
+        }
+        if col == 1 and all(v <= 100 for v in known):
+            value_axis["max"] = 100
+        chart.set_x_axis(value_axis)  # in a bar chart the x axis is the horizontal, value axis
+        chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": {"name": "宋体", "size": 9}})
         chart.set_size({"width": 560, "height": height})
         ws.insert_chart(1 + k * (height // 20 + 2), CHART_COLUMN, chart)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
 import sys
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -120,6 +122,26 @@ def test_projects_sheet_of_a_run_without_project_forms(tmp_path):
     sheet = openpyxl.load_workbook(out / "汇总.xlsx")["项目汇总"]
     assert sheet["A1"].value == "文件" and sheet["A2"].value == "本次处理的工作簿中没有项目支出绩效自评表"
     assert sheet.max_row == 2
+
+
+def test_charts_start_at_zero_and_label_their_bars(done):
+    """图表: each value axis starts at 0 (总分 runs to 100), each bar carries its value, the rate as a percentage;
+    the workbooks holding only project forms have no 总分 or 预算执行率 to draw and are left out."""
+    path, reports = done
+    with zipfile.ZipFile(path) as archive:
+        charts = [archive.read(n).decode() for n in sorted(archive.namelist()) if n.startswith("xl/charts/chart")]
+    assert len(charts) == 2
+    for xml, shown in zip(charts, ("0.00", "0.00%")):
+        value_axis = re.search(r"<c:valAx>.*?</c:valAx>", xml, re.S).group(0)
+        assert '<c:min val="0"/>' in value_axis
+        labels = re.search(r"<c:dLbls>.*?</c:dLbls>", xml, re.S).group(0)
+        assert '<c:showVal val="1"/>' in labels and f'<c:numFmt formatCode="{shown}"' in labels
+    assert '<c:max val="100"/>' in charts[0]
+    rows = table(openpyxl.load_workbook(path)["图表"])
+    drawn = [r["单位"] for r in rows[: [r["单位"] for r in rows].index(None)]]  # the table the charts draw
+    scored = [r for r in reports.values() if r["scores"]["总分"] is not None]  # the two full workbooks
+    assert drawn == [r["unit"] for r in sorted(scored, key=lambda r: -Decimal(r["scores"]["总分"]))]
+    assert reports["n_project.xlsx"]["unit"] not in drawn and reports["b_project.xlsx"]["unit"] not in drawn
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
