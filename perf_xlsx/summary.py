@@ -1,16 +1,22 @@
 """汇总.xlsx: one row per workbook of a folder run, one per project, every 错误, and charts (written with
 xlsxwriter).
 
-Sheets: 汇总 (one row per workbook; frozen header, filters, number formats, rows with 错误 or unreadable
-highlighted; the files with 错误 first, then those that could not be processed, then those that pass,
-each group by 单位), 项目汇总 (one row per project form, 项目支出绩效自评表, of every workbook, those
-holding only project forms included: its 万元 amounts, 执行率, scores, 等次 and the findings on its sheet;
-the files in the order of 汇总), 错误清单 (every 错误 of every file, and the folder-level 提示), 图表
-(总分 and 预算执行率 by unit, highest 总分 first, value axes from 0 and every bar labelled with its
-value; and the files, 错误, 提示 and 尾差 counted by 状态).
-Rates are stored as fractions with a 0.00% format, as the forms store them. The tables are pandas
-DataFrames (summary_frame, project_frame) with exact Decimals; numbers become floats only as they are
-written. Document times are pinned so the same results give the same bytes.
+Sheets: 汇总 (one row per workbook: 预算执行率, the scores, 等次, the counts of findings, 状态 and 原因;
+the files with 错误 first, then those that could not be processed, then those that pass, each group by
+单位; rows with 错误 red, unreadable ones grey), 各项比率 (the same rows with all the rates), 项目汇总
+(one row per project form, 项目支出绩效自评表, of every workbook, those holding only project forms
+included: its 万元 amounts, 执行率, scores, 等次 and the findings on its sheet; the files in the order
+of 汇总), 错误清单 (every 错误 of every file, and the folder-level 提示), 图表 (总分 and 预算执行率 by
+unit, highest 总分 first, value axes from 0 and every bar labelled with its value; and the files, 错误,
+提示 and 尾差 counted by 状态). The tables have a frozen header and filters.
+
+Rates are stored as fractions with a 0.00% format, as the forms store them. Every sheet prints on A4
+landscape, one page wide, its header row on each page, in 宋体 10 pt (charts 9 pt and up); the columns
+are narrow enough (which is why the rates have a sheet of their own) that fitting to the width keeps
+90% or more, and rows with wrapped text are as high as it needs.
+
+The tables are pandas DataFrames (summary_frame, project_frame) with exact Decimals; numbers become
+floats only as they are written. Document times are pinned so the same results give the same bytes.
 """
 
 from __future__ import annotations
@@ -18,10 +24,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .batch import batch_notes
 from .figures import REGISTRY
@@ -34,12 +40,46 @@ if TYPE_CHECKING:
 RATES = [name for name, _, _ in REGISTRY]
 SCORES = ["预算执行", "产出", "效益", "满意度", "总分"]
 COUNTS = {"error": "错误", "warning": "提示", "rounding": "尾差"}
+#: summary_frame's columns, all that is known of a workbook; 汇总 and 各项比率 each show a part of them.
 HEADER = ["文件", "单位", "年度", *RATES, *SCORES, "等次", *COUNTS.values(), "状态", "原因"]
 #: 项目汇总: a project's amounts (万元, as its form shows them) and scores, by their ProjectResult keys.
 MONEY = {"年初预算数": "年初预算数（万元）", "全年预算数": "全年预算数（万元）", "全年执行数": "全年执行数（万元）"}
 PROJECT_SCORES = {"预算执行": "预算执行得分", "绩效指标": "绩效指标得分", "总分": "总分"}
 PROJECT_HEADER = ["文件", "单位", "项目名称", "表", *MONEY.values(), "执行率", *PROJECT_SCORES.values(), "等次"]
 PROJECT_HEADER += list(COUNTS.values())
+#: 汇总 and 各项比率 (one row per workbook each): summary_frame's columns split so that each sheet, fit to
+#: the width of an A4 page, still prints at 9 pt or more; 预算执行率, behind the 预算执行 score, in both.
+SUMMARY_COLUMNS = ["文件", "单位", "年度", "预算执行率", *SCORES, "等次", *COUNTS.values(), "状态", "原因"]
+RATE_COLUMNS = ["文件", "单位", *RATES, "状态"]
+#: How each number column is stored and shown (its kind); text otherwise.
+KINDS = {
+    "年度": "count",
+    **dict.fromkeys([*RATES, "执行率"], "percent"),
+    **dict.fromkeys([*SCORES, *PROJECT_SCORES.values()], "score"),
+    **dict.fromkeys(MONEY.values(), "money"),
+    **dict.fromkeys(COUNTS.values(), "count"),
+}
+#: Column widths (列宽, in Excel's character units) of the tables, by column, else by kind: narrow enough
+#: that the widest sheet, fit to an A4 landscape page, prints at 90% or more; long text wraps (WRAP).
+WIDTHS = {
+    "文件": 22,
+    "单位": 18,
+    "项目名称": 24,
+    "表": 8,
+    "年度": 6,
+    "等次": 5,
+    "状态": 8,
+    "原因": 30,
+    "严重程度": 8,
+    "位置": 16,
+    "说明": 96,
+}
+KIND_WIDTHS = {"percent": 8.5, "score": 7, "money": 10, "count": 5, "text": 10}
+WRAP = {"文件", "单位", "项目名称", "原因", "说明"}
+FONT_SIZE = 10
+LINE_HEIGHT = 13.5  # points, a line of FONT_SIZE text
+#: Page margins in inches (页边距): narrow at the sides, room for the header row at the top.
+MARGINS = {"left": 0.25, "right": 0.25, "top": 0.6, "bottom": 0.6}
 #: The order of the groups of 汇总: what needs the clerk's attention first.
 STATUS_ORDER = ["有错误", "无法处理", "通过"]
 PINNED = dt.datetime(2000, 1, 1)
@@ -47,6 +87,7 @@ PINNED = dt.datetime(2000, 1, 1)
 PERCENT = "0.00%"
 #: The 图表 sheet: the charts stand right of its two small tables (单位 × 总分、执行率; counts by 状态).
 CHART_COLUMN = 6
+CHART_WIDTH = 640  # pixels: with the tables, within an A4 landscape page at 90% (see _page)
 
 
 def _decimal(text: str | None) -> Decimal | None:
@@ -139,10 +180,20 @@ def write_summary(rows: list[Report], path: Path) -> Path:
     try:
         wb = xlsxwriter.Workbook(tmp, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
         wb.set_properties({"title": "绩效自评汇总", "author": "perfxlsx", "created": PINNED})
-        _summary_sheet(wb, frame)
-        _projects_sheet(wb, project_frame(rows))
-        _errors_sheet(wb, rows)
-        _charts_sheet(wb, frame)
+        styles = _styles(wb)
+        status = [("状态", '="无法处理"', styles["lost"]), ("状态", '="有错误"', styles["bad"])]
+        _table_sheet(wb, styles, "汇总", frame[SUMMARY_COLUMNS], status)
+        _table_sheet(wb, styles, "各项比率", frame[RATE_COLUMNS], status)
+        _table_sheet(
+            wb,
+            styles,
+            "项目汇总",
+            project_frame(rows),
+            [("错误", ">0", styles["bad"])],
+            empty="本次处理的工作簿中没有项目支出绩效自评表",
+        )
+        _errors_sheet(wb, styles, rows)
+        _charts_sheet(wb, styles, frame)
         wb.close()
         publish_mode(Path(tmp))
         os.replace(tmp, path)
@@ -152,90 +203,87 @@ def write_summary(rows: list[Report], path: Path) -> Path:
     return path
 
 
-def _summary_sheet(wb, frame: pd.DataFrame) -> None:
-    """汇总: one row per workbook; those with 错误 red, the unreadable grey."""
-    kinds = {"年度": "count", **dict.fromkeys(RATES, "percent"), **dict.fromkeys(SCORES, "score")}
-    kinds.update(dict.fromkeys(COUNTS.values(), "count"))
-    status = xl_col(HEADER.index("状态"))
-    highlight = [(f'=${status}2="无法处理"', "#D9D9D9"), (f'=${status}2="有错误"', "#FFC7CE")]
-    widths = {"文件": 34, "单位": 28, "原因": 50}
-    _table_sheet(wb, "汇总", frame, kinds, widths, highlight)
-
-
-def _projects_sheet(wb, frame: pd.DataFrame) -> None:
-    """项目汇总: one row per project form; a project with a 错误 on its sheet red."""
-    kinds = {**dict.fromkeys(MONEY.values(), "money"), "执行率": "percent"}
-    kinds.update(dict.fromkeys(PROJECT_SCORES.values(), "score"))
-    kinds.update(dict.fromkeys(COUNTS.values(), "count"))
-    highlight = [(f"=${xl_col(PROJECT_HEADER.index('错误'))}2>0", "#FFC7CE")]
-    widths = {"文件": 30, "单位": 24, "项目名称": 30, "表": 12, **dict.fromkeys(MONEY.values(), 12)}
-    _table_sheet(wb, "项目汇总", frame, kinds, widths, highlight, empty="本次处理的工作簿中没有项目支出绩效自评表")
+def _styles(wb) -> dict:
+    """The cell formats of every sheet (单元格格式): 宋体 10 pt, borders; numbers by kind (KINDS)."""
+    font = {"font_name": "宋体", "font_size": FONT_SIZE}
+    cell = {**font, "border": 1, "valign": "vcenter"}
+    head = {**cell, "bold": True, "bg_color": "#F2F2F2", "text_wrap": True, "align": "center"}
+    number_formats = {"percent": PERCENT, "score": "0.00", "money": "#,##0.00", "count": "0"}
+    return {
+        "head": wb.add_format(head),
+        "text": wb.add_format(cell),
+        "wrap": wb.add_format({**cell, "text_wrap": True}),
+        "plain": wb.add_format(font),
+        **{kind: wb.add_format({**cell, "num_format": f}) for kind, f in number_formats.items()},
+        "bad": wb.add_format({"bg_color": "#FFC7CE"}),
+        "lost": wb.add_format({"bg_color": "#D9D9D9"}),
+    }
 
 
 def _table_sheet(
-    wb,
-    name: str,
-    frame: pd.DataFrame,
-    kinds: dict[str, str],
-    widths: Mapping[str, float],
-    highlight: list[tuple[str, str]],
-    empty: str = "",
+    wb, styles: dict, name: str, frame: pd.DataFrame, highlight: list[tuple[str, str, Any]], empty: str = ""
 ) -> None:
     """A sheet holding `frame` (表格): a header row, frozen with the first two columns, and filters; each
-    column written as its kind (percent, score, money, count; text otherwise), Decimals as floats;
-    rows where a highlight's formula (on row 2) holds get its colour; `empty` said under the header when
-    there are no rows."""
+    column written as its kind (KINDS: percent, score, money, count; text, wrapped where WRAP) and
+    width (WIDTHS), Decimals as floats; a row whose `column` meets a highlight's condition (`="有错误"`,
+    `>0`) gets its format; `empty` said under the header when there are no rows."""
     ws = wb.add_worksheet(name)
-    font = {"font_name": "宋体", "font_size": 10}
-    head = wb.add_format(
-        {
-            **font,
-            "bold": True,
-            "bg_color": "#F2F2F2",
-            "border": 1,
-            "text_wrap": True,
-            "align": "center",
-            "valign": "vcenter",
-        }
-    )
-    number_formats = {"percent": PERCENT, "score": "0.00", "money": "#,##0.00", "count": "0"}
-    styles = {kind: wb.add_format({**font, "border": 1, "num_format": f}) for kind, f in number_formats.items()}
-    text = wb.add_format({**font, "border": 1})
     columns = list(frame.columns)
-    ws.write_row(0, 0, columns, head)
-    ws.set_row(0, 42)
+    widths = [WIDTHS.get(column) or KIND_WIDTHS[KINDS.get(column, "text")] for column in columns]
+    ws.write_row(0, 0, columns, styles["head"])
+    ws.set_row(0, _height(zip(columns, widths)))
     for r, record in enumerate(frame.itertuples(index=False), start=1):
+        wrapped = [(v, w) for column, v, w in zip(columns, record, widths) if column in WRAP and isinstance(v, str)]
+        ws.set_row(r, _height(wrapped))
         for c, (column, value) in enumerate(zip(columns, record)):
-            kind = kinds.get(column)
-            style = styles[kind] if kind else text
+            kind = KINDS.get(column)
+            style = styles[kind or ("wrap" if column in WRAP else "text")]
             if value is None or (isinstance(value, float) and value != value):
                 ws.write_blank(r, c, None, style)
             elif kind is None:
-                ws.write_string(r, c, str(value), text)
+                ws.write_string(r, c, str(value), style)
             else:
                 ws.write_number(r, c, float(value), style)
     rows, last_col = len(frame), len(columns) - 1
     if not rows and empty:
-        ws.write_string(1, 0, empty, wb.add_format(font))
-    for criteria, colour in highlight if rows else []:
-        ws.conditional_format(
-            1,
-            0,
-            rows,
-            last_col,
-            {"type": "formula", "criteria": criteria, "format": wb.add_format({"bg_color": colour})},
-        )
+        ws.write_string(1, 0, empty, styles["plain"])
+    for column, condition, style in highlight if rows else []:
+        criteria = f"=${xl_col(columns.index(column))}2{condition}"
+        ws.conditional_format(1, 0, rows, last_col, {"type": "formula", "criteria": criteria, "format": style})
     ws.freeze_panes(1, 2)
     ws.autofilter(0, 0, max(rows, 1), last_col)
-    for c, column in enumerate(columns):
-        ws.set_column(c, c, widths.get(column, 10))
+    for c, width in enumerate(widths):
+        ws.set_column(c, c, width)
     _page(ws)
 
 
+def _height(cells: Iterable[tuple[str, float]]) -> float:
+    """The height (points) of a row whose wrapped text cells are `cells` (text, column width): as many lines
+    as the longest needs. Set by hand because a spreadsheet opening the file does not always fit rows
+    to wrapped text (LibreOffice does not)."""
+    lines = max((_lines(text, width) for text, width in cells), default=1)
+    return LINE_HEIGHT * lines + 3
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines `text` wraps to in a column `width` characters wide (CJK characters count as two), at FONT_SIZE."""
+    import math
+    import unicodedata
+
+    per_line = max(width - 1, 1) * 10 / FONT_SIZE
+    return sum(
+        max(1, math.ceil(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in part) / per_line))
+        for part in str(text).split("\n")
+    )
+
+
 def _page(ws) -> None:
-    """Printing (打印): A4 landscape, one page wide (as many pages down as it takes), the header row on each."""
+    """Printing (打印): A4 landscape, narrow margins, one page wide (as many pages down as it takes), the
+    header row on each page. The columns (WIDTHS) are chosen so that fitting a sheet to the width keeps
+    it at 90% or more, so its 10 pt prints at 9 pt or more."""
     ws.set_landscape()
     ws.set_paper(9)
+    ws.set_margins(**MARGINS)
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(0)
 
@@ -246,57 +294,44 @@ def xl_col(index: int) -> str:
     return xl_col_to_name(index)
 
 
-def _errors_sheet(wb, rows: list[Report]) -> None:
+def _errors_sheet(wb, styles: dict, rows: list[Report]) -> None:
+    """错误清单: every 错误 and every file that could not be processed, then the folder-level 提示."""
     ws = wb.add_worksheet("错误清单")
-    font = {"font_name": "宋体", "font_size": 10}
-    head = wb.add_format({**font, "bold": True, "bg_color": "#F2F2F2", "border": 1})
-    text = wb.add_format({**font, "border": 1, "text_wrap": True, "valign": "top"})
-    ws.write_row(0, 0, ["文件", "严重程度", "位置", "说明"], head)
-    r = 1
+    header = ["文件", "严重程度", "位置", "说明"]
+    ws.write_row(0, 0, header, styles["head"])
+    lines = []
     for row in rows:
         if row.error:
-            ws.write_row(r, 0, [row.name, "无法处理", "", row.error], text)
-            r += 1
-        for finding in row.errors:
-            ws.write_row(r, 0, [row.name, "错误", finding.where, finding.message], text)
-            r += 1
-    for file, message in batch_notes(rows):
-        ws.write_row(r, 0, [file, "提示", "", message], text)
-        r += 1
-    ws.set_column(0, 0, 34)
-    ws.set_column(1, 1, 10)
-    ws.set_column(2, 2, 20)
-    ws.set_column(3, 3, 90)
+            lines.append([row.name, "无法处理", "", row.error])
+        lines += [[row.name, "错误", finding.where, finding.message] for finding in row.errors]
+    lines += [[file, "提示", "", message] for file, message in batch_notes(rows)]
+    for r, line in enumerate(lines, start=1):
+        ws.write_row(r, 0, line, styles["wrap"])
+        ws.set_row(r, _height(zip(line, (WIDTHS[column] for column in header))))
+    for c, column in enumerate(header):
+        ws.set_column(c, c, WIDTHS[column])
     ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(r - 1, 1), 3)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(0)
+    ws.autofilter(0, 0, max(len(lines), 1), len(header) - 1)
+    _page(ws)
 
 
-def _charts_sheet(wb, frame: pd.DataFrame) -> None:
+def _charts_sheet(wb, styles: dict, frame: pd.DataFrame) -> None:
     """Bar charts of 总分 and 预算执行率 by unit (highest 总分 first), from a small table beside them of the
     readable workbooks that have either (not those holding only project forms: see 项目汇总); under it,
     files and findings counted by 状态. The value axes start at 0 (不截断坐标轴), 总分 runs to 100, and
     each bar is labelled with its value, so 94.73 beside 95.00 looks as close as it is."""
     ws = wb.add_worksheet("图表")
-    font = {"font_name": "宋体", "font_size": 10}
-    head = wb.add_format({**font, "bold": True, "border": 1, "bg_color": "#F2F2F2"})
-    text = wb.add_format({**font, "border": 1})
-    number = wb.add_format({**font, "border": 1, "num_format": "0.00"})
-    pct = wb.add_format({**font, "border": 1, "num_format": PERCENT})
-    count = wb.add_format({**font, "border": 1, "num_format": "0"})
+    head, text, number, pct, count = (styles[k] for k in ("head", "wrap", "score", "percent", "count"))
     usable = frame[(frame["状态"] != "无法处理") & (frame["总分"].notna() | frame["预算执行率"].notna())]
     usable = usable.assign(名称=usable["单位"].where(usable["单位"].notna(), usable["文件"]))
     repeated = usable["名称"].duplicated(keep=False)
     usable["名称"] = usable["名称"].where(~repeated, usable["名称"] + "（" + usable["文件"] + "）")
     usable = usable.sort_values("总分", ascending=False, na_position="last", kind="stable")
-    ws.set_column(0, 0, 30)
-    ws.set_column(1, 2, 12)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    name_width = WIDTHS["单位"] + 6
+    ws.set_column(0, 0, name_width)
+    ws.set_column(1, 1, KIND_WIDTHS["score"])
+    ws.set_column(2, 2, KIND_WIDTHS["percent"] + 1.5)
+    _page(ws)
     stats_row = len(usable) + 2 if len(usable) else 2
     ws.write_row(stats_row, 0, ["状态", "文件数", *COUNTS.values()], head)
     for i, (status, counts) in enumerate(status_counts(frame).iterrows(), start=stats_row + 1):
@@ -308,6 +343,7 @@ def _charts_sheet(wb, frame: pd.DataFrame) -> None:
     ws.write_row(0, 0, ["单位", "总分", "预算执行率"], head)
     for i, (name, total, rate) in enumerate(zip(usable["名称"], usable["总分"], usable["预算执行率"]), start=1):
         ws.write_string(i, 0, name, text)
+        ws.set_row(i, _height([(name, name_width)]))
         for col, value, style in ((1, total, number), (2, rate, pct)):
             ws.write_number(i, col, float(value), style) if value is not None else ws.write_blank(i, col, None, style)
     n = len(usable)
@@ -341,5 +377,5 @@ def _charts_sheet(wb, frame: pd.DataFrame) -> None:
             value_axis["max"] = 100
         chart.set_x_axis(value_axis)  # in a bar chart the x axis is the horizontal, value axis
         chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": {"name": "宋体", "size": 9}})
-        chart.set_size({"width": 560, "height": height})
+        chart.set_size({"width": CHART_WIDTH, "height": height})
         ws.insert_chart(1 + k * (height // 20 + 2), CHART_COLUMN, chart)

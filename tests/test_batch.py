@@ -57,7 +57,7 @@ def test_folder_run_outputs_summary_and_exit_code(folder, tmp_path):
     assert "共 3 个文件：通过 1，有错误 1，无法处理 1" in result.stdout
     assert "Traceback" not in result.stderr
     wb = openpyxl.load_workbook(out / "汇总.xlsx")
-    assert wb.sheetnames == ["汇总", "项目汇总", "错误清单", "图表"]
+    assert wb.sheetnames == ["汇总", "各项比率", "项目汇总", "错误清单", "图表"]
     rows = list(wb["汇总"].iter_rows(values_only=True))
     header = rows[0]
     by_file = {r[0]: dict(zip(header, r)) for r in rows[1:]}

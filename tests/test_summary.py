@@ -65,9 +65,12 @@ def test_rates_are_fractions_with_a_percent_format_in_every_sheet(done):
     """As the forms store them (0.8757 shown as 87.57%), never 87.57 with a `0.00"%"` format."""
     path, reports = done
     wb = openpyxl.load_workbook(path)
-    for row in table(wb["汇总"]):
+    assert [r["文件"] for r in table(wb["各项比率"])] == [r["文件"] for r in table(wb["汇总"])]
+    for row in table(wb["各项比率"]):
         for name in RATES:
             assert row[name] == fraction(reports[row["文件"]]["figures"][name]["value"]), (row["文件"], name)
+    for row in table(wb["汇总"]):
+        assert row["预算执行率"] == fraction(reports[row["文件"]]["figures"]["预算执行率"]["value"])
     percent = []
     for ws in wb:
         for cells in ws.iter_rows():
@@ -76,7 +79,7 @@ def test_rates_are_fractions_with_a_percent_format_in_every_sheet(done):
                 if "%" in cell.number_format:
                     assert cell.number_format == "0.00%", (ws.title, cell.coordinate)
                     percent.append(ws.title)
-    assert {"汇总", "图表"} <= set(percent)
+    assert set(percent) == {"汇总", "各项比率", "项目汇总", "图表"}
     rate = next(r["预算执行率"] for r in table(wb["图表"]) if r["单位"] == "湘西自治州人民政府办公室")
     assert rate == pytest.approx(0.8757)
 
@@ -86,7 +89,7 @@ def test_projects_sheet_has_one_row_per_project_as_the_report_gives_it(done):
     of 汇总 and of the sheets; its money, 执行率 (a fraction), scores and counts those of the JSON report."""
     path, reports = done
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["汇总", "项目汇总", "错误清单", "图表"]
+    assert wb.sheetnames == ["汇总", "各项比率", "项目汇总", "错误清单", "图表"]
     rows = table(wb["项目汇总"])
     expected = [
         (name, project) for name in (r["文件"] for r in table(wb["汇总"])) for project in reports[name]["projects"]
@@ -142,6 +145,62 @@ def test_charts_start_at_zero_and_label_their_bars(done):
     scored = [r for r in reports.values() if r["scores"]["总分"] is not None]  # the two full workbooks
     assert drawn == [r["unit"] for r in sorted(scored, key=lambda r: -Decimal(r["scores"]["总分"]))]
     assert reports["n_project.xlsx"]["unit"] not in drawn and reports["b_project.xlsx"]["unit"] not in drawn
+
+
+def column_px(width: float) -> int:
+    """A column's width in pixels, as Excel converts it (its unit is the default font's digit, 7 px)."""
+    return int((256 * width + int(128 / 7)) / 256 * 7)
+
+
+def printed_width_px(ws, archive: zipfile.ZipFile, index: int) -> int:
+    """How wide a sheet prints before fitting: its columns up to the last used one, or to a chart's right edge."""
+    widths = {}
+    for dim in ws.column_dimensions.values():
+        for col in range(dim.min, dim.max + 1):
+            widths[col] = dim.width
+    px = [column_px(widths.get(c, 8.43)) for c in range(1, 64)]
+    edge = sum(px[: ws.max_column])
+    rels = f"xl/worksheets/_rels/sheet{index}.xml.rels"
+    targets = (
+        re.findall(r'Target="\.\./(drawings/drawing\d+\.xml)"', archive.read(rels).decode())
+        if (rels in archive.namelist())
+        else []
+    )
+    for drawing in targets:  # charts: their anchors' right edges (column, offset in EMU)
+        for col, offset in re.findall(
+            r"<xdr:to><xdr:col>(\d+)</xdr:col><xdr:colOff>(\d+)</xdr:colOff>", archive.read(f"xl/{drawing}").decode()
+        ):
+            edge = max(edge, sum(px[: int(col)]) + int(offset) // 9525)
+    return edge
+
+
+def test_every_sheet_prints_readably_on_a4_landscape(done):
+    """Each sheet: A4 landscape, one page wide and as many down as it takes, its header row on every page, no
+    font under 9 pt (cells and charts), and columns narrow enough that fitting them to the page keeps 90% or
+    more, so 10 pt text prints at 9 pt or more; a row whose wrapped text needs two lines is two lines high."""
+    path, _ = done
+    wb = openpyxl.load_workbook(path)
+    with zipfile.ZipFile(path) as archive:
+        for index, ws in enumerate(wb, start=1):
+            setup = ws.page_setup
+            assert (setup.orientation, setup.paperSize) == ("landscape", 9), ws.title
+            assert ws.sheet_properties.pageSetUpPr.fitToPage and setup.fitToWidth in (None, 1), ws.title
+            assert setup.fitToHeight == 0 and ws.print_title_rows == "$1:$1", ws.title
+            fonts = {cell.font.sz for cells in ws.iter_rows() for cell in cells if cell.value is not None}
+            assert min(fonts) >= 9, ws.title
+            printable = (11.69 - ws.page_margins.left - ws.page_margins.right) * 96
+            assert printable / printed_width_px(ws, archive, index) >= 0.9, ws.title
+        assert printed_width_px(wb["图表"], archive, wb.sheetnames.index("图表") + 1) > 560  # its charts counted
+        sizes = [
+            int(sz)
+            for n in archive.namelist()
+            if n.startswith("xl/charts/")
+            for sz in re.findall(r'sz="(\d+)"', archive.read(n).decode())
+        ]
+        assert sizes and min(sizes) >= 900
+    projects = wb["项目汇总"]
+    height = {projects.cell(r, 3).value: projects.row_dimensions[r].height for r in range(2, projects.max_row + 1)}
+    assert height["2022年农村公路日常养护项目"] >= 2 * 13.5 > height["模拟项目1"]  # 26 characters wide in 24
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
