@@ -115,6 +115,28 @@ def test_projects_sheet_has_one_row_per_project_as_the_report_gives_it(done):
     assert national["执行率"] is not None and national["总分"] is not None  # scored, not only listed
     sheet = wb["项目汇总"]
     assert [sheet.cell(2, c).number_format for c in (5, 8, 9, 11)] == ["#,##0.00", "0.00%", "0.00", "0.00"]
+    assert sheet.freeze_panes == "C2" and sheet.auto_filter.ref == f"A1:O{len(rows) + 1}"
+
+
+def test_project_frame_keeps_exact_decimals_in_the_order_of_the_summary():
+    """project_frame: Decimals (a fraction for 执行率), None where blank, the findings of each project's own sheet;
+    the files as 汇总 orders them (有错误 first), each one's projects in sheet order."""
+    from perf_xlsx.report import Finding, ProjectResult, Report
+    from perf_xlsx.summary import PROJECT_HEADER, project_frame
+
+    def project(sheet: str, rate: str | None) -> ProjectResult:
+        figures = {"全年预算数": "85.60", "全年执行数": "81.24", "执行率": rate}
+        return ProjectResult(sheet, f"项目{sheet}", "national", figures, {"总分": "98.98", "等次": "优"})
+
+    good = Report(file=Path("a.xlsx"), unit="甲局", projects=[project("P2", "94.91"), project("P1", None)])
+    bad = Report(file=Path("b.xlsx"), unit="乙局", projects=[project("表", "100.00")])
+    bad.findings = [Finding("r", "error", "表", "A1", "…"), Finding("r", "warning", "其他", "A1", "…")]
+    frame = project_frame([good, bad])
+    assert list(frame.columns) == PROJECT_HEADER
+    assert list(frame["表"]) == ["表", "P2", "P1"]
+    assert list(frame["执行率"]) == [Decimal("1.0000"), Decimal("0.9491"), None]
+    assert frame.loc[1, "全年执行数（万元）"] == Decimal("81.24") and frame.loc[1, "年初预算数（万元）"] is None
+    assert frame.loc[0, ["错误", "提示", "尾差"]].to_list() == [1, 0, 0]  # the 提示 is on another sheet
 
 
 def test_projects_sheet_of_a_run_without_project_forms(tmp_path):
