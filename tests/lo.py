@@ -93,7 +93,9 @@ if __name__ == "__main__":  # make render
     from tests.golden import SAMPLE
 
     if soffice() is None:
-        sys.exit("需要 LibreOffice：apt-get install libreoffice-calc-nogui poppler-utils fonts-wqy-zenhei fonts-crosextra-carlito")
+        sys.exit(
+            "需要 LibreOffice：apt-get install libreoffice-calc-nogui poppler-utils fonts-wqy-zenhei fonts-crosextra-carlito"
+        )
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "out")
     report = api.fill(SAMPLE, out)
     png = render(report.output, "整体支出绩效自评表", out / "整体支出绩效自评表.png")
