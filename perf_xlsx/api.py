@@ -17,6 +17,7 @@ from .model import Filing
 from .paths import output_path
 from .reading import read_grids
 from .report import Report, projects_of, scores_of
+from .rerun import is_earlier_output
 from .scoring import DEFAULT_SCHEME, load_scheme
 from .writing import value_text
 
@@ -44,7 +45,9 @@ def evaluate(path: Path, scheme: str | None = None, form: str | None = None) -> 
         load_scheme(scheme)
     rules.load_rules()  # a broken rule catalogue is an error before any workbook is read
     workbook = open_workbook(path)
-    filing = read_grids(path, grids_of(workbook, path), find_family(form) if form else None)
+    grids = grids_of(workbook, path)
+    filing = read_grids(path, grids, find_family(form) if form else None)
+    filing.earlier_output = is_earlier_output(grids)
     if not filing.sheets:
         raise NotABasicDataWorkbook(unrecognised_message(filing.forms, form), path)
     if scheme is None:  # each form by its family's scheme (a workbook may mix families)
@@ -149,6 +152,7 @@ def _assess_once(
         scores=scores_of(completion),
         findings=rules.reading_findings(completion) + rules.run(completion, figures),
         projects=projects_of(completion),
+        earlier_output=filing.earlier_output,
     )
     return Evaluation(workbook, filing, completion, report)
 

@@ -50,6 +50,10 @@ def _summary_lines(report) -> list[str]:
     from .report import sheet_line
 
     lines = [f"{report.file.name}：{report.unit or '（未识别单位名称）'}，{report.year or '（未识别年度）'}年度"]
+    if report.earlier_output:
+        lines.append(
+            "  提示：这是之前生成的已填工作簿，按原文件名输出；上次填入的计算项已重新计算，审核结果中的说明已保留"
+        )
     if report.output is not None:
         lines.append(f"  已生成：{report.output}（填入 {len(report.filled)} 个单元格）")
     lines += ["  " + sheet_line(s) for s in report.sheets]

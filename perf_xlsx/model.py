@@ -152,6 +152,7 @@ class Filing:
     problems: list[dict] = field(default_factory=list)  # fields not found, values not readable
     forms: list[SheetForm] = field(default_factory=list)  # every sheet, as recognised (or not)
     figures: dict[str, str] = field(default_factory=dict)  # figure (指标) name -> the key of its cell on a form
+    earlier_output: bool = False  # a workbook perfxlsx completed before (rerun.py)
     schemes: dict[str, str] = field(default_factory=dict)  # form prefix -> its family's scoring scheme (评分方案)
 
     def add(self, slot: Slot) -> Slot:

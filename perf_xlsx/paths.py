@@ -105,12 +105,24 @@ def output_names(paths: Iterable[Path], folder: Path | None = None, out_dir: Pat
     return names
 
 
+def original_stem(path: Path) -> str:
+    """The file name an output was made from: `a_已填.xlsx` → `a`, so a re-run on an output is named as the
+    first run was (never `a_已填_已填.xlsx`); any other name as it is."""
+    stem = Path(path).stem
+    return stem.removesuffix(OUTPUT_SUFFIX) or stem
+
+
 def _names_in_one_folder(paths: Iterable[Path]) -> dict[Path, str]:
     ordered = sorted({Path(p) for p in paths}, key=lambda p: (p.name.casefold(), p.name))
     stems: dict[str, int] = {}
     for p in ordered:
-        stems[p.stem.casefold()] = stems.get(p.stem.casefold(), 0) + 1
-    proposed = {p: p.stem if stems[p.stem.casefold()] == 1 else f"{p.stem}（{p.suffix[1:].lower()}）" for p in ordered}
+        stems[original_stem(p).casefold()] = stems.get(original_stem(p).casefold(), 0) + 1
+    proposed = {
+        p: original_stem(p)
+        if stems[original_stem(p).casefold()] == 1
+        else f"{original_stem(p)}（{p.suffix[1:].lower()}）"
+        for p in ordered
+    }
     taken = {base.casefold() for base in proposed.values()}
     used: set[str] = set()
     names = {}

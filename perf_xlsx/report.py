@@ -120,6 +120,7 @@ class Report:
     output: Path | None = None
     error: str | None = None  # why the file could not be processed (无法处理的原因), in Chinese
     trace: str | None = None  # the technical error behind `error`, shown only with --debug; never in JSON
+    earlier_output: bool = False  # the input is a workbook perfxlsx completed before (再次处理已填工作簿)
     name: str = ""  # the file as shown (文件): its name, or its path within the folder of a folder run
     sheets: list[SheetForm] = field(default_factory=list)  # what each sheet was read as
     projects: list[ProjectResult] = field(default_factory=list)  # each project form, checked and scored
@@ -181,6 +182,8 @@ class Report:
         }
         if self.output is not None:
             out["output"] = str(self.output)
+        if self.earlier_output:
+            out["earlier_output"] = True
         if self.error is not None:
             out["error"] = self.error
         out["counts"] = self.counts
