@@ -10,13 +10,14 @@ from . import rules
 from .derive import Completion
 from .detect import unrecognised_message
 from .errors import NotABasicDataWorkbook, PerfXlsxError
-from .families import find_family, scheme_of
+from .families import find_family, scheme_of, schemes_of
 from .figures import compute
 from .loading import grids_of, open_workbook
 from .model import Filing
 from .paths import output_path
 from .reading import read_grids
 from .report import Report, projects_of, scores_of
+from .rerun import is_earlier_output
 from .scoring import DEFAULT_SCHEME, load_scheme
 
 if TYPE_CHECKING:
@@ -43,9 +44,13 @@ def evaluate(path: Path, scheme: str | None = None, form: str | None = None) -> 
         load_scheme(scheme)
     rules.load_rules()  # a broken rule catalogue is an error before any workbook is read
     workbook = open_workbook(path)
-    filing = read_grids(path, grids_of(workbook, path), find_family(form) if form else None)
+    grids = grids_of(workbook, path)
+    filing = read_grids(path, grids, find_family(form) if form else None)
+    filing.earlier_output = is_earlier_output(grids)
     if not filing.sheets:
         raise NotABasicDataWorkbook(unrecognised_message(filing.forms, form), path)
+    if scheme is None:  # each form by its family's scheme (a workbook may mix families)
+        filing.schemes = schemes_of(filing)
     return _assess(path, workbook, filing, scheme or scheme_of(filing))
 
 
@@ -146,6 +151,7 @@ def _assess_once(
         scores=scores_of(completion),
         findings=rules.reading_findings(completion) + rules.run(completion, figures),
         projects=projects_of(completion),
+        earlier_output=filing.earlier_output,
     )
     return Evaluation(workbook, filing, completion, report)
 
@@ -227,14 +233,17 @@ def fill(
     return report
 
 
-def write_template(path: Path, year: int, unit: str = "", projects: int = 1, scheme: str = DEFAULT_SCHEME) -> Path:
+def write_template(
+    path: Path, year: int, unit: str = "", projects: int = 1, scheme: str = DEFAULT_SCHEME, level: str | None = None
+) -> Path:
     """The blank 基础数据表 workbook a finance bureau issues (空白表样); the 分值 and 总分 it prints are the
-    weights of the scoring scheme `scheme` (a name, or the path of a scheme file)."""
+    weights of the scoring scheme `scheme` (a name, or the path of a scheme file); `level` (州级, 县级 …) is
+    printed in its labels, by default the level the unit's name says (template.unit_level)."""
     from .template import Content, build
     from .writing import save_deterministic
 
     load_scheme(scheme)
-    workbook = build(Content(year=year, unit=unit), project_count=projects, scheme=scheme)
+    workbook = build(Content(year=year, unit=unit, level=level), project_count=projects, scheme=scheme)
     save_deterministic(workbook, Path(path))
     return Path(path)
 

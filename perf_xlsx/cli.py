@@ -50,6 +50,10 @@ def _summary_lines(report) -> list[str]:
     from .report import sheet_line
 
     lines = [f"{report.file.name}：{report.unit or '（未识别单位名称）'}，{report.year or '（未识别年度）'}年度"]
+    if report.earlier_output:
+        lines.append(
+            "  提示：这是之前生成的已填工作簿，按原文件名输出；上次填入的计算项已重新计算，审核结果中的说明已保留"
+        )
     if report.output is not None:
         lines.append(f"  已生成：{report.output}（填入 {len(report.filled)} 个单元格）")
     lines += ["  " + sheet_line(s) for s in report.sheets]
@@ -404,7 +408,8 @@ def forms(as_json: bool) -> None:
     callback=_scheme,
     help=SCHEME_HELP + "表中的分值和总分按该方案的权重。",
 )
-def template(output: Path | None, year: int | None, unit: str, projects: int, scheme: str) -> None:
+@click.option("--level", default=None, help="预算级次，印在表中标签里（如 州级、县级）；默认按单位名称判断。")
+def template(output: Path | None, year: int | None, unit: str, projects: int, scheme: str, level: str | None) -> None:
     """生成空白的基础数据表工作簿（四类表样，A4 打印就绪）。"""
     import datetime as dt
 
@@ -414,7 +419,7 @@ def template(output: Path | None, year: int | None, unit: str, projects: int, sc
     year = year or dt.date.today().year - 1
     output = output or Path(f"{year}年度基础数据表.xlsx")
     try:
-        api.write_template(output, year, unit, projects, scheme)
+        api.write_template(output, year, unit, projects, scheme, level)
     except PerfXlsxError as exc:
         _echo_err(f"错误：{exc.describe()}")
         sys.exit(EXIT_FINDINGS)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from . import keys
 from .model import Derivation, Filing
 from .scoring import DEFAULT_SCHEME, cap_total, grade_of, load_scheme
 from .tables import IncomeTables
@@ -61,7 +62,7 @@ class Completion:
         as_typed: Completion | None = None,
     ):
         self.filing = filing
-        self.scheme = scheme
+        self.scheme = scheme  # the workbook's (its 部门整体 form's); each form may have its own, see scheme_for
         self.set_aside = set_aside
         self.as_typed = as_typed
         self.results: dict[str, Result] = {}
@@ -73,6 +74,12 @@ class Completion:
             self._evaluate(target, set())
 
     # ---- values --------------------------------------------------------------------------------
+
+    def scheme_for(self, key: str) -> str:
+        """The scoring scheme (评分方案) of the form a key belongs to: its family's in a workbook that mixes
+        families (a 重庆 部门整体 form with a national project form), unless the user named one for all."""
+        return self.filing.schemes.get(keys.prefix(key), self.scheme)
+
     def uses_stated(self, key: str) -> bool:
         """Is the value at `key` the clerk's (typed, and not set aside as wrong)?"""
         slot = self.filing.slots.get(key)
@@ -212,10 +219,9 @@ def _total_score(c: Completion, d: Derivation) -> Result:
     summed = score_sum(inputs)
     if summed is None:
         return Result(d, None, inputs, "各项得分均为空")
-    prefix = d.target.split(".")[0]
-    rate_key = f"{prefix}.money.total.rate"
+    rate_key = keys.money_total(keys.prefix(d.target), "rate")
     rate = c.shown(rate_key) if rate_key in c.filing.slots else None
-    total, note = cap_total(summed, rate, c.scheme)
+    total, note = cap_total(summed, rate, c.scheme_for(d.target))
     return Result(d, total, inputs, note)
 
 
@@ -227,13 +233,13 @@ def _indicator_score(c: Completion, d: Derivation) -> Result:
     inputs = _inputs(c, d)
     (_, target_text), (_, actual_text), (_, weight) = inputs
     target, actual = indicators.parse(target_text), indicators.parse(actual_text)
-    target = indicators.with_direction(target, c.filing.indicator_of(d.target), load_scheme(c.scheme))
+    target = indicators.with_direction(target, c.filing.indicator_of(d.target), load_scheme(c.scheme_for(d.target)))
     read = f"年度指标值“{target.text}”：{target.explain}；实际完成值“{actual.text}”：{actual.explain}"
     if weight is None:
         return Result(d, None, inputs, "分值为空", read)
     scored = indicators.score(target, actual, Decimal(weight))
     value, rule = scored.score, scored.rule
-    overshoot = load_scheme(c.scheme).get("overshoot")
+    overshoot = load_scheme(c.scheme_for(d.target)).get("overshoot")
     if (
         value is not None
         and overshoot
@@ -264,7 +270,7 @@ def _grade(c: Completion, d: Derivation) -> Result:
     total = inputs[0][1]
     return Result(
         d,
-        grade_of(Decimal(total), c.scheme) if total is not None else None,
+        grade_of(Decimal(total), c.scheme_for(d.target)) if total is not None else None,
         inputs,
         "" if total is not None else "总分为空",
     )

@@ -138,6 +138,12 @@ def scheme_of(filing: Filing) -> str:
     return family.scheme if family is not None else DEFAULT_SCHEME
 
 
+def schemes_of(filing: Filing) -> dict[str, str]:
+    """Each recognised form's scoring scheme (评分方案), by its prefix: its family's."""
+    by_id = {f.id: f.scheme for f in families()}
+    return {f.prefix: by_id[f.family] for f in filing.forms if f.recognised and f.family in by_id}
+
+
 def find_family(name: str) -> Family:
     """The family a user named (by id or Chinese name), for `--form`; an unknown name is a usage error."""
     for family in families():

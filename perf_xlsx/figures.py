@@ -57,7 +57,10 @@ class _Inputs:
         return value
 
 
-REGISTRY: list[tuple[str, str, Callable]] = []
+#: Every figure in order: (name, formula in words, function), the function None for a figure a form has a
+#: cell for (its layout field carries `figure = "<name>"`): its value is that cell's derivation, computed once
+#: in derive.py, never a second time here.
+REGISTRY: list[tuple[str, str, Callable | None]] = []
 
 
 def figure(name: str, formula: str):
@@ -66,6 +69,26 @@ def figure(name: str, formula: str):
         return fn
 
     return register
+
+
+def on_form(name: str, formula: str) -> None:
+    """A figure whose value is the derivation of its cell on a form (see REGISTRY)."""
+    REGISTRY.append((name, formula, None))
+
+
+def _from_form(completion: Completion, fig: Figure) -> Decimal | None:
+    """The value of a figure with a cell on a form, and its inputs, from that cell's derivation."""
+    key = completion.filing.figures.get(fig.name)
+    result = completion.results.get(key) if key else None
+    if key is None or result is None:
+        fig.note = "表中没有此项"
+        return None
+    fig.cell = key
+    record = _Inputs(completion, fig)
+    for input_key, _ in result.inputs:
+        slot = completion.filing.slots.get(input_key)
+        record(input_key, (slot.col_label or slot.label) if slot else input_key)
+    return result.value
 
 
 def _ratio(num, den):
@@ -81,11 +104,8 @@ def _summary(c: Completion, table: str, column: str) -> str | None:
     return None
 
 
-@figure("在职人员控制率", "实际在职人数 / 编制数")
-def staff_control_rate(v: _Inputs):
-    """在职人员控制率 (staff control rate) = 实际在职人数 / 编制数."""
-    v.figure.cell = "basic.staff.rate"
-    return _ratio(v("basic.staff.actual", "实际在职人数"), v("basic.staff.quota", "编制数"))
+# 在职人员控制率 (staff control rate) = 实际在职人数 / 编制数: on the 基础数据表 (basic_data.toml).
+on_form("在职人员控制率", "实际在职人数 / 编制数")
 
 
 @figure("三公经费变动率", "（三公经费本年决算数 − 上年决算数）/ 上年决算数")
@@ -124,11 +144,8 @@ def procurement_rate(v: _Inputs):
     )
 
 
-@figure("预算执行率", "全年执行数 / 全年预算数")
-def budget_execution_rate(v: _Inputs):
-    """预算执行率 (budget execution rate) = 全年执行数 / 全年预算数."""
-    v.figure.cell = "dept.money.total.rate"
-    return _ratio(v("dept.money.total.actual", "全年执行数"), v("dept.money.total.budget", "全年预算数"))
+# 预算执行率 (budget execution rate) = 全年执行数 / 全年预算数: on the 部门整体支出绩效自评表.
+on_form("预算执行率", "全年执行数 / 全年预算数")
 
 
 @figure("支出口径预算执行率", "（汇总基本支出 + 汇总项目支出）/ 全年预算数")
@@ -165,18 +182,9 @@ def carryover_rate(v: _Inputs):
     )
 
 
-@figure("规模控制率", "实际规模 / 批复规模")
-def area_control_rate(v: _Inputs):
-    """规模控制率 (楼堂馆所) = 实际规模 / 批复规模."""
-    v.figure.cell = "basic.buildings.area_rate"
-    return _ratio(v("basic.buildings.actual_area", "实际规模"), v("basic.buildings.approved_area", "批复规模"))
-
-
-@figure("投资概算控制率", "实际投资 / 预算投资")
-def investment_control_rate(v: _Inputs):
-    """投资概算控制率 (楼堂馆所) = 实际投资 / 预算投资."""
-    v.figure.cell = "basic.buildings.invest_rate"
-    return _ratio(v("basic.buildings.actual_invest", "实际投资"), v("basic.buildings.budget_invest", "预算投资"))
+# 规模控制率 and 投资概算控制率 (楼堂馆所) = 实际规模 / 批复规模, 实际投资 / 预算投资: on the 基础数据表.
+on_form("规模控制率", "实际规模 / 批复规模")
+on_form("投资概算控制率", "实际投资 / 预算投资")
 
 
 def compute(completion: Completion) -> dict[str, Figure]:
@@ -184,8 +192,8 @@ def compute(completion: Completion) -> dict[str, Figure]:
     out = {}
     for name, formula, fn in REGISTRY:
         fig = Figure(name=name, formula=formula)
-        fig.value = fn(_Inputs(completion, fig))
-        if fig.value is None:
+        fig.value = fn(_Inputs(completion, fig)) if fn is not None else _from_form(completion, fig)
+        if fig.value is None and not fig.note:
             blank = [i["label"] for i in fig.inputs if i["value"] is None]
             fig.note = ("缺少：" + "、".join(blank)) if blank else "分母为0"
         if fig.cell is not None:

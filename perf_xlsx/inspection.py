@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from . import keys
 from .model import Filing, SheetForm, Slot
 from .report import sheet_json, sheet_line
 
@@ -99,7 +100,7 @@ def inspect_filing(filing: Filing) -> Inspection:
     by_prefix = {s.prefix: s.sheet for s in filing.forms if s.recognised}
     derived = {d.target for d in filing.derivations}
     for key, slot in filing.slots.items():
-        sheet = by_prefix.get(key.split(".")[0])
+        sheet = by_prefix.get(keys.prefix(key))
         if sheet is None:
             continue
         raw = slot.raw if slot.found else None

@@ -13,6 +13,8 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 
+from . import keys
+
 #: The sheet kinds in the order a workbook holds them; every family's layouts are of these kinds.
 KINDS = ("basic", "income_expenditure", "department_form", "project_form", "report_cover", "report_overview")
 #: The kinds in words (表的种类), for messages and reports.
@@ -61,12 +63,13 @@ class Field:
     optional: bool = False  # a column some forms of the family do not print: not reported when absent
     points: str = ""  # "title": the value is the points printed in the section's title (`（20分）`)
     default: str = ""  # the value when the form does not print it (e.g. the points of a block)
+    print_label: str = ""  # the label the template prints, when not the first of `labels` ({level}, {year} filled in)
     cells: dict = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def label(self) -> str:
-        """The label the template prints (第一个标签)."""
-        return self.labels[0]
+        """The label the template prints (`print_label`, else the first of `labels`)."""
+        return self.print_label or self.labels[0]
 
     @property
     def derived(self) -> bool:
@@ -177,13 +180,13 @@ def expand(label: str, year: int | None) -> str:
 def describe_key(key: str) -> str:
     """A field key in words (字段名称), for messages about a field the workbook does not have:
     `ie.sangong.summary.total` → `收支情况·三公经费（万元）汇总行·三公经费合计`."""
-    parts = key.split(".")
+    parts = keys.split(key)
     kinds = {"basic": "basic", "ie": "income_expenditure", "dept": "department_form"}
-    kind = kinds.get(parts[0], "project_form" if parts[0].startswith("proj") else None)
+    kind = kinds.get(parts[0], "project_form" if keys.project_number(parts[0]) else None)
     if kind is None or len(parts) < 2:
         return key
     layout = load_layout(kind)
-    words = [layout.sheet_name.format(n=parts[0][4:])]
+    words = [layout.sheet_name.format(n=keys.project_number(parts[0]))]
     try:
         section = layout.section(parts[1])
     except KeyError:

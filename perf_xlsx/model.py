@@ -107,6 +107,7 @@ class Indicator:
     nature: str = ""  # 指标性质 as printed (正向/反向, ≥/≤), where the form has the column
     block: str = ""  # the block of targets it stands in, where the form prints several (年度绩效目标1)
     block_points: Decimal | None = None  # that block's points, as its title prints them
+    block_cell: str = ""  # where that title stands
     coefficient_key: str = ""  # 得分系数, where the form scores as 指标权重 × 得分系数
     target_key: str = ""
     actual_key: str = ""
@@ -150,6 +151,9 @@ class Filing:
     flat: set[str] = field(default_factory=set)  # forms whose indicators stand in no 一级指标 blocks (重庆)
     problems: list[dict] = field(default_factory=list)  # fields not found, values not readable
     forms: list[SheetForm] = field(default_factory=list)  # every sheet, as recognised (or not)
+    figures: dict[str, str] = field(default_factory=dict)  # figure (指标) name -> the key of its cell on a form
+    earlier_output: bool = False  # a workbook perfxlsx completed before (rerun.py)
+    schemes: dict[str, str] = field(default_factory=dict)  # form prefix -> its family's scoring scheme (评分方案)
 
     def add(self, slot: Slot) -> Slot:
         self.slots[slot.key] = slot

@@ -1,10 +1,12 @@
 """输出路径 (output paths): which files are workbooks, and where and under which name each one's
-completed copy goes. One home for these, used by a single-file run, a folder run and watch alike,
-so the three always agree. Low level: imports nothing from the rest of perf_xlsx.
+completed copy goes, and the mode a finished output is published with (publish_mode). One home for
+these, used by a single-file run, a folder run and watch alike, so the three always agree. Low level:
+imports nothing from the rest of perf_xlsx.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,6 +19,32 @@ OUTPUT_DIR = "已生成"
 OUTPUT_SUFFIX = "_已填"
 #: 汇总表: written beside the outputs of a folder run.
 SUMMARY_NAME = "汇总.xlsx"
+#: Where Linux states a process's umask (a line `Umask:\t0022`), read without changing it.
+PROC_STATUS = "/proc/self/status"
+
+
+@functools.cache
+def _umask() -> int:
+    """The process's umask (文件权限掩码), read once: os.umask can only be read by setting it, so it is set to
+    0 and at once put back, and never again, which keeps the moment another thread would create a file
+    under umask 0 as short and as rare as it can be. Linux states it in /proc/self/status, read first."""
+    try:
+        with open(PROC_STATUS, encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def publish_mode(path: Path) -> None:
+    """Give a file written as a private temporary file (tempfile.mkstemp makes it 0600) the mode a newly
+    created file of the user gets (发布权限: 0o666 minus the umask, e.g. 0644 under umask 022), so that
+    once renamed into place others read it as they read any of the user's files. Call it before the rename."""
+    os.chmod(path, 0o666 & ~_umask())
 
 
 def is_candidate(path: Path) -> bool:
@@ -77,12 +105,24 @@ def output_names(paths: Iterable[Path], folder: Path | None = None, out_dir: Pat
     return names
 
 
+def original_stem(path: Path) -> str:
+    """The file name an output was made from: `a_已填.xlsx` → `a`, so a re-run on an output is named as the
+    first run was (never `a_已填_已填.xlsx`); any other name as it is."""
+    stem = Path(path).stem
+    return stem.removesuffix(OUTPUT_SUFFIX) or stem
+
+
 def _names_in_one_folder(paths: Iterable[Path]) -> dict[Path, str]:
     ordered = sorted({Path(p) for p in paths}, key=lambda p: (p.name.casefold(), p.name))
     stems: dict[str, int] = {}
     for p in ordered:
-        stems[p.stem.casefold()] = stems.get(p.stem.casefold(), 0) + 1
-    proposed = {p: p.stem if stems[p.stem.casefold()] == 1 else f"{p.stem}（{p.suffix[1:].lower()}）" for p in ordered}
+        stems[original_stem(p).casefold()] = stems.get(original_stem(p).casefold(), 0) + 1
+    proposed = {
+        p: original_stem(p)
+        if stems[original_stem(p).casefold()] == 1
+        else f"{original_stem(p)}（{p.suffix[1:].lower()}）"
+        for p in ordered
+    }
     taken = {base.casefold() for base in proposed.values()}
     used: set[str] = set()
     names = {}

@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from . import tables
+from . import keys, tables
 from .detect import TITLE_ROWS, SheetMatch, identify
 from .families import Family, families
 from .grid import Grid, LabelMatcher, ref
@@ -246,10 +246,10 @@ class SheetReader:
     # ---- section types --------------------------------------------------------------------------
     def read_key_values(self, section, start, end) -> None:
         for field in section["fields"]:
-            self.labelled(f"{self.prefix}.{section['id']}.{field.id}", field)
+            self.labelled(keys.join(self.prefix, section["id"], field.id), field)
 
     def read_text(self, section, start, end) -> None:
-        key = f"{self.prefix}.{section['id']}"
+        key = keys.join(self.prefix, section["id"])
         field = Field(id=section["id"], labels=(section["title"],), type="text")
         self.labelled(key, field)
 
@@ -261,19 +261,21 @@ class SheetReader:
             self.missing_block(section, f"未找到“{label_key(expand(section['title'], self.year))}”")
             return
         rows = range(start, end + 1) if start is not None else None
-        base = f"{self.prefix}.{section['id']}" + (f".{section['row']}" if section.get("row") else "")
+        base = keys.join(self.prefix, section["id"], *([section["row"]] if section.get("row") else []))
         for field in section["fields"]:
-            key = f"{base}.{field.id}"
+            key = keys.join(base, field.id)
             label = field.figure or label_key(expand(field.label, self.year))
             if field.points == "title":
                 self._title_points(key, label, field, section, start)
                 continue
             pos = self.grid.find(self.matcher(field.labels), rows=rows)
             self.slot(key, label, field, self.grid.below(*pos) if pos else None)
+            if field.figure:
+                self.filing.figures.setdefault(field.figure, key)
             if field.ratio:
-                self.filing.derive(key, "ratio", [(f"{base}.{x}", 1) for x in field.ratio])
+                self.filing.derive(key, "ratio", [(keys.join(base, x), 1) for x in field.ratio])
             if field.budget_score:
-                self.filing.derive(key, "budget_score", [(f"{base}.{x}", 1) for x in field.budget_score])
+                self.filing.derive(key, "budget_score", [(keys.join(base, x), 1) for x in field.budget_score])
 
     def _title_points(self, key: str, label: str, field: Field, section: dict, start: int | None) -> None:
         """分值 printed in a section title, `预算执行情况（万元）（20分）`: read from that cell; the layout's
@@ -308,7 +310,7 @@ class SheetReader:
         return found
 
     def read_matrix(self, section, start, end) -> None:
-        sid = f"{self.prefix}.{section['id']}"
+        sid = keys.join(self.prefix, section["id"])
         labels = section.get("title_labels") or [section["title"]]
         if start is None:
             self.missing_block(section, f"未找到“{label_key(expand(section['title'], self.year))}”")
@@ -339,7 +341,7 @@ class SheetReader:
                 cell_spec = row.cells.get(column.id)
                 if column.id in row.blank_cells or (column.type != "amount" and cell_spec is None):
                     continue
-                key = f"{sid}.{row.id}.{column.id}"
+                key = keys.join(sid, row.id, column.id)
                 label = f"{row_label}（{label_key(expand(column.label, self.year))}）"
                 if column.points == "title":
                     self._title_points(key, label, column, section, start)
@@ -354,15 +356,17 @@ class SheetReader:
                     self.filing.derive(
                         key,
                         "sum",
-                        [(f"{sid}.{t.lstrip('-')}.{column.id}", -1 if t.startswith("-") else 1) for t in row.sum],
+                        [(keys.join(sid, t.lstrip("-"), column.id), -1 if t.startswith("-") else 1) for t in row.sum],
                     )
                 elif cell_spec is None and row.sum_of_group and group_rows.get(row.sum_of_group):
-                    self.filing.derive(key, "sum", [(f"{k}.{column.id}", 1) for k in group_rows[row.sum_of_group]])
+                    self.filing.derive(key, "sum", [(keys.join(k, column.id), 1) for k in group_rows[row.sum_of_group]])
                 elif cell_spec and "ratio" in cell_spec:
-                    self.filing.derive(key, "ratio", [(f"{sid}.{row.id}.{x}", 1) for x in cell_spec["ratio"]])
+                    self.filing.derive(key, "ratio", [(keys.join(sid, row.id, x), 1) for x in cell_spec["ratio"]])
+                if cell_spec and cell_spec.get("figure"):
+                    self.filing.figures.setdefault(cell_spec["figure"], key)
                 elif cell_spec and "budget_score" in cell_spec:
                     self.filing.derive(
-                        key, "budget_score", [(f"{sid}.{row.id}.{x}", 1) for x in cell_spec["budget_score"]]
+                        key, "budget_score", [(keys.join(sid, row.id, x), 1) for x in cell_spec["budget_score"]]
                     )
 
     def _group_rows(self, sid, section, group, rows_found, cols, label_cols) -> list[str]:
@@ -370,7 +374,7 @@ class SheetReader:
         after, before = rows_found.get(group["after"]), rows_found.get(group["before"])
         if after is None or before is None:
             return []
-        keys: list[str] = []
+        found: list[str] = []
         for r in range(self.grid.below(after, label_cols[0])[0], before):
             name = " ".join(
                 clean(self.grid.value(r, c)) for c in label_cols if self.grid.bounds(r, c)[:2] == (r, c)
@@ -378,22 +382,24 @@ class SheetReader:
             values = [self.grid.value(r, c) for c in cols.values()]
             if not label_key(name) and all(v is None for v in values):
                 continue
-            prefix = f"{sid}.{group['id']}[{len(keys) + 1}]"
+            base = keys.join(sid, f"{group['id']}[{len(found) + 1}]")
             for cid, c in cols.items():
                 field = Field(id=cid, labels=(name,))
-                self.slot(f"{prefix}.{cid}", f"{label_key(name) or '专项资金'}（{cid}）", field, (r, c), type_="amount")
-            keys.append(prefix)
-        return keys
+                self.slot(
+                    keys.join(base, cid), f"{label_key(name) or '专项资金'}（{cid}）", field, (r, c), type_="amount"
+                )
+            found.append(base)
+        return found
 
     def read_breakdown(self, section, start, end) -> None:
         for lst in section["lists"]:
-            base = f"{self.prefix}.{section['id']}.{lst['id']}"
+            base = keys.join(self.prefix, section["id"], lst["id"])
             total = lst["total"]
-            self.labelled(f"{base}.total", total)
+            self.labelled(keys.join(base, "total"), total)
             for item in lst["items"]:
-                self.labelled(f"{base}.{item.id}", item)
+                self.labelled(keys.join(base, item.id), item)
             if total.sum:
-                self.filing.derive(f"{base}.total", "sum", [(f"{base}.{x}", 1) for x in total.sum])
+                self.filing.derive(keys.join(base, "total"), "sum", [(keys.join(base, x), 1) for x in total.sum])
 
     def read_indicators(self, section, start, end) -> None:
         """The indicator table (绩效指标表): an Indicator for each row with a 三级指标 (or 指标名称).
@@ -421,19 +427,19 @@ class SheetReader:
         )
         last = (total_pos[0] - 1) if total_pos else self.grid.max_row
         header_bottom = max(self.grid.bounds(head[0], c)[2] for c in cols.values())
-        level1 = level2 = level1_cell = block = ""
+        level1 = level2 = level1_cell = block = block_cell = ""
         block_points: Decimal | None = None
         for r in range(header_bottom + 1, last + 1):
             if self._is_header_row(r, cols, columns):
                 continue
             title = self._block_title(r, cols, section)
             if title is not None:
-                block, block_points = label_key(title), label_points(title)
+                (block, block_points), block_cell = (label_key(title[0]), label_points(title[0])), title[1]
                 level1 = level2 = ""
                 continue
             beside = self._block_beside(r, cols, section)
-            if beside is not None and label_key(beside) != block:
-                block, block_points = label_key(beside), label_points(beside)
+            if beside is not None and label_key(beside[0]) != block:
+                (block, block_points), block_cell = (label_key(beside[0]), label_points(beside[0])), beside[1]
                 level1 = level2 = ""
             text = {cid: clean(self.grid.value(r, c)) for cid, c in cols.items()}
             if self._is_subtotal_row(r, cols):
@@ -445,55 +451,57 @@ class SheetReader:
             if not any(text.get(k) for k in ("level3", "target", "adjusted", "actual", "weight", "score")):
                 continue
             n = len(rows) + 1
-            base = f"{self.prefix}.indicators[{n}]"
+            base = keys.indicator(self.prefix, n)
             name = label_key(text.get("level3") or level2)
-            keys = {}
+            row_keys: dict[str, str] = {}
             for cid in ("target", "adjusted", "actual"):
                 c = cols.get(cid)
                 if cid not in columns or (cid == "adjusted" and c is None):
                     continue
-                keys[cid] = self.slot(
-                    f"{base}.{cid}",
+                row_keys[cid] = self.slot(
+                    keys.join(base, cid),
                     f"{name}（{columns[cid].label}）",
                     columns[cid],
                     (r, c) if c else None,
                     type_="text",
                 ).key
-            if keys.get("adjusted") and self.filing.slots[keys["adjusted"]].value:
-                keys["target"] = keys["adjusted"]  # 调整指标值, where one was set, is the year's target
+            if row_keys.get("adjusted") and self.filing.slots[row_keys["adjusted"]].value:
+                row_keys["target"] = row_keys["adjusted"]  # 调整指标值, where one was set, is the year's target
             single = True  # one 分值/得分 for this indicator alone (not merged over a block of them)
             for cid in ("weight", "coefficient", "score"):
                 c = cols.get(cid)
                 r1, c1, r2, _ = self.grid.bounds(r, c) if c else (r, 0, r, 0)
                 if c is None or (r1, c1) != (r, c):  # part of a score merged over several rows
-                    keys[cid] = ""
+                    row_keys[cid] = ""
                     continue
                 single = single and r2 == r
-                keys[cid] = self.slot(
-                    f"{base}.{cid}",
+                row_keys[cid] = self.slot(
+                    keys.join(base, cid),
                     f"{name}（{columns[cid].label}）",
                     columns[cid],
                     (r, c),
                     type_="rate" if cid == "coefficient" else "score",
                 ).key
-            if single and keys["weight"] and keys["score"]:
-                if keys["coefficient"]:  # 指标得分 = 指标权重 × 得分系数
-                    self.filing.derive(keys["score"], "weighted_score", [(keys["weight"], 1), (keys["coefficient"], 1)])
+            if single and row_keys["weight"] and row_keys["score"]:
+                if row_keys["coefficient"]:  # 指标得分 = 指标权重 × 得分系数
+                    self.filing.derive(
+                        row_keys["score"], "weighted_score", [(row_keys["weight"], 1), (row_keys["coefficient"], 1)]
+                    )
                 else:
                     self.filing.derive(
-                        keys["score"],
+                        row_keys["score"],
                         "indicator_score",
-                        [(keys["target"], 1), (keys["actual"], 1), (keys["weight"], 1)],
+                        [(row_keys["target"], 1), (row_keys["actual"], 1), (row_keys["weight"], 1)],
                     )
             rows.append(
                 Indicator(
                     level1=label_key(level1),
                     level2=label_key(level2),
                     level3=text.get("level3", ""),
-                    target=self.filing.slots[keys["target"]].value or "",
-                    actual=self.filing.slots[keys["actual"]].value or "",
-                    weight_key=keys["weight"],
-                    score_key=keys["score"],
+                    target=self.filing.slots[row_keys["target"]].value or "",
+                    actual=self.filing.slots[row_keys["actual"]].value or "",
+                    weight_key=row_keys["weight"],
+                    score_key=row_keys["score"],
                     row=r,
                     reason=str(self.grid.value(r, cols["reason"]) or "") if "reason" in cols else "",
                     points=label_points(level1),
@@ -501,9 +509,10 @@ class SheetReader:
                     nature=text.get("nature", ""),
                     block=block,
                     block_points=block_points,
-                    coefficient_key=keys["coefficient"],
-                    target_key=keys["target"],
-                    actual_key=keys["actual"],
+                    block_cell=block_cell,
+                    coefficient_key=row_keys["coefficient"],
+                    target_key=row_keys["target"],
+                    actual_key=row_keys["actual"],
                 )
             )
         self._closing(closing, cols, total_pos)
@@ -521,7 +530,7 @@ class SheetReader:
             keyed = [getattr(i, f"{cid}_key") for i in rows]
             if c is None or not all(keyed) or self.grid.bounds(r, c)[:2] != (r, c):
                 continue
-            key = f"{self.prefix}.indicators.subtotal.{cid}"
+            key = keys.subtotal(self.prefix, cid)
             if key in self.filing.slots:
                 continue  # only the first 合计 row counts
             self.slot(key, f"指标合计（{columns[cid].label}）", columns[cid], (r, c), type_="score")
@@ -538,28 +547,30 @@ class SheetReader:
         key = label_key(value) if value is not None else ""
         return bool(key) and any(key.startswith(label_key(b)) for b in section.get("block_labels", ()))
 
-    def _block_title(self, r: int, cols: dict[str, int], section: dict) -> str | None:
-        """A row that is one cell merged across the table, naming a block (`年度绩效目标1（40分）`)."""
+    def _block_title(self, r: int, cols: dict[str, int], section: dict) -> tuple[str, str] | None:
+        """A row that is one cell merged across the table, naming a block (`年度绩效目标1（40分）`): its text
+        and cell."""
         first, last = min(cols.values()), max(cols.values())
         r1, _, _, c2 = self.grid.bounds(r, first)
         value = self.grid.value(r, first)
         if r1 != r or c2 < last - 1 or not self._is_block_label(value, section):
             return None
-        return str(value)
+        return str(value), ref(r, first)
 
-    def _block_beside(self, r: int, cols: dict[str, int], section: dict) -> str | None:
-        """A block named in a cell merged down the left of its rows (湖北: `年度绩效目标1（40分）`)."""
+    def _block_beside(self, r: int, cols: dict[str, int], section: dict) -> tuple[str, str] | None:
+        """A block named in a cell merged down the left of its rows (湖北: `年度绩效目标1（40分）`): its text
+        and the top-left cell of the merge."""
         for c in range(1, min(cols.values())):
             value = self.grid.value(r, c)
             if self._is_block_label(value, section):
-                return str(value)
+                return str(value), ref(*self.grid.bounds(r, c)[:2])
         return None
 
     def _closing(self, closing, cols, total_pos) -> None:
         """总分 below the indicator table (in its 得分 column), or, where a form prints it elsewhere (重庆:
         `自评总分（分）` beside the header), in the cell right of its label; then 评价等次."""
         total = closing["total"]
-        key = f"{self.prefix}.closing.total"
+        key = keys.closing_total(self.prefix)
         if total_pos and "score" in cols:
             pos: tuple[int, int] | None = (total_pos[0], cols["score"])
         else:
@@ -567,18 +578,18 @@ class SheetReader:
             pos = self.grid.right_of(*found) if found else None
         self.slot(key, label_key(total.label), total, pos, type_="score")
         scores = [(i.score_key, 1) for i in self.filing.indicators[self.prefix] if i.score_key]
-        self.filing.derive(key, "total_score", [(f"{self.prefix}.money.total.score", 1)] + scores)
+        self.filing.derive(key, "total_score", [(keys.money_total(self.prefix, "score"), 1)] + scores)
         grade = closing.get("grade")
         if grade:
-            self.labelled(f"{self.prefix}.closing.grade", grade)
-            self.filing.derive(f"{self.prefix}.closing.grade", "grade", [(key, 1)])
+            self.labelled(keys.closing_grade(self.prefix), grade)
+            self.filing.derive(keys.closing_grade(self.prefix), "grade", [(key, 1)])
 
     def read_closing(self, section, start, end) -> None:
         """Read together with the indicator table, whose 分值/得分 columns it shares."""
 
     def read_institution_table(self, section, start, end) -> None:
         tid = section["id"]
-        base = f"{self.prefix}.{tid}"
+        base = keys.join(self.prefix, tid)
         table: list[Institution] = []
         self.filing.tables[tid] = table
         if start is None:
@@ -618,7 +629,7 @@ class SheetReader:
             row_id = "summary" if summary else str(sum(1 for i in table if not i.is_summary) + 1)
             inst = Institution(name=_institution_name(label) or f"第{r}行", is_summary=summary, id=row_id)
             for column in section["columns"]:
-                skey = f"{base}.{row_id}.{column.id}"
+                skey = keys.join(base, row_id, column.id)
                 label_text = f"{inst.name}（{column.label}）"
                 pos = (r, cols[column.id]) if column.id in cols else None
                 if pos is None:
@@ -686,7 +697,7 @@ def read_grids(path: Path, grids: list[Grid], form: Family | None = None) -> Fil
 
 
 def _recognised(filing: Filing, sheet: str, chosen: SheetMatch, prefix: str) -> SheetForm:
-    slots = [s for key, s in filing.slots.items() if key.split(".")[0] == prefix]
+    slots = [s for key, s in filing.slots.items() if keys.prefix(key) == prefix]
     return SheetForm(
         sheet=sheet,
         family=chosen.family.id,
@@ -784,7 +795,7 @@ def _unit_name(filing: Filing, grids: list[Grid]) -> str | None:
             if inline and inline[0] in unit_labels and _plain_unit(inline[1]):
                 return _plain_unit(inline[1])
     for prefix in filing.projects:
-        department = filing.slots.get(f"{prefix}.head.department")
+        department = filing.slots.get(keys.head(prefix, "department"))
         if department is not None and department.value:
             return _plain_unit(department.value)
     return None

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from . import keys
 from .derive import Completion, rounded
 from .figures import Figure
 from .layout import KIND_NAMES
@@ -119,6 +120,7 @@ class Report:
     output: Path | None = None
     error: str | None = None  # why the file could not be processed (无法处理的原因), in Chinese
     trace: str | None = None  # the technical error behind `error`, shown only with --debug; never in JSON
+    earlier_output: bool = False  # the input is a workbook perfxlsx completed before (再次处理已填工作簿)
     name: str = ""  # the file as shown (文件): its name, or its path within the folder of a folder run
     sheets: list[SheetForm] = field(default_factory=list)  # what each sheet was read as
     projects: list[ProjectResult] = field(default_factory=list)  # each project form, checked and scored
@@ -180,6 +182,8 @@ class Report:
         }
         if self.output is not None:
             out["output"] = str(self.output)
+        if self.earlier_output:
+            out["earlier_output"] = True
         if self.error is not None:
             out["error"] = self.error
         out["counts"] = self.counts
@@ -249,9 +253,10 @@ def scores_of(completion: Completion) -> dict[str, str | None]:
                 value = completion.shown(indicator.score_key)
                 if value is not None:
                     blocks[name] = (blocks[name] or Decimal(0)) + rounded(Decimal(value), "score")
-    total = completion.shown("dept.closing.total") if "dept.closing.total" in completion.filing.slots else None
-    if "dept.closing.grade" in completion.filing.slots:
-        grade = completion.shown("dept.closing.grade")
+    total_key, grade_key = keys.closing_total("dept"), keys.closing_grade("dept")
+    total = completion.shown(total_key) if total_key in completion.filing.slots else None
+    if grade_key in completion.filing.slots:
+        grade = completion.shown(grade_key)
     else:  # a form that prints no 等次 (重庆): the scheme's band of its 总分
         from .scoring import grade_of
 
@@ -259,7 +264,7 @@ def scores_of(completion: Completion) -> dict[str, str | None]:
     return {
         "预算执行": fmt(completion.shown("dept.money.total.score")),
         **{k: fmt(v) for k, v in blocks.items()},
-        "总分": fmt(completion.shown("dept.closing.total")),
+        "总分": fmt(completion.shown(total_key)),
         "等次": grade,
     }
 
@@ -281,29 +286,29 @@ def projects_of(completion: Completion) -> list[ProjectResult]:
             value = shown(key)
             return None if value is None else f"{Decimal(value):.2f}"
 
-        rate = shown(f"{prefix}.money.total.rate")
-        total = shown(f"{prefix}.closing.total")
+        rate = shown(keys.money_total(prefix, "rate"))
+        total = shown(keys.closing_total(prefix))
         indicators = [shown(i.score_key) for i in filing.indicators.get(prefix, []) if i.score_key]
         indicator_sum = sum((rounded(Decimal(v), "score") for v in indicators if v is not None), Decimal(0))
-        name = shown(f"{prefix}.head.name")
+        name = shown(keys.head(prefix, "name"))
         out.append(
             ProjectResult(
                 sheet=sheet,
                 name=str(name) if name is not None else None,
                 family=family.get(prefix),
                 figures={
-                    "年初预算数": amount(f"{prefix}.money.total.initial"),
-                    "全年预算数": amount(f"{prefix}.money.total.budget"),
-                    "全年执行数": amount(f"{prefix}.money.total.actual"),
+                    "年初预算数": amount(keys.money_total(prefix, "initial")),
+                    "全年预算数": amount(keys.money_total(prefix, "budget")),
+                    "全年执行数": amount(keys.money_total(prefix, "actual")),
                     "执行率": None if rate is None else f"{rounded(Decimal(rate), 'rate') * 100:.2f}",
                 },
                 scores={
                     "预算执行": None
-                    if shown(f"{prefix}.money.total.score") is None
-                    else f"{rounded(Decimal(shown(f'{prefix}.money.total.score')), 'score'):.2f}",
+                    if shown(keys.money_total(prefix, "score")) is None
+                    else f"{rounded(Decimal(shown(keys.money_total(prefix, 'score'))), 'score'):.2f}",
                     "绩效指标": f"{indicator_sum:.2f}" if any(v is not None for v in indicators) else None,
                     "总分": None if total is None else f"{rounded(Decimal(total), 'score'):.2f}",
-                    "等次": None if total is None else grade_of(Decimal(total), completion.scheme),
+                    "等次": None if total is None else grade_of(Decimal(total), completion.scheme_for(prefix)),
                 },
             )
         )

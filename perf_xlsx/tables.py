@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from . import keys
 from .labels import label_key
 from .layout import SheetLayout, load_layout
 from .model import Derivation, Filing, Institution
@@ -75,7 +76,7 @@ def _term(table: str, text: str) -> Term:
     weight = -1 if text.startswith("-") else 1
     name = text.lstrip("-")
     if "." in name:
-        other_table, column = name.split(".")
+        other_table, column = keys.table_column(name)
         return Term(other_table, column, weight, other=True)
     return Term(table, name, weight)
 

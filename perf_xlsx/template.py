@@ -19,13 +19,14 @@ from openpyxl.utils import get_column_letter
 
 from .errors import PerfXlsxError
 from .layout import NUMBER_FORMATS, Field, SheetLayout, expand, load_layout
+from .printing import apply as apply_plan
+from .printing import plan as print_plan
 from .scoring import DEFAULT_SCHEME, scheme_weights, total_weight
 
 FONT = "宋体"  # SimSun: in Excel and WPS; LibreOffice substitutes a CJK font of the same metrics
 _THIN = Side(style="thin", color="000000")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
-DERIVED_FILL = PatternFill("solid", fgColor="EAF1DD")
 #: Pinned document times, so the same content gives the same bytes.
 PINNED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
 #: A scheme weight in a layout's template text: `{weight:预算执行}` (one part), `{weight:total}` (Σ of all).
@@ -40,8 +41,26 @@ class Content:
     unit: str = ""
     institutions: list[str] = dataclasses.field(default_factory=list)
     department_indicators: list[dict] = dataclasses.field(default_factory=list)
+    department_goals: dict[str, str] = dataclasses.field(default_factory=dict)  # 年度总体目标: expected, achieved
+    level: str | None = None  # 预算级次 printed in labels (州级预算部门名称); None: read from the unit's name
     projects: list[dict] = dataclasses.field(default_factory=list)
     special_funds: list[str] = dataclasses.field(default_factory=list)
+
+
+#: 预算级次 by the word of a unit's name that says it (湘西自治州人民政府办公室 → 州级); the last such word counts
+#: (长沙市岳麓区民政局 → 区级), and words that name no level (社区, 园区 …) are not read as one.
+LEVEL_WORDS = {"省": "省级", "州": "州级", "市": "市级", "县": "县级", "区": "区级", "旗": "县级"}
+NOT_LEVELS = ("社区", "园区", "景区", "小区", "校区", "片区", "新区管委会", "城市", "都市", "市场", "州府", "旗舰")
+
+
+def unit_level(unit: str) -> str:
+    """The level (州级, 市级, 县级 …) a unit's name says, "" when it says none (某某局): the template then
+    prints the plain label (预算部门名称) rather than a level the unit is not."""
+    name = unit
+    for word in NOT_LEVELS:
+        name = name.replace(word, "·" * len(word))
+    found = [(name.rfind(word), level) for word, level in LEVEL_WORDS.items() if word in name]
+    return max(found)[1] if found else ""
 
 
 class Painter:
@@ -51,11 +70,18 @@ class Painter:
     def __init__(self, ws, layout: SheetLayout, content: Content, scheme: str = DEFAULT_SCHEME):
         self.ws, self.layout, self.content, self.scheme = ws, layout, content, scheme
         self.row = 1
+        self.blocks: list[tuple[int, int]] = []  # row ranges a page must not split (a table with its header)
+        self.title_rows = 1  # rows repeated at the top of every printed page
+        printing = layout.get("print") or {}
+        self.font_size = float(printing.get("font_size", 10))
+        self.row_h = float(printing.get("row_height", 22))  # the least height of a row; wrapped text grows it
         for i, width in enumerate(layout.column_widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
 
     def fmt(self, text: str) -> str:
-        return expand(text, self.content.year).replace("{unit}", self.content.unit)
+        """A layout text with {year}, {unit} and {level} (the unit's level: 州级, 县级 …; none when unknown)."""
+        level = self.content.level if self.content.level is not None else unit_level(self.content.unit)
+        return expand(text, self.content.year).replace("{unit}", self.content.unit).replace("{level}", level)
 
     def weight(self, part: str) -> Decimal:
         """The scheme's weight of a part (`{weight:预算执行}`), or Σ of its weights (`{weight:total}`)."""
@@ -84,7 +110,7 @@ class Painter:
         if span > 1 or rows > 1:
             ws.merge_cells(start_row=self.row, start_column=col, end_row=self.row + rows - 1, end_column=col + span - 1)
         bold = style in ("title", "header", "section")
-        size = {"title": 16, "subtitle": 11}.get(style, 10)
+        size = {"title": 16, "subtitle": 11}.get(style, self.font_size)
         cell.font = Font(name=FONT, size=size, bold=bold)
         horizontal = {
             "title": "center",
@@ -104,8 +130,7 @@ class Painter:
                     ws.cell(row=r, column=c).border = BORDER
         if style in ("header", "section"):
             cell.fill = HEADER_FILL
-        if style == "derived":
-            cell.fill = DERIVED_FILL
+        if style == "derived":  # no fill: the official forms print plain; the footnote says what is computed
             cell.alignment = Alignment(horizontal="right", vertical="center")
         if number_format:
             cell.number_format = number_format
@@ -128,41 +153,68 @@ class Painter:
     def heading(self) -> None:
         width = self.layout.columns
         self.put(1, self.layout.title, width, "title")
-        self.next(30)
+        self.next(26)
         if self.layout.get("subtitle"):
             note = self.layout.get("unit_note") and not self.layout.get("unit_line")
             self.put(1, self.layout.get("subtitle"), width - 2 if note else width, "subtitle")
             if note:  # the sheet's unit, which a clerk may change to 单位：元
                 self.put(width - 1, "单位：万元", 2, "note_right")
-            self.next(20)
+            self.next(self.row_h)
         if self.layout.get("unit_line"):
             self.put(1, self.layout.get("unit_line"), width - 2, "note")
             self.put(width - 1, "单位：万元", 2, "note_right")
-            self.next(20)
+            self.next(self.row_h)
+        self.title_rows = self.row - 1
+
+    def signature(self) -> None:
+        """The signature, date and stamp lines of the form (填表人、联系电话、填报日期、单位负责人（签字）、单位
+        （盖章）), from the layout's `[print] signature`: rows of labels, each row spread across the width
+        in equal shares of it, every label followed by room to write."""
+        rows = (self.layout.get("print") or {}).get("signature") or []
+        widths = [w or 8.43 for w in self.layout.column_widths]
+        for labels in rows:
+            share, col, used = sum(widths) / len(labels), 1, 0.0
+            for i, label in enumerate(labels):
+                last = col
+                while last < len(widths) and used + widths[last - 1] < share * (i + 1) - widths[last] / 2:
+                    used += widths[last - 1]
+                    last += 1
+                if i == len(labels) - 1:
+                    last = len(widths)
+                used += widths[last - 1]
+                self.put(col, label, last - col + 1, "note")
+                col = last + 1
+            self.next(self.row_h * 1.25)
 
     def finish(self) -> None:
-        """Footer, row heights, print area and A4 page setup (one page wide, title rows repeated)."""
+        """Signature lines, footnote, row heights, and the A4 print plan (printing.py): one page where the
+        layout asks for it and the text stays legible, else breaks between blocks; page numbers."""
+        start = self.row
+        self.signature()
         if self.layout.get("footer"):
             self.put(1, self.layout.get("footer"), self.layout.columns, "note")
-            self.next(30)
+            self.next(self.row_h)
+        if self.row > start:
+            self.blocks.append((start, self.row - 1))
         ws = self.ws
         fit_row_heights(ws)
-        last = get_column_letter(self.layout.columns)
-        ws.print_area = f"A1:{last}{self.row - 1}"
-        ws.print_title_rows = "1:2"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.orientation = self.layout.orientation
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_options.horizontalCentered = True
-        ws.page_margins.left = ws.page_margins.right = 0.5
-        ws.page_margins.top = ws.page_margins.bottom = 0.6
+        printing = self.layout.get("print") or {}
+        plan = print_plan(
+            ws,
+            self.layout.columns,
+            self.row - 1,
+            self.layout.orientation,
+            self.blocks,
+            self.title_rows,
+            self.font_size,
+            one_page=bool(printing.get("one_page")),
+        )
+        apply_plan(ws, self.layout.orientation, self.layout.columns, self.row - 1, self.title_rows, plan)
 
     # ---- section types -------------------------------------------------------------------------
     def section_title(self, section: dict) -> None:
         self.put(1, section["title"], self.layout.columns, "section")
-        self.next(22)
+        self.next(self.row_h)
 
     def draw_header_values(self, section: dict) -> None:
         self.section_title(section)
@@ -170,11 +222,11 @@ class Painter:
         col = 1
         for field, span in zip(section["fields"], spans):
             col = self.put(col, field.label, span, "header")
-        self.next(30)
+        self.next(self.row_h)
         col = 1
         for field, span in zip(section["fields"], spans):
             col = self.value_cell(col, field, span)
-        self.next(22)
+        self.next(self.row_h)
 
     def draw_text(self, section: dict) -> None:
         span = section.get("label_span", 1)
@@ -187,12 +239,12 @@ class Painter:
         for field in section["fields"]:
             spans = field.spans or tuple(section["spans"])
             if not field.same_row and col > 1:
-                self.next(24)
+                self.next(self.row_h)
                 col = 1
             col = self.put(col, field.label, spans[0], "header")
             value = self.content_value(field)
             col = self.value_cell(col, field, spans[1], value=value)
-        self.next(24)
+        self.next(self.row_h)
 
     def content_value(self, field: Field):
         return None
@@ -202,7 +254,7 @@ class Painter:
         col = self.put(1, section["title"], label_span, "header")
         for column in section["columns"]:
             col = self.put(col, column.label, column.span, "header")
-        self.next(30)
+        self.next(self.row_h)
         groups = {g["after"]: g for g in section.get("groups", [])}
         for row in section["rows"]:
             self.matrix_row(section, row, label_span)
@@ -234,12 +286,12 @@ class Painter:
                 col = self.put(col, None, column.span, "cell")
             else:
                 col = self.value_cell(col, row, column.span, type_="amount")
-        self.next(22)
+        self.next(self.row_h)
 
     def draw_institution_table(self, section: dict) -> None:
         layout = self.layout
         self.put(1, section["title"], layout.columns, "section")
-        self.next(22)
+        self.next(self.row_h)
         columns = section["columns"]
         depth = 3 if any(c.subgroup for c in columns) else 2
         top = self.row
@@ -277,7 +329,7 @@ class Painter:
                 derived = summary or column.derived
                 field = Field(id=column.id, labels=column.labels, kind="derived" if derived else "input")
                 self.value_cell(col + i, field)
-            self.next(22)
+            self.next(self.row_h)
         self.next(8)
 
     def draw_breakdown(self, section: dict) -> None:
@@ -296,7 +348,7 @@ class Painter:
                 else:
                     col = self.put(col, None, label_span, "label")
                     col = self.put(col, None, value_span, "cell")
-            self.next(22)
+            self.next(self.row_h)
 
     def draw_goals(self, section: dict) -> None:
         spans = section["spans"]
@@ -304,11 +356,11 @@ class Painter:
         col = 1 + spans[0]
         for field, span in zip(section["fields"], spans[1:]):
             col = self.put(col, field.label, span, "header")
-        self.next(22)
+        self.next(self.row_h)
         col = 1 + spans[0]
         for field, span in zip(section["fields"], spans[1:]):
             col = self.put(col, self.goal_text(field), span, "text")
-        self.next(90)
+        self.next(self.row_h * 2)
 
     def goal_text(self, field: Field):
         return None
@@ -325,14 +377,16 @@ class Painter:
         col = first
         for column in columns:
             col = self.put(col, column.label, column.span, "header")
-        self.next(30)
+        self.next(self.row_h)
         cols = {}
         col = first
         for column in columns:
             cols[column.id] = col
             col += column.span
-        for block in blocks:
-            start = self.row
+        header_row = self.row - 1
+        for n, block in enumerate(blocks):
+            start = self.row  # a page may break between 一级指标 blocks; the header stays with the first
+            self.blocks.append((header_row if n == 0 else start, start + len(block["rows"]) - 1))
             self.put(cols["level1"], block["level1"], 1, "label", rows=len(block["rows"]))
             for r, row in enumerate(block["rows"]):
                 self.row = start + r
@@ -359,7 +413,7 @@ class Painter:
                 else:
                     for cid in ("weight", "score"):
                         self.put(cols[cid], row.get(cid), 1, "value", number_format=NUMBER_FORMATS["score"])
-                self.ws.row_dimensions[self.row].height = 36
+                self.ws.row_dimensions[self.row].height = self.row_h
             self.row = start + len(block["rows"])
         self._indicator_cols = cols
 
@@ -373,12 +427,12 @@ class Painter:
         col = self.put(col, self.template_value(total.weight), 1, "value", number_format=NUMBER_FORMATS["score"])
         col = self.value_cell(col, total, 1, type_="score")
         self.put(col, None, self.layout.columns - col + 1, "cell")
-        self.next(24)
+        self.next(self.row_h)
         grade = section.get("grade")
         if grade:
             col = self.put(1, grade.label, cols["weight"] - 1, "header")
             self.value_cell(col, grade, self.layout.columns - col + 1, type_="grade")
-            self.next(24)
+            self.next(self.row_h)
 
 
 def _cell_number(value: Decimal) -> int | float:
@@ -386,16 +440,40 @@ def _cell_number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _text_width(text: str) -> float:
-    """Width in Excel column units at 10 pt: a CJK character takes about 1.8, other characters one."""
-    return sum((1.8 if ord(ch) > 0x2E80 else 1.0 for ch in text), 0.0)
+#: Pixels of a character at 10 pt (96 dpi): a CJK one is a full em (13.33 px); others about 7 px, as wide as a
+#: column unit (Calibri 11's digit). Measured against LibreOffice's layout of the sample (wqy-zenhei, Carlito).
+CJK_PX, OTHER_PX = 13.33, 7.0
+LINE_PT, ROW_PADDING_PT = 13.0, 4.0  # a line of 10 pt text, and the room above and below the lines
 
 
-def fit_row_heights(ws, points_per_line: float = 13.0) -> None:
+def _chunks(text: str) -> list[str]:
+    """Where a line may break: after any CJK character; a run of other characters (a number, a word) whole."""
+    return re.findall(r"[\u2e80-\uffff]|[^\u2e80-\uffff]+", text)
+
+
+def wrapped_lines(text: str, column_px: float, size: float = 10.0) -> int:
+    """Lines a text takes in a (merged) cell `column_px` wide, at `size` pt, wrapped as spreadsheets wrap it."""
+    usable = max(column_px - 4, 1.0)
+    lines = 0
+    for part in text.split("\n"):
+        line, used = 1, 0.0
+        for chunk in _chunks(part):
+            px = sum(CJK_PX if ord(ch) >= 0x2E80 else OTHER_PX for ch in chunk) * size / 10
+            if used and used + px > usable:
+                line, used = line + 1, 0.0
+            used += px
+            while used > usable:  # a chunk longer than the line
+                line, used = line + 1, used - usable
+        lines += line
+    return lines
+
+
+def fit_row_heights(ws) -> None:
     """Make rows tall enough that wrapped text is not cut off when printed (自动行高).
 
-    Excel and WPS do not grow a merged cell's rows by themselves, so the lines a text needs in its
-    (merged) width are counted and its rows given at least that height.
+    Excel, WPS and LibreOffice do not grow a row of a written file (nor a merged cell's rows) by
+    themselves, so the lines a text needs in its (merged) width are counted and its rows given at least
+    that height. A column w wide is w·7+5 pixels.
     """
     widths = {c: (ws.column_dimensions[get_column_letter(c)].width or 8.43) for c in range(1, ws.max_column + 1)}
     merged = {(m.min_row, m.min_col): m for m in ws.merged_cells.ranges}
@@ -406,12 +484,10 @@ def fit_row_heights(ws, points_per_line: float = 13.0) -> None:
             rng = merged.get((cell.row, cell.column))
             first_col, last_col = (rng.min_col, rng.max_col) if rng else (cell.column, cell.column)
             rows = (rng.max_row - rng.min_row + 1) if rng else 1
-            width = sum(widths.get(c, 8.43) for c in range(first_col, last_col + 1)) - 1
-            size = (cell.font.sz or 10) / 10
-            lines = sum(
-                max(1, -(-int(_text_width(part) * size) // max(int(width), 1))) for part in cell.value.split("\n")
-            )
-            needed = (lines * points_per_line * size + 6) / rows
+            px = sum(widths.get(c, 8.43) * 7 + 5 for c in range(first_col, last_col + 1))
+            size = float(cell.font.sz or 10)
+            lines = wrapped_lines(cell.value, px, size)
+            needed = (lines * LINE_PT * size / 10 + ROW_PADDING_PT) / rows
             for r in range(cell.row, cell.row + rows):
                 current = ws.row_dimensions[r].height or 15
                 if needed > current:
@@ -455,7 +531,10 @@ def draw(ws, layout: SheetLayout, content: Content, form: dict | None = None, sc
     )
     painter.heading()
     for section in layout.sections:
+        start = painter.row
         getattr(painter, "draw_" + section["type"])(section)
+        if section["type"] != "indicators":  # the indicator table records its own blocks
+            painter.blocks.append((start, painter.row - 1))
     painter.finish()
 
 
@@ -467,7 +546,9 @@ def build(content: Content, project_count: int = 1, scheme: str = DEFAULT_SCHEME
     for kind in ("basic", "income_expenditure", "department_form"):
         layout = load_layout(kind)
         form = (
-            {"unit": content.unit, "indicators": content.department_indicators} if kind == "department_form" else None
+            {"unit": content.unit, "indicators": content.department_indicators, **content.department_goals}
+            if kind == "department_form"
+            else None
         )
         draw(wb.create_sheet(layout.sheet_name), layout, content, form, scheme)
     projects = content.projects or [{} for _ in range(project_count)]

@@ -152,7 +152,7 @@ def formula_text(completion: Completion, result: Result) -> str:
     if d.kind == "indicator_score":
         return result.explain
     if d.kind == "grade":
-        return f"按总分定等次：{grades_text(completion.scheme)}"
+        return f"按总分定等次：{grades_text(completion.scheme_for(result.key))}"
     return d.kind
 
 

@@ -238,6 +238,7 @@ def content() -> Content:
         unit=UNIT,
         institutions=INSTITUTIONS,
         department_indicators=INDICATORS,
+        department_goals=GOALS,
         projects=[{"name": p["name"], "implementer": p["implementer"], "expected": p["expected"]} for p in PROJECTS],
     )
 
@@ -257,15 +258,11 @@ def values() -> dict[str, object]:
 
 def build_sample(path: Path = SAMPLE) -> Path:
     workbook = build(content())
-    form = workbook["整体支出绩效自评表"]
     filing = read_grids(path, [Grid.from_openpyxl(ws) for ws in workbook.worksheets])
     for key, value in values().items():
         slot = filing.slots[key]
         cell = workbook[slot.sheet][slot.cell]
         cell.value = float(value) if isinstance(value, Decimal) else value
-    for field, text in GOALS.items():
-        slot = filing.slots[f"dept.goals.{field}"]
-        form[slot.cell] = text
     save_deterministic(workbook, path)
     return path
 

@@ -1,8 +1,9 @@
 """LibreOffice as the real spreadsheet client (真实客户端检验): workbook → PDF → text or PNG.
 
 Used by tests/test_libreoffice.py and by `make render`. LibreOffice renders every Chinese character as
-a box unless a CJK font is installed; .ci/run installs both (Debian: libreoffice-calc-nogui,
-poppler-utils, fonts-wqy-zenhei).
+a box unless a CJK font is installed, and lays columns out wider unless Carlito (Calibri's metric twin, which the
+workbooks' default font falls back to) is; .ci/run installs them (Debian: libreoffice-calc-nogui,
+poppler-utils, fonts-wqy-zenhei, fonts-crosextra-carlito).
 """
 
 from __future__ import annotations
@@ -92,7 +93,9 @@ if __name__ == "__main__":  # make render
     from tests.golden import SAMPLE
 
     if soffice() is None:
-        sys.exit("需要 LibreOffice：apt-get install libreoffice-calc-nogui poppler-utils fonts-wqy-zenhei")
+        sys.exit(
+            "需要 LibreOffice：apt-get install libreoffice-calc-nogui poppler-utils fonts-wqy-zenhei fonts-crosextra-carlito"
+        )
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "out")
     report = api.fill(SAMPLE, out)
     png = render(report.output, "整体支出绩效自评表", out / "整体支出绩效自评表.png")

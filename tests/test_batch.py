@@ -57,12 +57,12 @@ def test_folder_run_outputs_summary_and_exit_code(folder, tmp_path):
     assert "共 3 个文件：通过 1，有错误 1，无法处理 1" in result.stdout
     assert "Traceback" not in result.stderr
     wb = openpyxl.load_workbook(out / "汇总.xlsx")
-    assert wb.sheetnames == ["汇总", "错误清单", "图表"]
+    assert wb.sheetnames == ["汇总", "各项比率", "项目汇总", "错误清单", "图表"]
     rows = list(wb["汇总"].iter_rows(values_only=True))
     header = rows[0]
     by_file = {r[0]: dict(zip(header, r)) for r in rows[1:]}
     assert set(by_file) == {"好.xlsx", "错.xlsx", "坏.xlsx"}
-    assert by_file["好.xlsx"]["预算执行率"] == pytest.approx(87.57) and by_file["好.xlsx"]["总分"] == 95
+    assert by_file["好.xlsx"]["预算执行率"] == pytest.approx(0.8757) and by_file["好.xlsx"]["总分"] == 95  # 87.57%
     assert by_file["错.xlsx"]["状态"] == "有错误" and by_file["错.xlsx"]["错误"] >= 1
     assert by_file["坏.xlsx"]["状态"] == "无法处理" and "zip" in by_file["坏.xlsx"]["原因"]
     assert [r[0] for r in rows[1:]] == ["错.xlsx", "坏.xlsx", "好.xlsx"]  # 有错误, 无法处理, 通过
@@ -312,6 +312,7 @@ def test_summary_is_grouped_by_status_then_unit_with_exact_numbers(tmp_path):
     assert list(frame["文件"]) == ["b.xlsx", "x.xlsx", "c.xlsx", "a.xlsx", "d.xlsx"]  # 乙 before 甲: code order
     assert list(frame.columns)[:3] == ["文件", "单位", "年度"] and list(frame.columns)[-2:] == ["状态", "原因"]
     assert frame.loc[0, "总分"] == Decimal("61.5") and frame.loc[1, "总分"] is None  # Decimal, not float
+    assert frame.loc[0, "预算执行率"] == Decimal("0.8757")  # a fraction, as the forms store it
     counts = status_counts(frame)
     assert counts.loc["有错误"].to_list() == [1, 2, 2, 1]
     assert counts.loc["通过"].to_list() == [3, 0, 6, 3]

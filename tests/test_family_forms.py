@@ -108,6 +108,29 @@ def test_the_hubei_scheme_is_used_for_hubei_forms(tmp_path):
     assert [f.rule for f in national.findings if f.rule == "qualitative-band"] == ["qualitative-band"]
 
 
+def test_a_workbook_mixing_families_scores_each_form_by_its_own_scheme(tmp_path):
+    """A 重庆 部门整体 form (national scheme) with a 湖北 project form: the project is scored by the 湖北 scheme
+    (部分达成 from 50%), the department form by its own; naming a scheme applies it to both."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.worksheets[0])
+    for title, name in (("附件1", "c_department"), ("附件2", "b_project_weighted")):
+        [(_, form)] = fx.SHEETS[name]
+        form.draw(wb.create_sheet(title))
+    ws = wb["附件2"]
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == "部分达成预期指标")
+    cell.value = "部分达成"
+    ws.cell(row=cell.row, column=cell.column + 2).value = 5.5  # 得分 beside 权重 10: in 湖北's band, not national
+    path = tmp_path / "两地表样.xlsx"
+    wb.save(path)
+    mixed = api.check(path)
+    assert [(s.sheet, s.family) for s in mixed.sheets] == [("附件1", "chongqing"), ("附件2", "hubei")]
+    assert not [f for f in mixed.findings if f.rule == "qualitative-band"]
+    national = api.check(path, scheme="national")
+    assert [f.sheet for f in national.findings if f.rule == "qualitative-band"] == ["附件2"]
+
+
 def test_unrelated_tables_are_refused(tmp_path):
     result = CliRunner().invoke(cli, ["check", str(build("unrelated_tables", tmp_path))])
     assert result.exit_code == 1 and "未识别的表样" in result.output
@@ -118,6 +141,11 @@ def test_unrelated_tables_are_refused(tmp_path):
 EXPECTED = {
     "c_coefficient_full_on_missed": [("coefficient-missed", "附件1", "H18", "warning")],
     "n_uses_not_adding_up": [("listed-uses", "Sheet1", "F12", "warning")],
+    # 湖北 form without 分值 per row: the 分值 implied by the block's printed 40 points
+    "b_met_scored_as_product": [
+        ("score-times-actual", "Sheet1", "G13", "warning"),
+        ("score-times-actual", "Sheet1", "G17", "warning"),
+    ],
 }
 
 
@@ -129,6 +157,19 @@ def test_a_known_mistake_is_found_at_its_cell(tmp_path, name):
         assert expected in found, (expected, sorted(found))
     cells = {(m.sheet, m.cell) for m in fx.KNOWN_MISTAKES if m.builder is fx.BUILDERS[name]}
     assert {(sheet, cell) for _, sheet, cell, _ in EXPECTED[name]} <= cells  # the cell the fixture made wrong
+
+
+def test_the_hubei_product_score_and_its_total_name_the_right_values(tmp_path):
+    """19.6 = 20 × 98% on a met 98% target: right 20.00; the 总分 that added it up: right 98.98 (the drawing's)."""
+    report = api.check(build("b_met_scored_as_product", tmp_path))
+    found = {f.cell: f for f in report.findings if f.rule == "score-times-actual"}
+    right = {
+        m.cell: Decimal(m.correct) for m in fx.KNOWN_MISTAKES if m.builder is fx.BUILDERS["b_met_scored_as_product"]
+    }
+    assert {cell: f.computed for cell, f in found.items()} == right
+    assert "G13" in found["G17"].message
+    [block] = [f for f in report.findings if f.rule == "block-points"]  # at the block's title, 40 points
+    assert (block.cell, block.stated, block.computed) == ("A10", Decimal("39.60"), Decimal(40))
 
 
 def test_the_known_mistake_of_the_coefficient_names_the_right_value(tmp_path):

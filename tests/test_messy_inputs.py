@@ -168,7 +168,7 @@ def test_renamed_and_reordered_sheets_identified_by_their_titles(tmp_path):
     }
     assert percents(ev.report) == SEED
     assert severe(ev.report) == []
-    assert inputs(ev.report, "在职人员控制率") == {"实际在职人数": "Sheet1!C5", "编制数": "Sheet1!A5"}
+    assert inputs(ev.report, "在职人员控制率") == {"2022年实际在职人数": "Sheet1!C5", "编制数": "Sheet1!A5"}
     assert inputs(ev.report, "固定资产利用率") == {"汇总在用固定资产": "附件2!C37", "汇总固定资产合计": "附件2!B37"}
     result = CliRunner().invoke(cli, ["check", str(path), "--json"])
     assert result.exit_code == 0, result.output
@@ -400,7 +400,7 @@ def test_missing_label_is_named_and_leaves_its_figure_blank(tmp_path):
     assert [(f.sheet, f.message) for f in missing] == [("基础数据表", "未找到“编制数”")]
     staff = report.figures["在职人员控制率"]
     assert staff.value is None and "编制数" in staff.note
-    assert inputs(report, "在职人员控制率") == {"实际在职人数": "基础数据表!C5", "编制数": None}
+    assert inputs(report, "在职人员控制率") == {"2022年实际在职人数": "基础数据表!C5", "编制数": None}
     assert percents(report, ["三公经费控制率", "预算执行率"]) == {"三公经费控制率": "63.99", "预算执行率": "87.57"}
     result = run("check", str(path), "--json")
     assert result.returncode == 0 and "Traceback" not in result.stderr

@@ -88,10 +88,22 @@ def test_scores_kept_and_summed(evaluation):
 def test_provenance_of_every_figure_input(evaluation):
     staff = evaluation.report.figures["在职人员控制率"]
     assert [(i["label"], i["value"], i["cell"]) for i in staff.inputs] == [
-        ("实际在职人数", 127, "基础数据表!C5"),
+        ("2022年实际在职人数", 127, "基础数据表!C5"),  # named as the sheet names it
         ("编制数", 146, "基础数据表!A5"),
     ]
     assert staff.cell == "基础数据表!E5"
+
+
+def test_a_figure_with_a_cell_is_its_cells_derivation(evaluation):
+    """在职人员控制率 and 预算执行率 stand on the forms: their values are the layouts' derivations of those
+    cells (computed once), found through the fields tagged `figure = "…"`."""
+    filing, results = evaluation.filing, evaluation.completion.results
+    assert filing.figures["在职人员控制率"] == "basic.staff.rate"
+    assert filing.figures["预算执行率"] == "dept.money.total.rate"
+    for name in ("在职人员控制率", "预算执行率", "规模控制率", "投资概算控制率"):
+        fig = evaluation.report.figures[name]
+        assert fig.value == results[filing.figures[name]].value
+        assert [i["key"] for i in fig.inputs] == [k for k, _ in results[filing.figures[name]].inputs]
 
 
 def test_fill_writes_blank_derived_cells_and_keeps_stated_ones(sample, tmp_path):

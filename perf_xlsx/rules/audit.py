@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from statistics import median_low
 from typing import Any
 
+from .. import keys
 from ..derive import Completion, Result, rounded
 from ..figures import Figure
 from ..labels import clean
@@ -91,10 +92,10 @@ class Audit:
         first: dict[tuple, str] = {}
         duplicates = {}
         for prefix in self.completion.filing.projects:
-            name, actual = self.shown(f"{prefix}.head.name"), self.shown(f"{prefix}.money.total.actual")
+            name, actual = self.shown(keys.head(prefix, "name")), self.shown(keys.money_total(prefix, "actual"))
             if not name or actual is None:
                 continue
-            implementer = self.shown(f"{prefix}.head.implementer")  # two projects of one name, two units
+            implementer = self.shown(keys.head(prefix, "implementer"))  # two projects of one name, two units
             key = (clean(str(name)), Decimal(actual), clean(str(implementer or "")))
             if key in first:
                 duplicates[prefix] = first[key]
@@ -246,7 +247,7 @@ class Audit:
                 slot.type != "amount" or not slot.stated or not slot.found or key in self._slipped or slot.scale == YUAN
             ):  # on a 元 sheet a slip makes an amount smaller, not bigger
                 continue
-            parts = key.split(".")
+            parts = keys.split(key)
             if parts[0] == "ie" and parts[2] != "summary":
                 group = (parts[0], parts[1], parts[3])
             elif len(parts) == 4 and parts[1] in ("funds", "money"):

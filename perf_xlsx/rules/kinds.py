@@ -13,11 +13,12 @@ from fnmatch import fnmatchcase
 from statistics import median
 from typing import Any
 
+from .. import keys
 from ..derive import rounded, score_sum
 from ..layout import YUAN
 from ..model import Slot
 from ..numbers import typed_amount_unit
-from ..scoring import in_block, named_band, scheme_weights
+from ..scoring import in_block, load_scheme, named_band, scheme_weights
 from .audit import Audit
 from .catalogue import Rule
 from .params import (
@@ -240,11 +241,11 @@ def _envelope(completion, derivation, slot) -> Decimal:
 def _wrong_sources(audit: Audit, derivation, seen: set[str]) -> list:
     """The stated values found wrong (set aside) that a derivation is built on, through computed values."""
     c = audit.completion
-    keys = [k for k, _ in derivation.inputs]
+    inputs = [k for k, _ in derivation.inputs]
     if derivation.kind == "total_score":  # capped by the 执行率 of its form
-        keys.append(f"{derivation.target.split('.')[0]}.money.total.rate")
+        inputs.append(keys.money_total(keys.prefix(derivation.target), "rate"))
     out = []
-    for key in keys:
+    for key in inputs:
         if key in seen:
             continue
         seen.add(key)
@@ -257,8 +258,8 @@ def _wrong_sources(audit: Audit, derivation, seen: set[str]) -> list:
 
 def rows_equal(rule: Rule[RowsEqual], audit: Audit) -> None:
     """The same institution's value in two tables agrees (支出合计 = 收入合计)."""
-    left_table, left_col = rule.params.left.split(".")
-    right_table, right_col = rule.params.right.split(".")
+    left_table, left_col = keys.table_column(rule.params.left)
+    right_table, right_col = keys.table_column(rule.params.right)
     rights = audit.completion.filing.tables.get(right_table, [])
     for inst in audit.completion.filing.tables.get(left_table, []):
         twin = audit.twin(inst, rights)
@@ -299,8 +300,8 @@ def equals(rule: Rule[Equals], audit: Audit) -> None:
 def at_most(rule: Rule[AtMost], audit: Audit) -> None:
     """Σ 其中各项 ≤ 总数 (a partial breakdown may be less, never more)."""
     for column in rule.params.columns:
-        total_key = f"{rule.params.total}.{column}"
-        parts = [f"{p}.{column}" for p in rule.params.parts]
+        total_key = keys.join(rule.params.total, column)
+        parts = [keys.join(p, column) for p in rule.params.parts]
         values = [audit.shown(p) for p in parts]
         total = audit.shown(total_key)
         if total is None or all(v is None for v in values):
@@ -321,14 +322,14 @@ def at_most(rule: Rule[AtMost], audit: Audit) -> None:
 def projects(rule: Rule[Projects], audit: Audit) -> None:
     """Σ 各项目全年执行数 against the department's 项目支出; a duplicated sheet counts once."""
     repeated = audit.duplicate_projects()
-    keys = [f"{p}.money.total.actual" for p in audit.completion.filing.projects if p not in repeated]
-    values = [audit.shown(k) for k in keys]
+    actuals = [keys.money_total(p, "actual") for p in audit.completion.filing.projects if p not in repeated]
+    values = [audit.shown(k) for k in actuals]
     total_key = rule.params.total
     total = audit.shown(total_key)
     if total is None or all(v is None for v in values):
         return
     summed = sum((Decimal(v) for v in values if v is not None), ZERO)
-    envelope = half(audit.completion, total_key) + sum((half(audit.completion, k) for k in keys), ZERO)
+    envelope = half(audit.completion, total_key) + sum((half(audit.completion, k) for k in actuals), ZERO)
     if abs(summed - Decimal(total)) > envelope:
         audit.finding(
             rule,
@@ -343,9 +344,11 @@ def projects(rule: Rule[Projects], audit: Audit) -> None:
 def duplicate_project(rule: Rule[DuplicateProject], audit: Audit) -> None:
     """A project sheet repeating an earlier one (a copied sheet left in)."""
     for prefix, original in audit.duplicate_projects().items():
-        name = audit.slot(f"{prefix}.head.name")
-        first = audit.slot(f"{original}.head.name")
-        audit.finding(rule, name, stated=audit.shown(f"{prefix}.head.name"), detail=first.sheet if first else original)
+        name = audit.slot(keys.head(prefix, "name"))
+        first = audit.slot(keys.head(original, "name"))
+        audit.finding(
+            rule, name, stated=audit.shown(keys.head(prefix, "name")), detail=first.sheet if first else original
+        )
 
 
 # ---- 元/万元 --------------------------------------------------------------------------------------
@@ -489,11 +492,10 @@ def coefficient(rule: Rule, audit: Audit) -> None:
     指标权重 × 得分系数): full marks for a target clearly missed. The rule's coefficient is the one
     指标得分 would get per point of 权重 (正向 实际/目标, 反向 目标/实际, capped at 100%)."""
     from ..indicators import parse, score, with_direction
-    from ..scoring import load_scheme
 
     gap = rule.params.gap / 100
-    scheme = load_scheme(audit.completion.scheme)
-    for rows in audit.completion.filing.indicators.values():
+    for prefix, rows in audit.completion.filing.indicators.items():
+        scheme = load_scheme(audit.completion.scheme_for(prefix))
         for ind in rows:
             if not ind.coefficient_key or not ind.target_key or not ind.actual_key:
                 continue
@@ -526,7 +528,7 @@ def listed_uses(rule: Rule, audit: Audit) -> None:
     more listed amounts that do not add up, beyond their rounding, to the money spent (`text` field
     against `total` field, for every form that has both)."""
     for prefix in [*audit.completion.filing.projects, "dept"]:
-        text_key, total_key = f"{prefix}.{rule.params.text}", f"{prefix}.{rule.params.total}"
+        text_key, total_key = keys.join(prefix, rule.params.text), keys.join(prefix, rule.params.total)
         text, total = audit.shown(text_key), audit.shown(total_key)
         if not isinstance(text, str) or total is None:
             continue
@@ -553,11 +555,11 @@ def qualitative_band(rule: Rule[QualitativeBand], audit: Audit) -> None:
     scheme) scored outside that band's share of its 分值; a score on a boundary two bands share fits both.
     Only an indicator with its own 分值 and 得分 (not one merged over a block); a blank 得分 is unscored-indicator's,
     one above the 分值 indicator-over-weight's."""
-    for rows in audit.completion.filing.indicators.values():
+    for prefix, rows in audit.completion.filing.indicators.items():
         for ind in rows:
             if not ind.weight_key or not ind.score_key:
                 continue
-            band = named_band(ind.actual, audit.completion.scheme)
+            band = named_band(ind.actual, audit.completion.scheme_for(prefix))
             weight, score = audit.shown(ind.weight_key), audit.shown(ind.score_key)
             if band is None or weight is None or score is None:
                 continue
@@ -598,23 +600,23 @@ def weights(rule: Rule[Weights], audit: Audit) -> None:
     if not rows or prefix in audit.completion.filing.flat:
         return  # no such form, no indicator rows read (already reported), or a form without blocks
     budget = rule.params.budget
-    scheme = scheme_weights(audit.completion.scheme)
+    scheme = scheme_weights(audit.completion.scheme_for(prefix))
     blocks = [name for name in scheme if name != budget.block]
     parts: list[tuple[str, Decimal]] = []
     missing, absent = [], []
     for name, expected in scheme.items():
         if name == budget.block:
-            keys, label = [f"{prefix}.{budget.field}"], f"{name}分值"
+            fields, label = [keys.join(prefix, budget.field)], f"{name}分值"
         else:
             members = [i for i in rows if in_block(i.level1, name)]
             if not members:
                 absent.append(name)
                 continue
-            keys, label = [i.weight_key for i in members if i.weight_key], f"{name}分值合计"
-        slots = [audit.slot(k) for k in keys if audit.slot(k) is not None and audit.slot(k).found]
+            fields, label = [i.weight_key for i in members if i.weight_key], f"{name}分值合计"
+        slots = [audit.slot(k) for k in fields if audit.slot(k) is not None and audit.slot(k).found]
         values = [Decimal(audit.shown(s.key)) for s in slots if audit.shown(s.key) is not None]
         if not values:
-            missing.append((f"{name}分值", keys[0] if keys else None))
+            missing.append((f"{name}分值", fields[0] if fields else None))
             continue
         value = sum(values, ZERO)
         parts.append((name, value))
@@ -643,7 +645,7 @@ def weights(rule: Rule[Weights], audit: Audit) -> None:
     total, limit = sum((v for _, v in parts), ZERO), rule.params.total
     if total == limit and not absent:
         return
-    key = f"{prefix}.closing.total"
+    key = keys.closing_total(prefix)
     detail = "、".join(f"{name} {audit.text(value, key)}" for name, value in parts)
     message = rule.params.total_message.format(stated=audit.text(total, key), computed=str(limit), detail=detail)
     audit.finding(
@@ -679,7 +681,7 @@ def empty_block(rule: Rule[EmptyBlock], audit: Audit) -> None:
         return slot is not None and (slot.stated or slot.error is not None)
 
     for prefix in rule.params.forms:
-        total = audit.slot(f"{prefix}.closing.total")
+        total = audit.slot(keys.closing_total(prefix))
         if total is None or prefix in audit.completion.filing.flat:  # not read (reported), or no blocks
             continue
         rows = audit.completion.filing.indicators.get(prefix, [])
@@ -712,7 +714,7 @@ def negative_balance(rule: Rule, audit: Audit) -> None:
     当年结余 below zero that 上年结转 covers is the ordinary spending of last year's balance: nothing said.
     Both from the money (收入合计, 上年结转, 基本支出, 项目支出), not from a 结余 as typed."""
     tables = audit.completion.filing.tables
-    carry_table, carry_col = rule.params.carryover.split(".")
+    carry_table, carry_col = keys.table_column(rule.params.carryover)
     for inst in tables.get(rule.params.table, []):
         if inst.is_summary:  # the sum of the rows below, each checked itself
             continue
@@ -752,7 +754,11 @@ def _balance(audit: Audit, key: str) -> Decimal | None:
 # ---- 分值 × 实际值 -----------------------------------------------------------------------------------
 def score_times_actual(rule: Rule, audit: Audit) -> None:
     """A percentage indicator scored 分值 × 实际值 (20 × 98% = 19.6) where the rule is 分值 × min(实际/目标, 1):
-    a met target scored below its 分值, or an unmet one scored too low when the target is not 100%."""
+    a met target scored below its 分值, or an unmet one scored too low when the target is not 100%. On a
+    form without 分值 per row (湖北), the 分值 is implied: a block of met rows short of its printed points
+    by exactly what 分值 × 实际值 explains on some of them. Then the 总分, when it adds up the scores as
+    typed, is short by as much (`total_message`)."""
+    short: dict[str, list[tuple[Slot, Decimal]]] = {}  # per form: the rows found, and how much each is short
     for result in audit.identities():
         slot = audit.slot(result.key)
         wrong = _times_actual(result, slot)
@@ -760,6 +766,7 @@ def score_times_actual(rule: Rule, audit: Audit) -> None:
             continue
         (_, target), (_, actual), (_, weight) = result.inputs
         computed = audit.round_score(result.value)
+        short.setdefault(keys.prefix(slot.key), []).append((slot, computed - _dec(slot.value)))
         audit.finding(
             rule,
             slot,
@@ -773,6 +780,81 @@ def score_times_actual(rule: Rule, audit: Audit) -> None:
                 "target": str(target).strip(),
             },
         )
+    for prefix, rows in audit.completion.filing.indicators.items():
+        for slot, implied, ind in _implied_products(audit, rows):
+            stated = _dec(slot.value)
+            short.setdefault(prefix, []).append((slot, implied - stated))
+            audit.finding(
+                rule,
+                slot,
+                stated=stated,
+                computed=implied,
+                difference=stated - implied,
+                fields={
+                    "weight": f"{implied.normalize():f}",
+                    "actual": ind.actual.strip(),
+                    "target": ind.target.strip(),
+                },
+            )
+    for prefix, found in short.items():
+        _short_total(rule, audit, prefix, found)
+
+
+def _implied_products(audit: Audit, rows: list) -> list[tuple[Slot, Decimal, Any]]:
+    """Rows of blocks without 分值 per row whose met rows fall short of the block's printed points, each
+    scored 分值 × 实际值 for a whole or half 分值 (19.6 = 20 × 98%), when together they make up the gap:
+    (得分 slot, implied 分值, indicator)."""
+    from .. import indicators
+
+    found = []
+    for _, _, points, members in _point_blocks(rows):
+        if any(i.weight_key for i in members) or not all(i.score_key for i in members):
+            continue
+        scores = [audit.shown(i.score_key) for i in members]
+        if any(v is None for v in scores) or not all(_met(audit, i) for i in members):
+            continue
+        gap = points - sum((audit.round_score(v) for v in scores), ZERO)
+        if gap <= SCORE_GAP:
+            continue
+        rows_found = []
+        for ind, value in zip(members, scores):
+            actual, stated = indicators.parse(ind.actual), audit.round_score(value)
+            if actual.kind != "number" or actual.unit != "%" or actual.value is None or not 0 < actual.value < 100:
+                continue
+            implied = audit.round_score(stated * 100 / actual.value)
+            slot = audit.slot(ind.score_key)
+            if implied <= stated or (implied * 2) % 1 or slot is None:
+                continue  # not a whole or half 分值
+            if audit.round_score(implied * actual.value / 100) == stated:
+                rows_found.append((slot, implied, ind))
+        if rows_found and abs(sum((w - _dec(s.value) for s, w, _ in rows_found), ZERO) - gap) <= SCORE_GAP:
+            found += rows_found
+    return found
+
+
+def _short_total(rule: Rule, audit: Audit, prefix: str, found: list[tuple[Slot, Decimal]]) -> None:
+    """The form's 总分 (`<prefix>.closing.total`) when it is the Σ of the scores as typed: short by as much as
+    the rows scored 分值 × 实际值."""
+    key = keys.closing_total(prefix)
+    slot, result = audit.slot(key), audit.completion.results.get(key)
+    if slot is None or not slot.stated or result is None or result.value is None:
+        return
+    if (
+        not isinstance(slot.value, (Decimal, int))
+        or abs(_dec(slot.value) - audit.round_score(result.value)) > SCORE_GAP
+    ):
+        return  # not the Σ of the scores as typed: its own rule speaks
+    right = audit.round_score(result.value) + sum((d for _, d in found), ZERO)
+    audit.finding(
+        rule,
+        slot,
+        stated=_dec(slot.value),
+        computed=right,
+        difference=_dec(slot.value) - right,
+        result=result,
+        template=rule.params.total_message,
+        fields={"rows": "、".join(f"{s.label}[{s.where}]" for s, _ in found), "weight": "", "actual": "", "target": ""},
+    )
 
 
 def _times_actual(result, slot) -> Decimal | None:
@@ -806,37 +888,61 @@ def _times_actual(result, slot) -> Decimal | None:
 
 
 # ---- 一级指标分数 ------------------------------------------------------------------------------------
+def _point_blocks(rows: list) -> list[tuple[str, str, Decimal, list]]:
+    """Blocks of indicators whose label prints their points, as (label, its cell, points, rows): the
+    一级指标 (`产出指标(50分)`) and the titled blocks of targets (湖北 `年度绩效目标1（40分）`)."""
+    blocks: dict[tuple[str, str], tuple[Decimal, list]] = {}
+    for ind in rows:
+        if ind.points is not None and ind.level1_cell:
+            blocks.setdefault((ind.level1, ind.level1_cell), (ind.points, []))[1].append(ind)
+        if ind.block_points is not None and ind.block_cell:
+            blocks.setdefault((ind.block, ind.block_cell), (ind.block_points, []))[1].append(ind)
+    return [(label, cell, points, members) for (label, cell), (points, members) in blocks.items()]
+
+
+def _met(audit: Audit, ind) -> bool:
+    """An indicator whose target is met: its computed 得分 is its whole 分值; on a form without 分值 per row
+    (湖北), the scheme's rule scores it in full (judged on a 100-point weight)."""
+    from .. import indicators
+
+    if ind.weight_key:
+        result, weight = audit.completion.results.get(ind.score_key), audit.shown(ind.weight_key)
+        return (
+            result is not None
+            and result.value is not None
+            and weight is not None
+            and audit.round_score(result.value) == audit.round_score(weight)
+        )
+    target = indicators.with_direction(
+        indicators.parse(ind.target), ind, load_scheme(audit.completion.scheme_for(ind.score_key or ind.target_key))
+    )
+    scored = indicators.score(target, indicators.parse(ind.actual), Decimal(100))
+    return scored.score == 100 and not scored.unmet
+
+
 def block_points(rule: Rule, audit: Audit) -> None:
-    """A block of indicators whose 一级指标 label prints its points (产出指标(50分)): the 分值 of its rows add up
-    to those points; and when every row is met (scored in full by the rule), so do their 得分. At the label."""
+    """A block of indicators whose label prints its points (产出指标(50分), 年度绩效目标1（40分）): the 分值 of
+    its rows add up to those points; and when every row is met, so do their 得分 (also where the rows have
+    no 分值 of their own). At the label."""
     for rows in audit.completion.filing.indicators.values():
-        blocks: dict[tuple[str, str], list] = {}
-        for ind in rows:
-            if ind.points is not None and ind.level1_cell:
-                blocks.setdefault((ind.level1, ind.level1_cell), []).append(ind)
-        for (level1, cell), members in blocks.items():
-            weights = [audit.shown(i.weight_key) for i in members if i.weight_key]
-            if not weights or any(w is None for w in weights):
-                continue  # no 分值 per row (only the block's points): nothing to add up
-            first = audit.slot(next(i.weight_key for i in members if i.weight_key))
+        for label, cell, points, members in _point_blocks(rows):
+            keyed = [i for i in members if i.weight_key or i.score_key]
+            if not keyed:
+                continue
+            first = audit.slot(keyed[0].weight_key or keyed[0].score_key)
             if first is None:
                 continue
-            where = Slot(f"{first.key}.block", level1, "score", sheet=first.sheet, cell=cell)
-            points, summed = _dec(members[0].points), sum((_dec(w) for w in weights), ZERO)
+            where = Slot(f"{first.key}.block", label, "score", sheet=first.sheet, cell=cell)
+            weights = [audit.shown(i.weight_key) for i in members if i.weight_key]
+            if any(w is None for w in weights):
+                continue  # a 分值 left blank: nothing to add up
+            summed = sum((_dec(w) for w in weights), ZERO)
             shown = {"points": f"{points.normalize():f}", "sum": f"{summed.normalize():f}"}
-            if summed != points:
+            if weights and summed != points:
                 audit.finding(rule, where, stated=summed, computed=points, difference=summed - points, fields=shown)
                 continue
-            scores = [audit.shown(i.score_key) for i in members if i.score_key]
-            met = all(
-                i.score_key
-                and (r := audit.completion.results.get(i.score_key)) is not None
-                and r.value is not None
-                and audit.shown(i.weight_key) is not None
-                and audit.round_score(r.value) == audit.round_score(audit.shown(i.weight_key))
-                for i in members
-            )
-            if not met or any(v is None for v in scores):
+            scores = [audit.shown(i.score_key) if i.score_key else None for i in members]
+            if any(v is None for v in scores) or not all(_met(audit, i) for i in members):
                 continue
             got = sum((audit.round_score(v) for v in scores), ZERO)
             if abs(got - points) > SCORE_GAP:
@@ -847,7 +953,7 @@ def block_points(rule: Rule, audit: Audit) -> None:
                     computed=points,
                     difference=got - points,
                     template=rule.params.met_message,
-                    fields=shown,
+                    fields={**shown, "sum": f"{got.normalize():f}"},
                 )
 
 

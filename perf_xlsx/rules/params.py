@@ -308,9 +308,12 @@ class NegativeBalance:
 @params("score-times-actual")
 @dataclass(frozen=True)
 class ScoreTimesActual:
-    """A percentage indicator scored 分值 × 实际值 instead of 分值 × min(实际/目标, 1)."""
+    """A percentage indicator scored 分值 × 实际值 instead of 分值 × min(实际/目标, 1); the form's 总分, when it
+    adds up the scores as typed, said with `total_message` (it is short by the same amount)."""
 
+    total_message: str
     placeholders: ClassVar[tuple[str, ...]] = ("weight", "actual", "target")
+    templates: ClassVar[dict[str, tuple[str, ...]]] = {"total_message": (*MESSAGE_FIELDS, "rows")}
 
 
 @params("block-points")

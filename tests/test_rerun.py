@@ -1,0 +1,38 @@
+"""Re-running on an output (rerun.py): a clerk fixes an input in `…_已填.xlsx` and runs fill on it again."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+from click.testing import CliRunner
+
+from perf_xlsx import api
+from perf_xlsx.cli import cli
+from perf_xlsx.paths import original_stem
+from tests.golden import SAMPLE
+
+
+def test_an_output_run_again_is_named_from_the_original_and_said_to_be_one(tmp_path):
+    first = api.fill(SAMPLE, tmp_path / "一")
+    assert not first.earlier_output
+    result = CliRunner().invoke(cli, ["fill", str(first.output), "-o", str(tmp_path / "二")])
+    assert result.exit_code in (0, 1), result.output
+    assert (tmp_path / "二" / first.output.name).is_file()  # 湘西州…_已填.xlsx, never …_已填_已填.xlsx
+    assert not list((tmp_path / "二").glob("*_已填_已填.xlsx"))
+    assert "之前生成的已填工作簿" in result.output
+    again = CliRunner().invoke(cli, ["check", str(first.output), "--json"])
+    assert json.loads(again.output)["earlier_output"] is True
+
+
+def test_a_clerks_own_sheet_named_like_ours_does_not_make_an_earlier_output(tmp_path):
+    wb = openpyxl.load_workbook(SAMPLE)
+    wb.create_sheet("计算过程")["A1"] = "本科室的测算"
+    wb.create_sheet("审核结果")["A1"] = "科长审核意见"
+    wb.save(tmp_path / "自制.xlsx")
+    assert not api.check(tmp_path / "自制.xlsx").earlier_output
+
+
+def test_original_stem():
+    assert original_stem("a_已填.xlsx") == "a" and original_stem("a.xlsx") == "a"
+    assert original_stem("_已填.xlsx") == "_已填"  # nothing left: the name as it is
