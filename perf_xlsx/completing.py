@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 from . import rules
 from .errors import PerfXlsxError
 from .findings_sheet import FILLS, add_findings_sheet, carry_notes, review_marks
+from .model import FINDINGS_SHEET, WORK_SHEET
 from .outfile import build_failed, write_atomically
 from .package import CellWrite, Unsupported, WorkbookPackage
 from .writing import add_work_sheet, cell_at, planned_writes, save_deterministic, value_text, write_cell
@@ -54,7 +55,8 @@ class PackageWriter:
         return self.book.write_cells(sheet, writes)
 
     def comment(self, sheet: str, notes: dict[str, str]) -> None:
-        self.book.add_comments(sheet, notes, AUTHOR)
+        if sheet not in (FINDINGS_SHEET, WORK_SHEET):  # those are replaced whole
+            self.book.add_comments(sheet, notes, AUTHOR)
 
     def colour(self, sheet: str, fills: dict[str, str]) -> None:
         self.book.colour_cells(sheet, fills)
@@ -176,7 +178,8 @@ def _complete(
         notes.setdefault(sheet, {}).setdefault(ref, []).append(text)
         if mark:
             fills.setdefault(sheet, {})[ref] = FILLS[worst]
-    for sheet, cells in notes.items():
+    for sheet in writer.sheet_names:  # every sheet: an earlier output's comments there are replaced
+        cells = notes.get(sheet, {})
         writer.comment(sheet, {ref: "\n".join(texts) for ref, texts in cells.items()})
     for sheet, colours in fills.items():
         writer.colour(sheet, colours)

@@ -96,7 +96,7 @@ class WorkbookPackage:
             warnings.simplefilter("ignore")
             ExcelWriter(scratch, archive).save()
         other = WorkbookPackage(buffer.getvalue())
-        xf_offset, dxf_offset = self.styles.append_stylesheet(other.styles)
+        xfs, dxfs = self.styles.append_stylesheet(other.styles)
         strings = graft.shared_strings(other.pkg)
         names = W.local_names(other.pkg, other.workbook)
         for index, entry in enumerate(other.sheets):
@@ -106,22 +106,27 @@ class WorkbookPackage:
             if any(not (r.external and r.type == W.HYPERLINK_TYPE) for r in links):
                 raise Unsupported("新增工作表含有外部超链接以外的关系")
             xml = other.pkg.text(entry.part)
-            xml = graft.unselected(graft.restyled(graft.inlined(xml, strings), xf_offset, dxf_offset))
+            xml = graft.unselected(graft.restyled(graft.inlined(xml, strings), xfs, dxfs))
             self._add_sheet(
                 entry.name, xml, other.pkg.read(P.rels_name(entry.part)) if links else None, names.get(index, [])
             )
 
     def _add_sheet(self, name: str, xml: str, rels: bytes | None, names: list[str]) -> None:
         pkg = self.pkg
-        part = pkg.unused_name("xl/worksheets/sheet{}.xml")
+        local = next((i for i, s in enumerate(self.sheets) if s.name == name), None)
+        old = self.sheets[local].part if local is not None else None
+        same_part = old is not None and P.content_type(pkg, old) == W.WORKSHEET_CT
+        part = old if same_part and old is not None else pkg.unused_name("xl/worksheets/sheet{}.xml")
+        pkg.remove(P.rels_name(part))  # what the earlier sheet held (a clerk's comments) goes with it
         pkg.write(part, xml)
-        P.set_override(pkg, part, W.WORKSHEET_CT)
+        if not same_part:
+            P.set_override(pkg, part, W.WORKSHEET_CT)
         if rels is not None:
             pkg.write(P.rels_name(part), rels)
-        local = next((i for i, s in enumerate(self.sheets) if s.name == name), None)
         if local is not None:  # an earlier output's sheet: replaced where it stands
-            P.repoint_relationship(pkg, self.workbook, self.sheets[local].rid, W.WORKSHEET_TYPE, part)
-            self.sheets[local].part = part
+            if not same_part:
+                P.repoint_relationship(pkg, self.workbook, self.sheets[local].rid, W.WORKSHEET_TYPE, part)
+                self.sheets[local].part = part
             for rel in P.relationships(pkg, self.workbook):
                 if rel.type == W.CALC_CHAIN_TYPE:  # may list formulas of the sheet replaced: Excel rebuilds it
                     P.remove_relationship(pkg, self.workbook, rel.id)

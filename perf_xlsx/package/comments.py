@@ -44,24 +44,33 @@ SHAPETYPE = (
 
 
 def add_comments(pkg: Package, part: str, sheet: Worksheet, notes: dict[tuple[int, int], str], author: str) -> None:
-    """Attach `notes` ((row, column) → text) to the sheet whose part is `part`."""
-    if not notes:
-        return
+    """Attach `notes` ((row, column) → text) to the sheet whose part is `part`. Comments by `author` already
+    there (an earlier output's) are replaced by the new ones, or removed when the cell has none now."""
     rels = P.relationships(pkg, part)
-    existing = next((r for r in rels if r.type == COMMENTS_TYPE and r.part and pkg.exists(r.part)), None)
-    if existing is not None and existing.part is not None:
-        comments_part = existing.part
-        text, new = _merge(pkg.text(comments_part), notes, author)
+    existing = next((r.part for r in rels if r.type == COMMENTS_TYPE and r.part and pkg.exists(r.part)), None)
+    if existing is None and not notes:
+        return
+    if existing is not None:
+        comments_part = existing
+        before = pkg.text(comments_part)
+        text, new, dropped = _merge(before, notes, author)
+        if text != before:
+            pkg.write(comments_part, text)
     else:
         comments_part = pkg.unused_name("xl/comments{}.xml")
-        text, new = _merge(_EMPTY_COMMENTS, notes, author)
+        text, new, dropped = _merge(_EMPTY_COMMENTS, notes, author)
+        pkg.write(comments_part, text)
         P.add_relationship(pkg, part, COMMENTS_TYPE, comments_part)
         P.set_override(pkg, comments_part, COMMENTS_CT)
-    pkg.write(comments_part, text)
     shapes = [(cell, notes[cell]) for cell in sorted(new)]
     vml_part = _legacy_drawing(pkg, part, sheet)
     if vml_part is not None:
-        pkg.write(vml_part, _with_shapes(pkg.text(vml_part), shapes))
+        vml = pkg.text(vml_part)
+        changed = _with_shapes(_without_shapes(vml, dropped), shapes) if shapes else _without_shapes(vml, dropped)
+        if changed != vml:
+            pkg.write(vml_part, changed)
+        return
+    if not shapes:
         return
     vml_part = pkg.unused_name("xl/drawings/vmlDrawing{}.vml")
     block = _free_block(pkg)
@@ -102,8 +111,12 @@ def _legacy_drawing(pkg: Package, part: str, sheet: Worksheet) -> str | None:
     return rel.part
 
 
-def _merge(text: str, notes: dict[tuple[int, int], str], author: str) -> tuple[str, set[tuple[int, int]]]:
-    """The comments part with `notes` in it; returns it and the cells that got a new <comment>."""
+def _merge(
+    text: str, notes: dict[tuple[int, int], str], author: str
+) -> tuple[str, set[tuple[int, int]], set[tuple[int, int]]]:
+    """The comments part with `notes` in it. A comment by `author` (an earlier run's) is replaced, or removed
+    when its cell has no note now; another's gets the note appended, unless it holds it already. Returns the
+    part, the cells that got a new <comment> and those whose comment was removed (for their VML boxes)."""
     top = X.root(text)
     p = top.prefix
     sections = {e.name: e for e in X.children(text, top)}
@@ -112,6 +125,25 @@ def _merge(text: str, notes: dict[tuple[int, int], str], author: str) -> tuple[s
         raise Unsupported("批注部件缺少 authors 或 commentList")
     names = [X.unescape(e.inner(text)) for e in X.children(text, authors)] if not authors.empty else []
     edits: list[tuple[int, int, str]] = []
+    present = []  # ((row, column), element)
+    for element in X.children(text, listing) if not listing.empty else []:
+        ref = X.attr(element.tag(text), "ref")
+        if element.name == "comment" and ref:
+            present.append((position(ref), element))
+    dropped: set[tuple[int, int]] = set()
+    for cell, element in present:
+        index = X.attr(element.tag(text), "authorId") or ""
+        ours = index.isdigit() and int(index) < len(names) and names[int(index)] == author
+        if ours and cell in notes:
+            edits.append(_replaced(text, element, notes[cell], p))
+        elif ours:
+            edits.append((element.start, element.end, ""))
+            dropped.add(cell)
+        elif cell in notes and not _holds(text, element, notes[cell]):
+            edits.append(_appended(text, element, notes[cell], p))
+    new = set(notes) - {cell for cell, _ in present}
+    if not new:
+        return X.splice(text, edits), new, dropped
     if author in names:
         author_id = names.index(author)
     else:
@@ -122,40 +154,50 @@ def _merge(text: str, notes: dict[tuple[int, int], str], author: str) -> tuple[s
             edits.append((authors.start, authors.end, f"{opened}{new_author}</{p}authors>"))
         else:
             edits.append((authors.close_start, authors.close_start, new_author))
-    present = []  # ((row, column), element)
-    for element in X.children(text, listing) if not listing.empty else []:
-        ref = X.attr(element.tag(text), "ref")
-        if element.name == "comment" and ref:
-            present.append((position(ref), element))
-    by_cell = dict(present)
-    new: set[tuple[int, int]] = set()
     inserts: dict[int, list[str]] = {}
-    for cell, note in sorted(notes.items()):
-        if cell in by_cell:
-            edits.append(_appended(text, by_cell[cell], note, p))
-            continue
-        new.add(cell)
+    for cell in sorted(new):
         place = next((e.start for c, e in present if c > cell), listing.close_start)
         inserts.setdefault(place, []).append(
             f'<{p}comment ref="{coordinate(*cell)}" authorId="{author_id}"><{p}text>'
-            f'<{p}t xml:space="preserve">{X.escape(note)}</{p}t></{p}text></{p}comment>'
+            f'<{p}t xml:space="preserve">{X.escape(notes[cell])}</{p}t></{p}text></{p}comment>'
         )
-    if listing.empty and inserts:
+    if listing.empty:
         opened = re.sub(r"\s*/>$", ">", listing.tag(text))
-        edits.append(
-            (listing.start, listing.end, opened + "".join(inserts.pop(listing.close_start)) + f"</{p}commentList>")
-        )
+        body = "".join(inserts.pop(listing.close_start))
+        edits.append((listing.start, listing.end, f"{opened}{body}</{p}commentList>"))
     edits += [(place, place, "".join(xmls)) for place, xmls in inserts.items()]
-    return X.splice(text, edits), new
+    return X.splice(text, edits), new, dropped
+
+
+def _text_of(text: str, comment: X.Element) -> X.Element:
+    body = next((e for e in X.children(text, comment) if e.name == "text"), None)
+    if body is None or body.empty:
+        raise Unsupported("批注缺少 text")
+    return body
+
+
+def _holds(text: str, comment: X.Element, note: str) -> bool:
+    """Whether a comment's text holds `note` already (appended by an earlier run)."""
+    inner = _text_of(text, comment).inner(text)
+    plain = X.unescape("".join(re.findall(r"<(?:[\w.\-]+:)?t(?:\s[^>]*)?>([^<]*)<", inner)))
+    return note in plain
+
+
+def _replaced(text: str, comment: X.Element, note: str, p: str) -> tuple[int, int, str]:
+    """A comment's text replaced by `note` (an earlier run's comment, written anew)."""
+    body = _text_of(text, comment)
+    return body.open_end, body.close_start, f'<{p}t xml:space="preserve">{X.escape(note)}</{p}t>'
 
 
 def _appended(text: str, comment: X.Element, note: str, p: str) -> tuple[int, int, str]:
     """A new run (<r>) at the end of a comment's text: the note as a new paragraph."""
-    body = next((e for e in X.children(text, comment) if e.name == "text"), None)
-    if body is None or body.empty:
-        raise Unsupported("批注缺少 text")
-    place = next((e.start for e in X.children(text, body) if e.name in ("rPh", "phoneticPr")), body.close_start)
-    return place, place, f'<{p}r><{p}t xml:space="preserve">\n{X.escape(note)}</{p}t></{p}r>'
+    body = _text_of(text, comment)
+    parts = X.children(text, body)
+    place = next((e.start for e in parts if e.name in ("rPh", "phoneticPr")), body.close_start)
+    runs = [e for e in parts if e.name == "r"]
+    font = next((e for e in X.children(text, runs[-1]) if e.name == "rPr"), None) if runs else None
+    look = text[font.start : font.end] if font is not None else ""  # the font of the comment's last run
+    return place, place, f'<{p}r>{look}<{p}t xml:space="preserve">\n{X.escape(note)}</{p}t></{p}r>'
 
 
 def _free_block(pkg: Package) -> int:
@@ -166,6 +208,23 @@ def _free_block(pkg: Package) -> int:
             for data in re.findall(r"idmap\b[^>]*\bdata=\"([\d,\s]+)\"", pkg.read(name).decode("utf-8", "replace")):
                 used |= {int(n) for n in re.findall(r"\d+", data)}
     return max(used) + 1
+
+
+def _without_shapes(vml: str, cells: set[tuple[int, int]]) -> str:
+    """The VML drawing without the note boxes of `cells` (comments removed)."""
+    if not cells:
+        return vml
+
+    def one(match: re.Match[str]) -> str:
+        shape = match.group(0)
+        row = re.search(r"<(?:\w+:)?Row>\s*(\d+)\s*<", shape)
+        column = re.search(r"<(?:\w+:)?Column>\s*(\d+)\s*<", shape)
+        note = 'ObjectType="Note"' in shape
+        if note and row and column and (int(row.group(1)) + 1, int(column.group(1)) + 1) in cells:
+            return ""
+        return shape
+
+    return re.sub(r"<(\w+):shape\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>.*?</\1:shape>", one, vml, flags=re.S)
 
 
 def _with_shapes(vml: str, shapes: list[tuple[tuple[int, int], str]], first: int | None = None) -> str:

@@ -3,8 +3,8 @@
 The sheets perfxlsx adds (审核结果, 计算过程) are built by the existing openpyxl code on a scratch
 Workbook() and saved to bytes (see book.WorkbookPackage.add_sheets). Each sheet part then needs three
 changes before it joins the input's package: shared strings become inline strings (the input's
-sharedStrings.xml is left alone), its style indices move past the input's own (the scratch workbook's
-styles are appended to the input's styles.xml), and it is not a selected tab.
+sharedStrings.xml is left alone), its style indices are renumbered into the input's styles.xml (where the
+scratch workbook's styles are appended), and it is not a selected tab.
 """
 
 from __future__ import annotations
@@ -45,9 +45,9 @@ def inlined(xml: str, strings: list[str]) -> str:
     return _CELL.sub(one, xml)
 
 
-def restyled(xml: str, xf_offset: int, dxf_offset: int) -> str:
-    """Style indices moved past the input's own: `s` of cells and rows, `style` of columns, `dxfId` of
-    conditional formats."""
+def restyled(xml: str, xfs: list[int], dxfs: list[int]) -> str:
+    """Style indices as the input's styles.xml numbers them (StyleSheet.append_stylesheet): `s` of cells
+    and rows, `style` of columns, `dxfId` of conditional formats."""
 
     def shift(match: re.Match[str]) -> str:
         tag = match.group(0)
@@ -55,7 +55,9 @@ def restyled(xml: str, xf_offset: int, dxf_offset: int) -> str:
         value = X.attr(tag, attribute)
         if value is None or not value.isdigit():
             return tag
-        return X.set_attr(tag, attribute, str(int(value) + (xf_offset if kind == "xf" else dxf_offset)))
+        mapping = xfs if kind == "xf" else dxfs
+        index = int(value)
+        return X.set_attr(tag, attribute, str(mapping[index] if index < len(mapping) else 0))
 
     return _STYLED.sub(shift, xml)
 

@@ -118,30 +118,43 @@ class StyleSheet:
             self._copies[key] = self.count("fills") - 1
         return self._copies[key]
 
-    def append_stylesheet(self, other: StyleSheet) -> tuple[int, int]:
-        """Append another workbook's fonts, fills, borders, number formats, cell formats and dxfs (the
-        sheets perfxlsx adds are built in a scratch workbook); returns the offsets of its cell formats and
-        dxfs here, for remapping the `s` and `dxfId` of its sheets."""
-        offsets = {name: self.count(name) for name in ("fonts", "fills", "borders", "cellXfs", "dxfs")}
-        for name in ("fonts", "fills", "borders", "dxfs"):
-            for element in other.items[name]:
-                self.new[name].append(other.text[element.start : element.end])
+    def _index_of(self, section: str, xml: str) -> int:
+        """The index of an entry written exactly as `xml` (an earlier run's), appended if there is none."""
+        xml = X.with_prefix(xml, self.prefix)
+        for index, element in enumerate(self.items[section]):
+            if self.text[element.start : element.end] == xml:
+                return index
+        if xml in self.new[section]:
+            return len(self.items[section]) + self.new[section].index(xml)
+        self.new[section].append(xml)
+        return self.count(section) - 1
+
+    def append_stylesheet(self, other: StyleSheet) -> tuple[list[int], list[int]]:
+        """Take in another workbook's fonts, fills, borders, number formats, cell formats and dxfs (the
+        sheets perfxlsx adds are built in a scratch workbook); returns where each of its cell formats and
+        dxfs is here, for remapping the `s` and `dxfId` of its sheets. An entry written exactly alike is
+        reused, so running again on an output adds nothing."""
+        maps = {
+            name: [self._index_of(name, other.text[e.start : e.end]) for e in other.items[name]]
+            for name in ("fonts", "fills", "borders", "dxfs")
+        }
         formats = {number: self._format_id(code) for number, code in other.formats.items() if number >= FIRST_CUSTOM}
+        xfs = []
         for element in other.items["cellXfs"]:
             xml = other.text[element.start : element.end]
             tag = _start_tag(xml)
             number = int(X.attr(tag, "numFmtId") or 0)
-            self.new["cellXfs"].append(
-                _with_attrs(
-                    xml,
-                    numFmtId=str(formats.get(number, number)),
-                    fontId=str(int(X.attr(tag, "fontId") or 0) + offsets["fonts"]),
-                    fillId=str(int(X.attr(tag, "fillId") or 0) + offsets["fills"]),
-                    borderId=str(int(X.attr(tag, "borderId") or 0) + offsets["borders"]),
-                    xfId="0",
-                )
+            font, fill, border = (int(X.attr(tag, f"{n}Id") or 0) for n in ("font", "fill", "border"))
+            copy = _with_attrs(
+                xml,
+                numFmtId=str(formats.get(number, number)),
+                fontId=str(_at(maps["fonts"], font)),
+                fillId=str(_at(maps["fills"], fill)),
+                borderId=str(_at(maps["borders"], border)),
+                xfId="0",
             )
-        return offsets["cellXfs"], offsets["dxfs"]
+            xfs.append(self._index_of("cellXfs", copy))
+        return xfs, maps["dxfs"]
 
     def changed(self) -> bool:
         return any(self.new.values())
@@ -169,6 +182,10 @@ class StyleSheet:
                 edits.append((element.start, element.open_end, tag))
                 edits.append((element.close_start, element.close_start, added))
         return X.splice(text, edits)
+
+
+def _at(mapping: list[int], index: int) -> int:
+    return mapping[index] if 0 <= index < len(mapping) else 0
 
 
 def _start_tag(xml: str) -> str:
