@@ -5,6 +5,8 @@ Prints and writes docs/performance.md:
    `--help`, `template` and `check` of a workbook without 收支情况 import pandas (they must not), and
    what importing pandas costs;
 2. in-process fill of one workbook vs openpyxl load + save of the same workbook (sample, 20 projects);
+   the write path alone (工作簿包修补: cells, comments, the two added sheets, the zip) vs the same
+   openpyxl load + save (`python -m bench.run write` runs just this);
 3. 200 workbooks with --jobs 1 vs --jobs 2 (files/s, speed-up) and peak memory per process;
 4. 1,000 twenty-project workbooks end to end.
 Medians of repeated runs; the machine is shared, so the ratios mean more than the seconds.
@@ -32,6 +34,7 @@ TARGETS = {
     "help": 0.15,
     "fill_vs_import": 1.25,
     "work_vs_openpyxl": 1.5,
+    "write_vs_openpyxl": 0.3,
     "speedup": 1.7,
     "memory_mb": 250,
     "thousand_s": 180,
@@ -116,6 +119,25 @@ def folder_run(folder: Path, out: Path, jobs: int) -> tuple[float, float]:
     return seconds, max(peak, before) / 1024
 
 
+def write_path(paths: dict[str, Path], work: Path, record) -> None:
+    """The write step of `fill` (completing.complete on a workbook already read and checked) against an
+    openpyxl load + save of the same workbook: what the package patch costs, what a round trip did."""
+    import openpyxl
+
+    from perf_xlsx import api
+    from perf_xlsx.completing import complete
+
+    for label, path in paths.items():
+        ev = api.evaluate(path)
+        ours = median_call(lambda ev=ev: complete(ev.workbook, ev.completion, ev.report, {}, [], work / "w.xlsx"))
+        base = median_call(lambda path=path: openpyxl.load_workbook(path).save(work / "plain.xlsx"))
+        record(
+            f"写出已填工作簿（{label}，修补工作簿包）/ openpyxl 读+存",
+            f"{ours * 1000:.0f} ms / {base * 1000:.0f} ms = {ours / base:.2f}×",
+            f"≤ {TARGETS['write_vs_openpyxl']}×",
+        )
+
+
 def machine() -> str:
     cpu = "unknown"
     try:
@@ -186,6 +208,7 @@ def main() -> None:
                 f"{ours * 1000:.0f} ms / {base * 1000:.0f} ms = {ours / base:.2f}×",
                 f"≤ {TARGETS['work_vs_openpyxl']}×",
             )
+        write_path({"示例": SAMPLE, "20 个项目": twenty}, work, record)
 
         # 3. 200 workbooks, one and two workers
         folder = work / "200"
@@ -228,5 +251,21 @@ def main() -> None:
     print(f"已写入 {ROOT / 'docs' / 'performance.md'}")
 
 
+def write_only() -> None:
+    """`python -m bench.run write`: the write-path figures alone, printed (docs/performance.md untouched)."""
+    from samples.synthetic import build_one
+
+    work = Path(tempfile.mkdtemp(prefix="perfxlsx-bench-"))
+    try:
+        twenty = build_one(work / "twenty.xlsx", 1)
+        write_path(
+            {"示例": SAMPLE, "20 个项目": twenty},
+            work,
+            lambda name, value, target: print(f"{name}: {value}（目标 {target}）", flush=True),
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 if __name__ == "__main__":
-    main()
+    write_only() if sys.argv[1:] == ["write"] else main()

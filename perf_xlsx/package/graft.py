@@ -15,9 +15,11 @@ from . import xmltext as X
 from .parts import Package
 
 _CELL = re.compile(r"<c\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)(/>|>(.*?)</c>)", re.S)
-_STYLED = re.compile(r"<(c|row|col|cfRule)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
-#: Which attribute of which element holds a style index: cell formats (xf) or differential formats (dxf).
-_STYLE_ATTRIBUTE = {"c": ("s", "xf"), "row": ("s", "xf"), "col": ("style", "xf"), "cfRule": ("dxfId", "dxf")}
+#: A style index in a start tag: `s` of cells and rows, `style` of columns (cell formats, xf), `dxfId` of
+#: conditional formats (differential formats, dxf).
+_STYLED = re.compile(
+    r"(?P<head><(?:c|row)\b[^>]*?\ss=\"|<col\b[^>]*?\sstyle=\"|<cfRule\b[^>]*?\sdxfId=\")(?P<index>\d+)\""
+)
 
 
 def shared_strings(pkg: Package) -> list[str]:
@@ -50,14 +52,9 @@ def restyled(xml: str, xfs: list[int], dxfs: list[int]) -> str:
     and rows, `style` of columns, `dxfId` of conditional formats."""
 
     def shift(match: re.Match[str]) -> str:
-        tag = match.group(0)
-        attribute, kind = _STYLE_ATTRIBUTE[match.group(1)]
-        value = X.attr(tag, attribute)
-        if value is None or not value.isdigit():
-            return tag
-        mapping = xfs if kind == "xf" else dxfs
-        index = int(value)
-        return X.set_attr(tag, attribute, str(mapping[index] if index < len(mapping) else 0))
+        head, index = match.group("head"), int(match.group("index"))
+        mapping = dxfs if head.startswith("<cfRule") else xfs
+        return f'{head}{mapping[index] if index < len(mapping) else 0}"'
 
     return _STYLED.sub(shift, xml)
 

@@ -106,10 +106,15 @@ def children(text: str, parent: Element, flat: frozenset[str] = frozenset()) -> 
 
 
 def root(text: str, flat: frozenset[str] = frozenset()) -> Element:
-    """The document element (根元素)."""
+    """The document element (根元素); its end tag is the last tag of the document."""
     for match in _tags(text, 0, len(text)):
-        close_start, end = _closing(text, match, len(text), flat)
-        return Element(match.group("prefix") or "", match.group("name"), match.start(), match.end(), close_start, end)
+        prefix, name = match.group("prefix") or "", match.group("name")
+        if match.group("empty"):
+            return Element(prefix, name, match.start(), match.end(), match.end(), match.end())
+        close = text.rfind(f"</{prefix}{name}")
+        if close < match.end():
+            raise Unsupported(f"未闭合的元素 {prefix}{name}")
+        return Element(prefix, name, match.start(), match.end(), close, text.index(">", close) + 1)
     raise Unsupported("没有根元素")
 
 
