@@ -1,9 +1,9 @@
-"""Writing the completed workbook (生成已填工作簿): blank derived cells filled, 计算过程 added.
+"""Writing the completed workbook (生成已填工作簿): what goes into which cell, and 计算过程.
 
-The input's own layout, merges, fonts and print setup stay as they are: the workbook loaded from the
-input is completed in memory and saved under a new name. The file is written to a temporary name
-and renamed, so a crash never leaves half a workbook; zip entries and document times are pinned so
-the same input always gives the same bytes.
+planned_writes says which value each blank derived cell gets (in the sheet's own unit, with the number
+format it shows when its own is General); the writers of completing.py make the writes: an .xlsx/.xlsm
+through perf_xlsx.package (its parts kept), an .xls into the openpyxl workbook it was converted to,
+saved by save_deterministic (temp file + rename, pinned times: the same input gives the same bytes).
 """
 
 from __future__ import annotations
