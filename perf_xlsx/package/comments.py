@@ -82,14 +82,9 @@ def add_comments(pkg: Package, part: str, sheet: Worksheet, notes: dict[tuple[in
     if not P.ensure_default(pkg, "vml", VML_CT):
         P.set_override(pkg, vml_part, VML_CT)
     rid = P.add_relationship(pkg, part, VML_TYPE, vml_part)
-    top = X.root(sheet.text, FLAT)
-    prefix = X.namespace_prefix(top.tag(sheet.text), X.REL_NS)
-    if prefix:
-        element = f'<{sheet.prefix}legacyDrawing {prefix}id="{rid}"/>'
-    else:  # the sheet's root binds no prefix to the relationships namespace: bind one here
-        element = f'<{sheet.prefix}legacyDrawing xmlns:r="{X.REL_NS}" r:id="{rid}"/>'
-    at = X.insert_before(sheet.text, top, AFTER_LEGACY, FLAT)
-    sheet.text = sheet.text[:at] + element + sheet.text[at:]
+    text, prefix = X.bind_namespace(sheet.text, X.REL_NS)  # openpyxl's sheets do not bind r: on their root
+    at = X.insert_before(text, X.root(text, FLAT), AFTER_LEGACY, FLAT)
+    sheet.text = text[:at] + f'<{sheet.prefix}legacyDrawing {prefix}id="{rid}"/>' + text[at:]
 
 
 _EMPTY_COMMENTS = (

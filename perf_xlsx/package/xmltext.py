@@ -151,6 +151,21 @@ def namespace_prefix(tag: str, uri: str) -> str | None:
     return None
 
 
+def bind_namespace(text: str, uri: str, preferred: str = "r") -> tuple[str, str]:
+    """The part's text with `uri` bound to a prefix on its root element (as Excel declares the
+    relationships namespace there), and that prefix with its colon. An existing binding is used."""
+    top = root(text)
+    tag = top.tag(text)
+    found = namespace_prefix(tag, uri)
+    if found:
+        return text, found
+    prefix, n = preferred, 1
+    while re.search(rf"\sxmlns:{re.escape(prefix)}\s*=", tag):
+        prefix, n = f"{preferred}{n}", n + 1
+    cut = top.open_end - (2 if tag.endswith("/>") else 1)
+    return text[:cut] + f' xmlns:{prefix}="{escape(uri, True)}"' + text[cut:], f"{prefix}:"
+
+
 def escape(text: str, quote: bool = False) -> str:
     """Text as XML character data (or an attribute value with `quote`); characters XML 1.0 does not allow
     are written as Excel writes them (_xHHHH_)."""
