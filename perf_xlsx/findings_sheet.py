@@ -13,7 +13,6 @@ import re
 import warnings
 from pathlib import Path
 
-from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
 from .model import FINDINGS_SHEET
@@ -173,21 +172,3 @@ def review_marks(findings: list[Finding], sheets: list[str]) -> dict[tuple[str, 
         )
         for where, items in by_cell.items()
     }
-
-
-def mark_cells(workbook, findings: list[Finding], colour: bool = False) -> None:
-    """Attach the messages to each offending cell as a comment; with `colour`, also fill it by its worst
-    severity (the openpyxl path: .xls inputs)."""
-    from .writing import cell_at
-
-    for (sheet, ref), (worst, text) in review_marks(findings, workbook.sheetnames).items():
-        cell = cell_at(workbook, sheet, ref)
-        if cell is None:
-            continue  # inside overlapping merged ranges: listed in 审核结果 all the same
-        if colour:
-            cell.fill = PatternFill("solid", fgColor=FILLS[worst])
-        if cell.comment is not None and cell.comment.text:
-            text = f"{cell.comment.text}\n{text}"
-        comment = Comment(text, "perfxlsx")
-        comment.width, comment.height = 320, 40 + 18 * text.count("\n") + len(text) // 2
-        cell.comment = comment

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+import zlib
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
@@ -58,7 +59,10 @@ class Package:
             raise Unsupported(f"缺少部件 {name}")
         if stored in self.edited:
             return self.edited[stored]
-        return self._zip.read(self.infos[stored])
+        try:
+            return self._zip.read(self.infos[stored])
+        except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError) as exc:  # a part no reader needed
+            raise Unsupported(f"部件 {name} 无法解压") from exc
 
     def text(self, name: str) -> str:
         """A part's text; parts not in UTF-8 are not patched."""
