@@ -190,6 +190,26 @@ def test_official_sheets_get_comments_not_colours_unless_marked(rich, filled, tm
     assert marked.number_format == source.number_format and marked.font.name == source.font.name
 
 
+def test_marks_and_comments_on_sheets_written_by_openpyxl(tmp_path):
+    """The sample's sheets bind no r: prefix on their root: comments bind it there, and the colours
+    (--mark) then go to the right cells, the rest of the sheet as it was."""
+    report = api.fill(SAMPLE, tmp_path, mark=True)
+    done, source = openpyxl.load_workbook(report.output), openpyxl.load_workbook(SAMPLE)
+    flagged = {(f.sheet, f.cell) for f in report.findings if f.sheet in source.sheetnames and f.cell}
+    assert flagged
+    for sheet, cell in flagged:
+        assert done[sheet][cell].fill.fill_type == "solid" and done[sheet][cell].comment is not None
+    for ws in source.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if (ws.title, cell.coordinate) not in flagged and cell.value is not None:
+                    assert done[ws.title][cell.coordinate].value == cell.value
+    before, after = parts(SAMPLE), parts(report.output)
+    for part in sheet_parts(SAMPLE).values():
+        dimension = re.search(r"<dimension [^>]*>", before[part].decode())[0]
+        assert dimension in after[part].decode()
+
+
 def test_findings_link_to_their_cells(filled):
     ws = openpyxl.load_workbook(filled)["审核结果"]
     rows = [r for r in ws.iter_rows(min_row=3) if r[5].value]

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
+from openpyxl.utils.exceptions import CellCoordinatesException
 
 from . import xmltext as X
 from .parts import Unsupported
@@ -75,11 +76,20 @@ class Worksheet:
 
     def __init__(self, text: str):
         self.text = text
+
+    @property
+    def text(self) -> str:
+        """The part's text; setting it (an edit) locates its elements again."""
+        return self._text
+
+    @text.setter
+    def text(self, text: str) -> None:
+        self._text = text
         self._parse()
 
     def _parse(self) -> None:
         """Locate the sheet's top-level elements, merged ranges and column formats in its text."""
-        text = self.text
+        text = self._text
         self.top = X.root(text, FLAT)
         self.prefix = self.top.prefix
         self.parts = {e.name: e for e in reversed(X.children(text, self.top, FLAT))}
@@ -219,7 +229,6 @@ class Worksheet:
         edits += self._new_rows(new_rows, seen)
         edits += self._dimension(written | set(fills))
         self.text = X.splice(self.text, edits)
-        self._parse()
         return written
 
     def _into_row(self, row: _Row, cells: list[_Cell], added: list[tuple[int, str]]) -> list[tuple[int, int, str]]:
@@ -281,7 +290,7 @@ def _range(ref: str) -> tuple[int, int, int, int] | None:
         first, _, last = ref.replace("$", "").partition(":")
         r1, c1 = position(first)
         r2, c2 = position(last) if last else (r1, c1)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, CellCoordinatesException):
         return None
     return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
 
