@@ -8,6 +8,8 @@ poppler-utils, fonts-wqy-zenhei, fonts-crosextra-carlito).
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 import subprocess
 import sys
@@ -52,6 +54,17 @@ def pages_text(pdf: Path) -> list[str]:
     """The text of each page (pdftotext, layout kept)."""
     out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True).stdout
     return out.decode("utf-8").split("\f")[:-1] if out.endswith(b"\f") else out.decode("utf-8").split("\f")
+
+
+_WORD = re.compile(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>')
+
+
+def words(pdf: Path) -> list[list[tuple[str, float]]]:
+    """The words of each page with their height in pt (pdftotext -bbox: yMax − yMin, the font's ascent to
+    descent, so about 1.3 × the font size of the text as printed)."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True).stdout
+    pages = out.decode("utf-8").split("<page ")[1:]
+    return [[(html.unescape(m[3]), float(m[2]) - float(m[1])) for m in _WORD.finditer(page)] for page in pages]
 
 
 def only_sheet(workbook: Path, sheet: str, target: Path) -> Path:
