@@ -62,6 +62,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from numbers import Real
+from typing import NamedTuple
 
 from openpyxl.utils import column_index_from_string
 from openpyxl.utils.cell import coordinate_from_string
@@ -78,9 +79,9 @@ FORMULA_KINDS = ("sum", "column_sum", "ratio", "budget_score", "weighted_score",
 VALUE_KINDS = {"indicator_score": "指标得分由指标值文字（≥50个、达成、时限）按评分方案解读得出，不是表格算式"}
 
 
-@dataclass(frozen=True)
-class LiveCell:
-    """One filled cell as a live formula (公式单元格): what a package writer stores in it.
+class LiveCell(NamedTuple):
+    """One filled cell as a live formula (公式单元格): what a package writer stores in it, as a tuple
+    (sheet, cell, formula, cached_value, number_format).
 
     `sheet` and `cell` (A1, the top-left cell of a merged range) name it; `formula` is the text of `<f>`
     (no leading `=`); `cached_value` the formula's result as perfxlsx computed it, for `<v>` (float for
@@ -299,13 +300,20 @@ class _Formulas:
         if rate is None:  # the rate has no cell of its own: capped only where it is not known at all
             return total if self.c.shown(rate_key) is None else None
         percent = f"ROUND({rate.text}*100,2)"  # as printed: scoring.cap_total
-        capped = total
-        for cap in reversed(caps):
-            low, below, limit = (Decimal(str(cap[k])) for k in ("from", "below", "max_total"))
-            capped = (
-                f"IF(AND({percent}>={_number(low)},{percent}<{_number(below)},{total}>{_number(limit)}),"
-                f"{_number(rounded(limit, 'score'))},{capped})"
-            )
+        bands = [tuple(Decimal(str(cap[k])) for k in ("from", "below", "max_total")) for cap in caps]
+        ordered = sorted(bands)
+        if all(a[1] <= b[0] for a, b in zip(ordered, ordered[1:])):  # one band at most: MIN(总分, its cap)
+            limit_of = total
+            for low, below, limit in reversed(bands):
+                limit_of = f"IF(AND({percent}>={_number(low)},{percent}<{_number(below)}),{_number(limit)},{limit_of})"
+            capped = f"ROUND(MIN({total},{limit_of}),2)"
+        else:  # overlapping bands: the first that caps, as cap_total goes through them
+            capped = total
+            for low, below, limit in reversed(bands):
+                capped = (
+                    f"IF(AND({percent}>={_number(low)},{percent}<{_number(below)},{total}>{_number(limit)}),"
+                    f"{_number(rounded(limit, 'score'))},{capped})"
+                )
         return f'IF({rate.text}="",{total},{capped})'
 
     def _grade(self, target: Slot, d: Derivation) -> str | None:
