@@ -18,8 +18,9 @@ The mapping is per derivation kind (model.Derivation), never per form:
 - `budget_score`: `IF(OR(G5="",H5=""),"",ROUND(G5*MIN(H5,1),2))`: 分值 × min(执行率, 100%).
 - `weighted_score`: `IF(OR(F9="",G9=""),"",ROUND(F9*G9,2))`: 指标权重 × 得分系数.
 - `total_score`: `ROUND(SUM(I5,G14:G20),2)`, each part as the form shows it (a typed score with more
-  than 2 decimals is `ROUND(…,2)` first, as derive.score_sum takes it); under a scheme with [[caps]]
-  the caps as nested IFs on `ROUND(执行率*100,2)`, exactly as scoring.cap_total applies them.
+  than 2 decimals is `ROUND(…,2)` first, as derive.score_sum takes it); under a scheme with [[caps]],
+  `MIN(总分, the cap of the band ROUND(执行率*100,2) falls in)` — overlapping bands as nested IFs in the
+  order scoring.cap_total goes through them — and 总分 uncapped while the 执行率 cell is blank.
 - `grade`: `IF(G21="","",IF(G21>=90,"优",IF(G21>=80,"良",IF(G21>=60,"中","差"))))` from the scheme's
   [[grades]], highest floor first, the lowest band as the rest (scoring.grade_of).
 - `indicator_score` keeps its value: the score is read from text (`≥50个`, `达成`, a deadline), by the
