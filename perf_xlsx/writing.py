@@ -13,6 +13,7 @@ import io
 import os
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from openpyxl.styles import Alignment, Font
 
 from .derive import Completion, Result, rounded
 from .errors import OutputNotWritable, os_reason, write_advice
+from .excel_formulas import LiveCell
 from .figures import Figure
 from .layout import NUMBER_FORMATS, YUAN
 from .model import WORK_SHEET, Slot
@@ -169,9 +171,17 @@ def inputs_text(completion: Completion, pairs) -> str:
     return "；".join(parts)
 
 
-def work_rows(completion: Completion, figures: dict[str, Figure], filled: set[str] | None = None) -> list[list]:
+def work_rows(
+    completion: Completion,
+    figures: dict[str, Figure],
+    filled: set[str] | None = None,
+    live: Sequence[LiveCell] = (),
+) -> list[list]:
     """Rows of the 计算过程 sheet: every figure of figures.py, then every derived cell. `filled` (keys of the
-    cells fill_cells wrote) keeps 处理 truthful: a cell left as it was is never said to be 已填入."""
+    cells fill_cells wrote) keeps 处理 truthful: a cell left as it was is never said to be 已填入. `live`: the
+    filled cells that are Excel formulas (excel_formulas.live_cells; none with --values), whose formula
+    the last column (单元格公式) shows."""
+    formula_at = {(cell.sheet, cell.cell): cell.formula for cell in live}
     rows = []
     for fig in figures.values():
         inputs = "；".join(
@@ -187,6 +197,7 @@ def work_rows(completion: Completion, figures: dict[str, Figure], filled: set[st
                 display(fig.value, "rate") if fig.value is not None else "",
                 "",
                 "已计算" if fig.value is not None else f"无法计算（{fig.note}）",
+                "",
             ]
         )
     for result in completion.results.values():
@@ -207,6 +218,8 @@ def work_rows(completion: Completion, figures: dict[str, Figure], filled: set[st
             status = "未填入（单元格含公式或无法写入，保留原样）"
         else:
             status = "已填入"
+        cell = completion.filing.anchor(slot.sheet, slot.cell) if slot.cell else None
+        formula = formula_at.get((slot.sheet or "", cell or ""))
         rows.append(
             [
                 slot.label,
@@ -216,6 +229,7 @@ def work_rows(completion: Completion, figures: dict[str, Figure], filled: set[st
                 value_text(result.value, slot.type, slot.scale),
                 value_text(slot.value, slot.type, slot.scale) if slot.stated else "",
                 status,
+                f"={formula}" if formula else "",
             ]
         )
     return rows
@@ -227,24 +241,29 @@ def add_work_sheet(
     figures: dict[str, Figure],
     scores: dict | None = None,
     filled: set[str] | None = None,
+    live: Sequence[LiveCell] = (),
 ) -> None:
-    """The 计算过程 sheet: figure, where it stands, formula, inputs with their cells, value; `filled` as in work_rows."""
+    """The 计算过程 sheet: figure, where it stands, formula, inputs with their cells, value, and the cell's
+    Excel formula; `filled` and `live` as in work_rows."""
     if WORK_SHEET in workbook.sheetnames:
         del workbook[WORK_SHEET]
     ws = workbook.create_sheet(WORK_SHEET)
-    header = ["序号", "项目", "位置", "公式", "代入数值（含单元格）", "计算值", "表中填报值", "处理"]
-    widths = [6, 30, 22, 40, 70, 16, 14, 20]
+    header = ["序号", "项目", "位置", "公式", "代入数值（含单元格）", "计算值", "表中填报值", "处理", "单元格公式"]
+    widths = [6, 30, 22, 40, 70, 16, 14, 20, 40]
     ws.append(["计算过程（金额按所在表的单位列出）"])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
     ws["A1"].font = Font(name=FONT, size=14, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center")
     ws.append(header)
-    rows = work_rows(completion, figures, filled)
+    rows = work_rows(completion, figures, filled, live)
     for name, value in (scores or {}).items():  # block subtotals of the 整体支出绩效自评表
         if name in ("产出", "效益", "满意度") and value is not None:
-            rows.append([f"得分小计：{name}指标", "", f"Σ {name}指标各项得分", "", value, "", "已计算"])
+            rows.append([f"得分小计：{name}指标", "", f"Σ {name}指标各项得分", "", value, "", "已计算", ""])
     for n, row in enumerate(rows, start=1):
         ws.append([n, *row])
+        formula = ws.cell(row=ws.max_row, column=len(header))
+        if formula.value:
+            formula.data_type = "s"  # the formula shown as text, never worked out on this sheet
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[chr(64 + i)].width = width
     style_table(ws)
