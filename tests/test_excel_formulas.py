@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import openpyxl
 import pytest
+from click.testing import CliRunner
 
 from perf_xlsx import api
+from perf_xlsx.cli import cli
 from perf_xlsx.excel_formulas import FORMULA_KINDS, VALUE_KINDS, LiveCell, formula_for, formulas_of, live_cells
 from perf_xlsx.writing import fill_cells
 from tests import live
@@ -214,3 +217,31 @@ def test_a_rate_filled_as_a_value_is_built_on_only_when_exact(folder):
     completion = Completion(filing, "national")
     assert formula_for(completion, completion.results["dept.money.total.rate"]) is None
     assert formula_for(completion, completion.results["dept.money.total.score"]) is None
+
+
+# ---- fill and --values ----------------------------------------------------------------------------
+def _formula_column(path) -> list[str]:
+    rows = openpyxl.load_workbook(path)["计算过程"].iter_rows(min_row=3, values_only=True)
+    return [row[8] for row in rows if row[8]]
+
+
+def test_fill_lists_the_formulas_and_values_lists_none(tmp_path):
+    """计算过程's 单元格公式 lists each filled cell's formula; with `values` it is empty. The cells themselves
+    hold values either way (openpyxl cannot store a formula's cached value)."""
+    live_run = api.fill(SAMPLE, tmp_path / "live")
+    plain_run = api.fill(SAMPLE, tmp_path / "plain", values=True)
+    assert _formula_column(live_run.output) == [
+        '=IF(OR(C5="",N(A5)=0),"",C5/A5)',
+        "=SUM(F9:F10)",
+        '=IF(OR(E5="",N(D5)=0),"",E5/D5)',
+    ]
+    assert _formula_column(plain_run.output) == []
+    for run in (live_run, plain_run):
+        cell = openpyxl.load_workbook(run.output)["整体支出绩效自评表"]["H5"]
+        assert cell.data_type == "n" and cell.value == pytest.approx(0.8757)
+
+
+def test_values_on_the_command_line(tmp_path):
+    result = CliRunner().invoke(cli, ["fill", str(SAMPLE), "-o", str(tmp_path), "--values"])
+    assert result.exit_code in (0, 1), result.output  # 1: the sample has findings
+    assert _formula_column(next(tmp_path.glob("*_已填.xlsx"))) == []
