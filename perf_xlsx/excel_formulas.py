@@ -104,13 +104,6 @@ def formula_for(completion: Completion, result: Result, filled: Collection[str] 
     return _Formulas(completion, filled).formula(result)
 
 
-def formulas_of(completion: Completion, filled: Iterable[Result]) -> dict[str, str]:
-    """The formula of each filled result that has one, by slot key (计算过程's 单元格公式)."""
-    results = list(filled)
-    formulas = _Formulas(completion, {r.key for r in results})
-    return {r.key: text for r in results if (text := formulas.formula(r)) is not None}
-
-
 def live_cells(workbook, completion: Completion, filled: Iterable[Result]) -> list[LiveCell]:
     """A LiveCell for each cell of `filled` (what writing.fill_cells wrote) that has a formula, in that
     order. The cells without formula hold their value, as fill_cells wrote it."""
