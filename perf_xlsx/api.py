@@ -204,6 +204,7 @@ def fill(
     scheme: str | None = None,
     name: str | None = None,
     form: str | None = None,
+    values: bool = False,
 ) -> Report:
     """Write the completed workbook (生成已填工作簿) and return the report. The input is never modified.
 
@@ -211,7 +212,14 @@ def fill(
     by the computed value (the old one kept in the cell comment and listed in 审核结果). The
     sheets 审核结果 and 计算过程 are added; 说明 typed into an earlier output is carried over.
     `name` is the output's file name (输出文件名), by default paths.output_name(path).
+
+    Filled cells whose value is spreadsheet arithmetic are live formulas (excel_formulas.live_cells),
+    whose Excel formula 计算过程 shows; `values`: plain values everywhere, no formulas. The cells hold the
+    values fill_cells wrote either way: openpyxl cannot store a formula's cached value, and a formula
+    without one is blank to LibreOffice (unless it recalculates), pandas and import programs; the live
+    cells are for a package writer that stores `<f>` with `<v>`.
     """
+    from .excel_formulas import live_cells
     from .findings_sheet import add_findings_sheet, carried_notes, carry_notes, mark_cells
     from .writing import add_work_sheet, fill_cells, note_replaced, save_deterministic
 
@@ -223,6 +231,7 @@ def fill(
     ev, replaced = _recompute(ev, ev.completion.scheme) if recompute else (ev, {})
     report = ev.report
     filled = fill_cells(ev.workbook, ev.completion)
+    live = [] if values else live_cells(ev.workbook, ev.completion, filled)
     for result in filled:
         if result.key in replaced:
             slot, old, new = ev.filing.slots[result.key], replaced[result.key], result.value
@@ -232,7 +241,7 @@ def fill(
     carry_notes(report.findings, carried_notes(target))
     mark_cells(ev.workbook, report.findings)
     add_findings_sheet(ev.workbook, report.findings)
-    add_work_sheet(ev.workbook, ev.completion, report.figures, report.scores, {r.key for r in filled})
+    add_work_sheet(ev.workbook, ev.completion, report.figures, report.scores, {r.key for r in filled}, live)
     save_deterministic(ev.workbook, target)
     report.filled = [ev.filing.slots[r.key].where for r in filled if r.key not in replaced]
     report.output = target

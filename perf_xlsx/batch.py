@@ -26,15 +26,16 @@ def process(
     name: str | None = None,
     shown: str | None = None,
     form: str | None = None,
+    values: bool = False,
 ) -> Report:
     """Fill one workbook into `out_dir` as `name`; never raises: a file that cannot be processed gives
     a report with its reason (`error`) and the technical error behind it (`trace`, for --debug).
-    `shown` is how the file is named in the results (文件), by default its name; `scheme` and `form` as
-    for api.fill (None: the forms' family's scheme; each sheet's best family)."""
+    `shown` is how the file is named in the results (文件), by default its name; `scheme`, `form` and
+    `values` as for api.fill (None: the forms' family's scheme; each sheet's best family)."""
     from . import api
 
     try:
-        report = api.fill(path, out_dir, recompute=recompute, scheme=scheme, name=name, form=form)
+        report = api.fill(path, out_dir, recompute=recompute, scheme=scheme, name=name, form=form, values=values)
     except Exception as exc:  # an unreadable file, or a bug: either must not stop the batch
         report = unprocessed(path, exc)
     report.name = shown or report.name
@@ -42,8 +43,8 @@ def process(
 
 
 def _work(args) -> tuple[int, Report]:
-    index, path, out_dir, scheme, recompute, shown, name, form = args
-    return index, process(path, out_dir, scheme, recompute, name, shown, form)
+    index, path, out_dir, scheme, recompute, shown, name, form, values = args
+    return index, process(path, out_dir, scheme, recompute, name, shown, form, values)
 
 
 def _ignore_interrupt() -> None:
@@ -69,13 +70,24 @@ def run(
     recompute: bool = False,
     progress: Callable[[int, int, Report], None] | None = None,
     form: str | None = None,
+    values: bool = False,
 ) -> list[Report]:
     """Process `paths` with `jobs` worker processes (default: CPUs); rows come back in the order of `paths`."""
     paths = list(paths)
     jobs = max(1, jobs or os.cpu_count() or 1)
     names = output_names(paths, folder, out_dir)
     tasks = [
-        (i, p, output_folder(p, folder, out_dir), scheme, recompute, p.relative_to(folder).as_posix(), names[p], form)
+        (
+            i,
+            p,
+            output_folder(p, folder, out_dir),
+            scheme,
+            recompute,
+            p.relative_to(folder).as_posix(),
+            names[p],
+            form,
+            values,
+        )
         for i, p in enumerate(paths)
     ]
     rows: list[Report | None] = [None] * len(paths)

@@ -211,6 +211,11 @@ def cli() -> None:
     is_flag=True,
     help="用计算值替换与公式不符的填报计算项（原值保留在单元格批注中，并列入审核结果）。默认保留填报值、只提示。",
 )
+@click.option(
+    "--values",
+    is_flag=True,
+    help="计算项只写数值，不用 Excel 公式（默认：可由表内数字算出的计算项给出 Excel 公式，列在计算过程表中）。",
+)
 @click.option("--form", default=None, callback=_form, help=FORM_HELP)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果。")
 @click.option("--debug", is_flag=True, help="出错时显示技术细节（供开发者排查）。")
@@ -223,6 +228,7 @@ def fill(
     quiet: bool,
     scheme: str,
     recompute: bool,
+    values: bool,
     form: str | None,
     as_json: bool,
     debug: bool,
@@ -237,9 +243,13 @@ def fill(
     _check_catalogue()
     if target.is_dir():
         sys.exit(
-            _run_folder(target, output_dir, recursive, jobs, bundle, quiet, scheme, recompute, as_json, debug, form)
+            _run_folder(
+                target, output_dir, recursive, jobs, bundle, quiet, scheme, recompute, as_json, debug, form, values
+            )
         )
-    sys.exit(_run(lambda p: api.fill(p, output_dir, recompute, scheme, form=form), target, as_json, debug))
+    sys.exit(
+        _run(lambda p: api.fill(p, output_dir, recompute, scheme, form=form, values=values), target, as_json, debug)
+    )
 
 
 def _run_folder(
@@ -254,6 +264,7 @@ def _run_folder(
     as_json: bool,
     debug: bool = False,
     form: str | None = None,
+    values: bool = False,
 ) -> int:
     """The folder run: workers, progress, the summary table, 汇总.xlsx and the optional zip.
     With --json the same per-file objects as a single-file run, as one list."""
@@ -272,7 +283,15 @@ def _run_folder(
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         rows = batch.run(
-            paths, folder, out_dir, jobs, scheme, recompute, Progress(not quiet and not as_json), form=form
+            paths,
+            folder,
+            out_dir,
+            jobs,
+            scheme,
+            recompute,
+            Progress(not quiet and not as_json),
+            form=form,
+            values=values,
         )
         summary = write_summary(rows, out_dir / SUMMARY_NAME)
         archive = write_bundle(rows, summary, out_dir, folder) if bundle else None

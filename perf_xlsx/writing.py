@@ -13,6 +13,7 @@ import io
 import os
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +23,7 @@ from openpyxl.styles import Alignment, Font
 
 from .derive import Completion, Result, rounded
 from .errors import OutputNotWritable, os_reason, write_advice
+from .excel_formulas import LiveCell
 from .figures import Figure
 from .layout import NUMBER_FORMATS, YUAN
 from .model import WORK_SHEET, Slot
@@ -194,11 +196,20 @@ class WorkRow:
     status: str
     type_: str = "rate"
     scale: Decimal = Decimal(1)
+    cell_formula: str = ""  # the Excel formula the filled cell holds (单元格公式), as text
 
 
-def work_rows(completion: Completion, figures: dict[str, Figure], filled: set[str] | None = None) -> list[WorkRow]:
+def work_rows(
+    completion: Completion,
+    figures: dict[str, Figure],
+    filled: set[str] | None = None,
+    live: Sequence[LiveCell] = (),
+) -> list[WorkRow]:
     """Rows of the 计算过程 sheet: every figure of figures.py, then every derived cell. `filled` (keys of the
-    cells fill_cells wrote) keeps 处理 truthful: a cell left as it was is never said to be 已填入."""
+    cells fill_cells wrote) keeps 处理 truthful: a cell left as it was is never said to be 已填入. `live`: the
+    filled cells that are Excel formulas (excel_formulas.live_cells; none with --values), whose formula
+    the last column (单元格公式) shows."""
+    formula_at = {(cell.sheet, cell.cell): cell.formula for cell in live}
     rows = []
     for fig in figures.values():
         inputs = "；".join(
@@ -225,6 +236,8 @@ def work_rows(completion: Completion, figures: dict[str, Figure], filled: set[st
             status = "未填入（单元格含公式或无法写入，保留原样）"
         else:
             status = "已填入"
+        cell = completion.filing.anchor(slot.sheet, slot.cell) if slot.cell else None
+        formula = formula_at.get((slot.sheet or "", cell or ""))
         rows.append(
             WorkRow(
                 slot.label,
@@ -236,6 +249,7 @@ def work_rows(completion: Completion, figures: dict[str, Figure], filled: set[st
                 status,
                 slot.type,
                 slot.scale,
+                f"={formula}" if formula else "",
             )
         )
     return rows
@@ -243,8 +257,19 @@ def work_rows(completion: Completion, figures: dict[str, Figure], filled: set[st
 
 #: 计算过程's columns (A4 landscape) and their widths in characters, which add up to what fits across the
 #: page (sheet_style.page_chars): 9 pt prints at 9 pt. 计算值 and 表中填报值 are numbers in the row's 单位.
-WORK_HEADER = ["序号", "项目", "位置", "公式", "代入数值（含单元格）", "计算值", "表中填报值", "单位", "处理"]
-WORK_WIDTHS = [4, 16, 12, 20, 39, 10, 10, 4, 12]
+WORK_HEADER = [
+    "序号",
+    "项目",
+    "位置",
+    "公式",
+    "代入数值（含单元格）",
+    "计算值",
+    "表中填报值",
+    "单位",
+    "处理",
+    "单元格公式",
+]
+WORK_WIDTHS = [4, 15, 11, 18, 31, 10, 10, 4, 12, 16]
 WORK_TITLE = "计算过程（金额按所在表的单位列出，见“单位”栏）"
 
 
@@ -254,8 +279,10 @@ def add_work_sheet(
     figures: dict[str, Figure],
     scores: dict | None = None,
     filled: set[str] | None = None,
+    live: Sequence[LiveCell] = (),
 ) -> None:
-    """The 计算过程 sheet: figure, where it stands, formula, inputs with their cells, value; `filled` as in work_rows.
+    """The 计算过程 sheet: figure, where it stands, formula, inputs with their cells, value, and the filled cell's
+    Excel formula (单元格公式); `filled` and `live` as in work_rows.
 
     计算值 and 表中填报值 are numbers: amounts rounded to 2 decimals in the unit of their sheet (named in 单位),
     rates as fractions shown as percentages, scores to 2 decimals; a grade stays text."""
@@ -265,7 +292,7 @@ def add_work_sheet(
     ws.append([WORK_TITLE])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(WORK_HEADER))
     ws.append(WORK_HEADER)
-    rows = work_rows(completion, figures, filled)
+    rows = work_rows(completion, figures, filled, live)
     for name, value in (scores or {}).items():  # block subtotals of the 整体支出绩效自评表
         if name in ("产出", "效益", "满意度") and value is not None:
             rows.append(
@@ -276,7 +303,9 @@ def add_work_sheet(
     for n, row in enumerate(rows, start=1):
         has_values = row.computed is not None or row.stated is not None
         unit = unit_name(row.type_, row.scale) if has_values else ""
-        ws.append([n, row.label, row.where, row.formula, row.inputs, None, None, unit, row.status])
+        ws.append([n, row.label, row.where, row.formula, row.inputs, None, None, unit, row.status, row.cell_formula])
+        if row.cell_formula:
+            ws.cell(row=ws.max_row, column=len(WORK_HEADER)).data_type = "s"  # shown as text, never worked out here
     style_table(ws)
     ws["A1"].font = Font(name=FONT, size=14, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
