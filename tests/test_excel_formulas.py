@@ -221,8 +221,9 @@ def test_a_rate_filled_as_a_value_is_built_on_only_when_exact(folder):
 
 # ---- fill and --values ----------------------------------------------------------------------------
 def _formula_column(path) -> list[str]:
-    rows = openpyxl.load_workbook(path)["计算过程"].iter_rows(min_row=3, values_only=True)
-    return [row[8] for row in rows if row[8]]
+    ws = openpyxl.load_workbook(path)["计算过程"]
+    column = [c.value for c in ws[2]].index("单元格公式")  # found by its header
+    return [row[column] for row in ws.iter_rows(min_row=3, values_only=True) if row[column]]
 
 
 def test_fill_lists_the_formulas_and_values_lists_none(tmp_path):
