@@ -23,6 +23,7 @@ import zlib
 from pathlib import Path
 
 from .clock import run_time, zip_time
+from .paths import file_mode, publish_mode
 from .report import Report
 
 #: The code page the Chinese-Windows file manager reads zip names in.
@@ -59,39 +60,11 @@ class GbkZipInfo(zipfile.ZipInfo):
             return self.filename.encode("utf-8"), self.flag_bits | _UTF8_FLAG
 
 
-def _umask() -> int:
-    """The process's umask (read without changing it where the system tells it: Linux's /proc)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _file_mode() -> int:
-    """The mode a new file of the user gets: 0o666 less the umask."""
-    return 0o666 & ~_umask()
-
-
-def _publish_mode(path: Path | str) -> None:
-    """Give a finished temporary file (tempfile.mkstemp makes them 0o600, owner only) the mode of any new
-    file of the user, before it is renamed into place.
-
-    Private on purpose: perf_xlsx.paths.publish_mode, added in another branch for the outputs, does the
-    same; the two become one when the branches are merged."""
-    os.chmod(path, _file_mode())
-
-
 def write_bundle(rows: list[Report], summary: Path, out_dir: Path, folder: Path) -> Path:
     """Zip the outputs (paths relative to `out_dir`) and 汇总.xlsx, atomically."""
     target = Path(out_dir) / bundle_name(folder)
     members = [r.output for r in rows if r.output is not None] + [Path(summary)]
-    mode = _file_mode()
+    mode = file_mode()
     fd, tmp = tempfile.mkstemp(prefix=".~perfxlsx-", suffix=".zip", dir=out_dir)
     os.close(fd)
     try:
@@ -102,7 +75,7 @@ def write_bundle(rows: list[Report], summary: Path, out_dir: Path, folder: Path)
                 info.create_system = 3  # Unix: the mode below is the file's, whichever system made the zip
                 info.external_attr = (stat.S_IFREG | mode) << 16
                 archive.writestr(info, path.read_bytes())
-        _publish_mode(tmp)
+        publish_mode(tmp)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

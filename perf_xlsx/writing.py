@@ -27,6 +27,7 @@ from .excel_formulas import LiveCell
 from .figures import Figure
 from .layout import NUMBER_FORMATS, YUAN
 from .model import WORK_SHEET, Slot
+from .paths import publish_mode
 from .scoring import grades_text
 from .sheet_style import (
     fit_rows,
@@ -370,6 +371,7 @@ def save_deterministic(workbook, path: Path) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(pinned.getvalue())
+        publish_mode(tmp)  # the user's umask, not mkstemp's 0600
         if os.path.isdir(path):
             raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
         os.replace(tmp, path)
