@@ -203,6 +203,7 @@ def fill(
     scheme: str | None = None,
     name: str | None = None,
     form: str | None = None,
+    values: bool = False,
     mark: bool = False,
 ) -> Report:
     """Write the completed workbook (生成已填工作簿) and return the report. The input is never modified.
@@ -214,6 +215,11 @@ def fill(
     (a colour prints, so by default the official forms get none). An .xlsx/.xlsm is otherwise copied
     part for part: images, charts, data validation and extension parts stay (see completing.py).
     `name` is the output's file name (输出文件名), by default paths.output_name(path).
+
+    Filled cells whose value is spreadsheet arithmetic have a live formula (excel_formulas.live_cells),
+    which 计算过程 shows; `values`: none listed. The cells hold values either way (planned_writes); the
+    package writer can store a formula with its cached value (package.CellWrite(formula=…)), not yet
+    used for these.
     """
     from .completing import complete
     from .findings_sheet import carried_notes
@@ -226,7 +232,7 @@ def fill(
     ev, replaced = _recompute(ev, ev.completion.scheme) if recompute else (ev, {})
     report = ev.report
     report.findings, filled = complete(
-        ev.workbook, ev.completion, report, replaced, carried_notes(target), target, mark
+        ev.workbook, ev.completion, report, replaced, carried_notes(target), target, mark, values
     )
     report.filled = [ev.filing.slots[r.key].where for r in filled if r.key not in replaced]
     report.output = target

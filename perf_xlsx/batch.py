@@ -26,16 +26,19 @@ def process(
     name: str | None = None,
     shown: str | None = None,
     form: str | None = None,
+    values: bool = False,
     mark: bool = False,
 ) -> Report:
     """Fill one workbook into `out_dir` as `name`; never raises: a file that cannot be processed gives
     a report with its reason (`error`) and the technical error behind it (`trace`, for --debug).
-    `shown` is how the file is named in the results (文件), by default its name; `scheme` and `form` as
-    for api.fill (None: the forms' family's scheme; each sheet's best family), `mark` too (colour flagged cells)."""
+    `shown` is how the file is named in the results (文件), by default its name; `scheme`, `form`,
+    `values` and `mark` as for api.fill (None: the forms' family's scheme; each sheet's best family)."""
     from . import api
 
     try:
-        report = api.fill(path, out_dir, recompute=recompute, scheme=scheme, name=name, form=form, mark=mark)
+        report = api.fill(
+            path, out_dir, recompute=recompute, scheme=scheme, name=name, form=form, values=values, mark=mark
+        )
     except Exception as exc:  # an unreadable file, or a bug: either must not stop the batch
         report = unprocessed(path, exc)
     report.name = shown or report.name
@@ -43,8 +46,8 @@ def process(
 
 
 def _work(args) -> tuple[int, Report]:
-    index, path, out_dir, scheme, recompute, shown, name, form, mark = args
-    return index, process(path, out_dir, scheme, recompute, name, shown, form, mark)
+    index, path, out_dir, scheme, recompute, shown, name, form, values, mark = args
+    return index, process(path, out_dir, scheme, recompute, name, shown, form, values, mark)
 
 
 def _start_worker(run_time) -> None:
@@ -74,6 +77,7 @@ def run(
     recompute: bool = False,
     progress: Callable[[int, int, Report], None] | None = None,
     form: str | None = None,
+    values: bool = False,
     mark: bool = False,
 ) -> list[Report]:
     """Process `paths` with `jobs` worker processes (default: CPUs); rows come back in the order of `paths`."""
@@ -90,6 +94,7 @@ def run(
             p.relative_to(folder).as_posix(),
             names[p],
             form,
+            values,
             mark,
         )
         for i, p in enumerate(paths)

@@ -212,6 +212,11 @@ def cli() -> None:
     help="用计算值替换与公式不符的填报计算项（原值保留在单元格批注中，并列入审核结果）。默认保留填报值、只提示。",
 )
 @click.option(
+    "--values",
+    is_flag=True,
+    help="计算项只写数值，不用 Excel 公式（默认：可由表内数字算出的计算项给出 Excel 公式，列在计算过程表中）。",
+)
+@click.option(
     "--mark",
     is_flag=True,
     help="按严重程度给有问题的单元格着色（会随表打印）。默认不着色，只加批注（批注不打印）。",
@@ -228,6 +233,7 @@ def fill(
     quiet: bool,
     scheme: str,
     recompute: bool,
+    values: bool,
     mark: bool,
     form: str | None,
     as_json: bool,
@@ -244,10 +250,29 @@ def fill(
     if target.is_dir():
         sys.exit(
             _run_folder(
-                target, output_dir, recursive, jobs, bundle, quiet, scheme, recompute, as_json, debug, form, mark
+                target,
+                output_dir,
+                recursive,
+                jobs,
+                bundle,
+                quiet,
+                scheme,
+                recompute,
+                as_json,
+                debug,
+                form,
+                values,
+                mark,
             )
         )
-    sys.exit(_run(lambda p: api.fill(p, output_dir, recompute, scheme, form=form, mark=mark), target, as_json, debug))
+    sys.exit(
+        _run(
+            lambda p: api.fill(p, output_dir, recompute, scheme, form=form, values=values, mark=mark),
+            target,
+            as_json,
+            debug,
+        )
+    )
 
 
 def _run_folder(
@@ -262,6 +287,7 @@ def _run_folder(
     as_json: bool,
     debug: bool = False,
     form: str | None = None,
+    values: bool = False,
     mark: bool = False,
 ) -> int:
     """The folder run: workers, progress, the summary table, 汇总.xlsx and the optional zip.
@@ -281,7 +307,16 @@ def _run_folder(
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         rows = batch.run(
-            paths, folder, out_dir, jobs, scheme, recompute, Progress(not quiet and not as_json), form=form, mark=mark
+            paths,
+            folder,
+            out_dir,
+            jobs,
+            scheme,
+            recompute,
+            Progress(not quiet and not as_json),
+            form=form,
+            values=values,
+            mark=mark,
         )
         summary = write_summary(rows, out_dir / SUMMARY_NAME)
         archive = write_bundle(rows, summary, out_dir, folder) if bundle else None

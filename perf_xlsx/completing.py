@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from . import rules
 from .errors import PerfXlsxError
+from .excel_formulas import live_cells
 from .findings_sheet import FILLS, add_findings_sheet, carry_notes, review_marks
 from .model import FINDINGS_SHEET, WORK_SHEET
 from .outfile import build_failed, write_atomically
@@ -127,25 +128,28 @@ def complete(
     earlier: list,
     target: Path,
     mark: bool = False,
+    values: bool = False,
 ) -> tuple[list[Finding], list[Result]]:
     """Write the completed workbook to `target`: the input `report.file`, read into the openpyxl
     `workbook`, with the cells of `completion` filled. Returns the findings as listed in 审核结果 (with
-    the --recompute records of `replaced` and the 说明 carried from `earlier`) and the results written."""
+    the --recompute records of `replaced` and the 说明 carried from `earlier`) and the results written.
+    `values`: 计算过程 lists no Excel formulas (excel_formulas.live_cells)."""
     path = Path(report.file)
     if is_package(path):
         try:
             writer = PackageWriter(WorkbookPackage(path.read_bytes()))
-            return _complete(completion, report, replaced, earlier, writer, target, mark)
+            return _complete(workbook, completion, report, replaced, earlier, writer, target, mark, values)
         except Unsupported:
             pass  # written the old way below
         except PerfXlsxError:
             raise
         except Exception as exc:  # nothing is on disk yet
             raise build_failed(target, exc) from exc
-    return _complete(completion, report, replaced, earlier, OpenpyxlWriter(workbook), target, mark)
+    return _complete(workbook, completion, report, replaced, earlier, OpenpyxlWriter(workbook), target, mark, values)
 
 
 def _complete(
+    workbook,
     completion: Completion,
     report: Report,
     replaced: dict[str, object],
@@ -153,6 +157,7 @@ def _complete(
     writer: Writer,
     target: Path,
     mark: bool,
+    values: bool,
 ) -> tuple[list[Finding], list[Result]]:
     slots = completion.filing.slots
     by_sheet: dict[str, list[tuple[Result, CellWrite]]] = {}
@@ -184,10 +189,11 @@ def _complete(
     for sheet, colours in fills.items():
         writer.colour(sheet, colours)
     keys = {r.key for r in filled}
+    live = [] if values else live_cells(workbook, completion, filled)
 
-    def build(workbook) -> None:
-        add_findings_sheet(workbook, findings)
-        add_work_sheet(workbook, completion, report.figures, report.scores, keys)
+    def build(book) -> None:
+        add_findings_sheet(book, findings)
+        add_work_sheet(book, completion, report.figures, report.scores, keys, live)
 
     writer.add_sheets(build)
     writer.save(target)

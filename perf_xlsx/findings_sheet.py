@@ -2,9 +2,10 @@
 
 One row per finding, its 单元格 a link to the cell. The offending cells carry a comment with the
 messages; they are coloured by severity only when asked (`--mark`): a fill prints, and an official
-form must not print review marks (comments do not print). The 说明 column is the clerk's: what was typed there in an earlier output is carried over to
-the same finding on the next run — same rule, sheet and cell, or for a finding without a cell (a
-field not found) same rule, sheet, 项目 and text.
+form must not print review marks (comments do not print). The 说明 column is the clerk's: what was
+typed there in an earlier output is carried over to the same finding on the next run — same rule,
+sheet and cell, or for a finding without a cell (a field not found) same rule, sheet, 项目 and text.
+The sheet is laid out for paper (sheet_style.py).
 """
 
 from __future__ import annotations
@@ -13,18 +14,29 @@ import re
 import warnings
 from pathlib import Path
 
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 
 from .model import FINDINGS_SHEET
 from .report import SEVERITIES, Finding
-from .sheet_style import print_landscape, style_table
+from .sheet_style import (
+    fit_rows,
+    fit_title,
+    print_setup,
+    put_number,
+    set_widths,
+    style_table,
+    unit_name,
+    widen_for_numbers,
+)
 from .template import FONT
 
 SHEET = FINDINGS_SHEET
+#: Columns, as printed (A4 landscape): what is wrong in words first; the rule's id, for looking it up in
+#: docs/rules.md, last. 填报值 … 允许误差 are numbers in the row's 单位 (amounts in the unit of the sheet the
+#: cell is on: 元 on a `单位：元` sheet, so the clerk reads back what was typed), rates as percentages.
 HEADER = [
     "序号",
     "严重程度",
-    "规则编号",
     "规则名称",
     "表",
     "单元格",
@@ -33,11 +45,19 @@ HEADER = [
     "计算值",
     "差额",
     "允许误差",
+    "单位",
     "公式（代入数值）",
     "说明",
+    "规则编号",
 ]
-WIDTHS = [6, 9, 22, 30, 16, 9, 30, 14, 14, 12, 12, 60, 30]
-NOTE_COLUMN = HEADER.index("说明") + 1
+#: Widths in characters; they add up to what fits across the page (sheet_style.page_chars), so 9 pt prints
+#: at 9 pt. The number columns widen for long numbers, at the expense of 公式（代入数值）.
+WIDTHS = [4, 5, 12, 8, 6, 12, 9, 9, 8, 7, 4, 22, 9, 9]
+VALUES = ("stated", "computed", "difference", "tolerance")
+FIRST_VALUE = HEADER.index("填报值") + 1
+FORMULA_COLUMN = HEADER.index("公式（代入数值）") + 1
+#: Columns a row's identity is read back by (by their header: earlier outputs had other column orders).
+IDENTITY = ("规则编号", "表", "单元格", "项目", "公式（代入数值）")
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "rounding": "DDEBF7"}
 CELL_REF = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}")
 
@@ -58,7 +78,9 @@ def _key(row: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def carried_notes(output: Path) -> list[tuple[tuple[str, ...], str]]:
-    """说明 typed into an earlier output's 审核结果: (row identity, 说明) for each row with one."""
+    """说明 typed into an earlier output's 审核结果: (row identity, 说明) for each row with one. Columns are
+    found by their header (row 2), so an output of an earlier version, whose columns stood in another
+    order, gives its notes all the same."""
     try:
         if not output.is_file():
             return []
@@ -75,10 +97,16 @@ def carried_notes(output: Path) -> list[tuple[tuple[str, ...], str]]:
     try:
         if SHEET not in wb.sheetnames:
             return []
+        rows = wb[SHEET].iter_rows(min_row=2, values_only=True)
+        header = [str(v).strip() if v is not None else "" for v in next(rows, ())]
+        if any(name not in header for name in (*IDENTITY, "说明")):
+            return []  # not a 审核结果 perfxlsx wrote
+        at = [header.index(name) for name in IDENTITY]
+        note = header.index("说明")
         notes = []
-        for row in wb[SHEET].iter_rows(min_row=3, values_only=True):
-            if len(row) >= NOTE_COLUMN and row[NOTE_COLUMN - 1]:
-                notes.append((_row(row[2], row[4], row[5], row[6], row[11]), str(row[NOTE_COLUMN - 1])))
+        for row in rows:
+            if len(row) > note and row[note]:
+                notes.append((_row(*(row[i] if i < len(row) else None for i in at)), str(row[note])))
         return notes
     finally:
         wb.close()
@@ -99,48 +127,53 @@ def carry_notes(findings: list[Finding], notes: list[tuple[tuple[str, ...], str]
 
 
 def add_findings_sheet(workbook, findings: list[Finding]) -> None:
-    """The 审核结果 sheet: one row per finding, errors first; the 说明 column left for the clerk."""
+    """The 审核结果 sheet: one row per finding, errors first; the 说明 column left for the clerk.
+
+    Values are numbers (amounts rounded to 2 decimals in the unit of their sheet, rates as fractions shown
+    as percentages, scores to 2 decimals; 允许误差 exact); a value that is text (a grade) stays text."""
     if SHEET in workbook.sheetnames:
         del workbook[SHEET]
     ws = workbook.create_sheet(SHEET)
     counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
-    ws.append(
-        [
-            f"审核结果：错误 {counts['error']}，提示 {counts['warning']}，尾差 {counts['rounding']}"
-            "（“说明”一栏供填写出错说明，重新生成时保留）"
-        ]
+    title = (
+        f"审核结果：错误 {counts['error']}，提示 {counts['warning']}，尾差 {counts['rounding']}"
+        "（“说明”一栏供填写出错说明，重新生成时保留）"
     )
+    ws.append([title])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
-    ws["A1"].font = Font(name=FONT, size=12, bold=True)
     ws.append(HEADER)
     for n, f in enumerate(findings, start=1):
+        has_values = any(getattr(f, name) is not None for name in VALUES)
         ws.append(
             [
                 n,
                 SEVERITIES[f.severity],
-                f.rule,
                 f.title,
                 f.sheet or "",
                 f.cell or "",
                 "、".join(f.labels),
-                f.text("stated"),
-                f.text("computed"),
-                f.text("difference"),
-                f.text("tolerance"),
+                *([None] * len(VALUES)),
+                unit_name(f.value_type, f.scale) if has_values else "",
                 f.formula or f.message,
                 f.note,
+                f.rule,
             ]
         )
-    for i, width in enumerate(WIDTHS, start=1):
-        ws.column_dimensions[ws.cell(row=2, column=i).column_letter].width = width
     style_table(ws)
-    for row in ws.iter_rows(min_row=3):
-        severity = next((k for k, v in SEVERITIES.items() if v == row[1].value), None)
-        if severity:
-            row[1].fill = PatternFill("solid", fgColor=FILLS[severity])
+    ws["A1"].font = Font(name=FONT, size=12, bold=True)
+    ws["A1"].alignment = Alignment(vertical="center", wrap_text=True)
+    for r, f in enumerate(findings, start=3):
+        for i, name in enumerate(VALUES):
+            cell = ws.cell(row=r, column=FIRST_VALUE + i)
+            put_number(cell, getattr(f, name), f.value_type, f.scale, exact=name == "tolerance")
+        ws.cell(row=r, column=2).fill = PatternFill("solid", fgColor=FILLS[f.severity])
+    numbers = list(range(FIRST_VALUE, FIRST_VALUE + len(VALUES)))
+    set_widths(ws, widen_for_numbers(ws, WIDTHS, numbers, FORMULA_COLUMN, first_row=3))
+    fit_title(ws, title, 12)
+    fit_rows(ws, first_row=2)
     _link_cells(ws, findings)
     ws.auto_filter.ref = f"A2:{ws.cell(row=2, column=len(HEADER)).column_letter}{max(ws.max_row, 2)}"
-    print_landscape(ws)
+    print_setup(ws, "landscape", "1:2")
 
 
 def _link_cells(ws, findings: list[Finding]) -> None:

@@ -7,6 +7,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils.cell import coordinate_from_string
+
 Number = Decimal | int
 
 #: The sheets perfxlsx adds to a completed workbook (a completed workbook read again ignores them).
@@ -154,6 +157,17 @@ class Filing:
     figures: dict[str, str] = field(default_factory=dict)  # figure (指标) name -> the key of its cell on a form
     earlier_output: bool = False  # a workbook perfxlsx completed before (rerun.py)
     schemes: dict[str, str] = field(default_factory=dict)  # form prefix -> its family's scoring scheme (评分方案)
+    merges: dict[str, list[tuple[int, int, int, int]]] = field(default_factory=dict)  # sheet -> merged ranges
+
+    def anchor(self, sheet: str | None, cell: str) -> str:
+        """The cell a formula names for `cell`: the top-left cell of the merged range it lies in (the one
+        that holds the value), else `cell` itself."""
+        letters, row = coordinate_from_string(cell)
+        col = column_index_from_string(letters)
+        for r1, c1, r2, c2 in self.merges.get(sheet or "", ()):
+            if r1 <= row <= r2 and c1 <= col <= c2:
+                return f"{get_column_letter(c1)}{r1}"
+        return cell
 
     def add(self, slot: Slot) -> Slot:
         self.slots[slot.key] = slot

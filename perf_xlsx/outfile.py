@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import OutputNotWritable, os_reason, write_advice
+from .paths import publish_mode
 
 
 def build_failed(path: Path, exc: BaseException) -> OutputNotWritable:
@@ -37,6 +38,7 @@ def write_atomically(data: bytes, path: Path) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        publish_mode(tmp)  # the user's umask, not mkstemp's 0600
         if os.path.isdir(path):
             raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
         os.replace(tmp, path)

@@ -40,11 +40,16 @@ def _umask() -> int:
     return mask
 
 
-def publish_mode(path: Path) -> None:
+def file_mode() -> int:
+    """The mode a newly created file of the user gets (0o666 minus the umask, e.g. 0644 under umask 022)."""
+    return 0o666 & ~_umask()
+
+
+def publish_mode(path: Path | str) -> None:
     """Give a file written as a private temporary file (tempfile.mkstemp makes it 0600) the mode a newly
-    created file of the user gets (发布权限: 0o666 minus the umask, e.g. 0644 under umask 022), so that
-    once renamed into place others read it as they read any of the user's files. Call it before the rename."""
-    os.chmod(path, 0o666 & ~_umask())
+    created file of the user gets (发布权限, file_mode), so that once renamed into place others read it as
+    they read any of the user's files. Call it before the rename."""
+    os.chmod(path, file_mode())
 
 
 def is_candidate(path: Path) -> bool:

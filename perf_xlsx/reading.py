@@ -687,6 +687,7 @@ def read_grids(path: Path, grids: list[Grid], form: Family | None = None) -> Fil
             filing.sheets[kind] = grid.title
         reader = SheetReader(filing, grid, chosen.layout, prefix)
         reader.read()
+        filing.merges[grid.title] = list(grid.merges)
         if kind == "income_expenditure":
             tables.link(filing, chosen.layout)
         _hidden(filing, grid)

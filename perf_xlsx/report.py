@@ -32,14 +32,8 @@ class Finding:
     title: str = ""
     formula: str = ""
     note: str = ""  # the clerk's 出错说明, carried over from an earlier output
-    shown: dict[str, str] = field(default_factory=dict)  # stated/computed/… as the message shows them
-
-    def text(self, name: str) -> str:
-        """`stated`, `computed`, `difference` or `tolerance` as the message shows it (with its unit)."""
-        if name in self.shown:
-            return self.shown[name]
-        value = getattr(self, name)
-        return "" if value is None else str(value)
+    value_type: str = "amount"  # what stated/computed/difference/tolerance are: amount, rate, score, count, …
+    scale: Decimal = Decimal(1)  # the 万元 in one unit of the sheet they are on (0.0001 on a 元 sheet)
 
     @property
     def where(self) -> str:

@@ -446,14 +446,24 @@ CJK_PX, OTHER_PX = 13.33, 7.0
 LINE_PT, ROW_PADDING_PT = 13.0, 4.0  # a line of 10 pt text, and the room above and below the lines
 
 
+#: Punctuation a line never starts with (，。、）…) and never ends with (（“《…): kept with its neighbour, as
+#: spreadsheets lay CJK text out (禁则).
+_CLOSING = "，。、；：！？）》」』】〕”’%％,.;:!?)]}·…—"
+_OPENING = "（《「『【〔“‘([{"
+_CHUNK = re.compile(
+    f"[{re.escape(_OPENING)}]*(?:[\u2e80-\uffff]|[^\u2e80-\uffff{re.escape(_OPENING + _CLOSING)}]+)?[{re.escape(_CLOSING)}]*"
+)
+
+
 def _chunks(text: str) -> list[str]:
-    """Where a line may break: after any CJK character; a run of other characters (a number, a word) whole."""
-    return re.findall(r"[\u2e80-\uffff]|[^\u2e80-\uffff]+", text)
+    """Where a line may break: after a CJK character; a run of other characters (a number, a word) whole;
+    punctuation with the character it belongs to."""
+    return [c for c in _CHUNK.findall(text) if c]
 
 
 def wrapped_lines(text: str, column_px: float, size: float = 10.0) -> int:
     """Lines a text takes in a (merged) cell `column_px` wide, at `size` pt, wrapped as spreadsheets wrap it."""
-    usable = max(column_px - 4, 1.0)
+    usable = max(column_px - 6, 1.0)
     lines = 0
     for part in text.split("\n"):
         line, used = 1, 0.0

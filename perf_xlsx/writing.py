@@ -11,19 +11,32 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from openpyxl.styles import Alignment, Font
 
 from .derive import Completion, Result, rounded
+from .excel_formulas import LiveCell
 from .figures import Figure
 from .layout import NUMBER_FORMATS, YUAN
 from .model import WORK_SHEET, Slot
 from .outfile import build_failed, write_atomically
 from .package.cells import CellWrite
 from .scoring import grades_text
-from .sheet_style import print_landscape, style_table
+from .sheet_style import (
+    fit_rows,
+    fit_title,
+    print_setup,
+    put_number,
+    set_widths,
+    style_table,
+    unit_name,
+    widen_for_numbers,
+)
 from .template import FONT, PINNED_TIME
 
 
@@ -118,6 +131,17 @@ def planned_writes(completion: Completion) -> list[tuple[Result, CellWrite]]:
     return planned
 
 
+def fill_cells(workbook, completion: Completion) -> list[Result]:
+    """Write every blank derived cell that has a computed value into an openpyxl workbook (the .xls
+    path); formula cells are left alone. Returns the results written."""
+    filled = []
+    for result, write in planned_writes(completion):
+        sheet = completion.filing.slots[result.key].sheet
+        if sheet is not None and sheet in workbook.sheetnames and write_cell(workbook, sheet, write):
+            filled.append(result)
+    return filled
+
+
 def write_cell(workbook, sheet: str, write: CellWrite) -> bool:
     """Make one cell write in an openpyxl workbook (the .xls path); False for a formula cell or a cell
     inside overlapping merged ranges, left as they are."""
@@ -169,26 +193,42 @@ def inputs_text(completion: Completion, pairs) -> str:
     return "；".join(parts)
 
 
-def work_rows(completion: Completion, figures: dict[str, Figure], filled: set[str] | None = None) -> list[list]:
+@dataclass
+class WorkRow:
+    """One row of the 计算过程 sheet. `computed` and `stated` are values (Decimal, or text for a grade) of
+    `type_`, amounts in 万元 (`scale`: the 万元 in one unit of the sheet the cell is on)."""
+
+    label: str
+    where: str
+    formula: str
+    inputs: str
+    computed: Any
+    stated: Any
+    status: str
+    type_: str = "rate"
+    scale: Decimal = Decimal(1)
+    cell_formula: str = ""  # the Excel formula the filled cell holds (单元格公式), as text
+
+
+def work_rows(
+    completion: Completion,
+    figures: dict[str, Figure],
+    filled: set[str] | None = None,
+    live: Sequence[LiveCell] = (),
+) -> list[WorkRow]:
     """Rows of the 计算过程 sheet: every figure of figures.py, then every derived cell. `filled` (keys of the
-    cells fill_cells wrote) keeps 处理 truthful: a cell left as it was is never said to be 已填入."""
+    cells fill_cells wrote) keeps 处理 truthful: a cell left as it was is never said to be 已填入. `live`: the
+    filled cells that are Excel formulas (excel_formulas.live_cells; none with --values), whose formula
+    the last column (单元格公式) shows."""
+    formula_at = {(cell.sheet, cell.cell): cell.formula for cell in live}
     rows = []
     for fig in figures.values():
         inputs = "；".join(
             f"{i['label']}[{i['cell'] or '未找到'}]={value_text(i['value'], i['type'], i['scale']) or '空'}"
             for i in fig.inputs
         )
-        rows.append(
-            [
-                fig.name,
-                fig.cell or "",
-                fig.formula,
-                inputs,
-                display(fig.value, "rate") if fig.value is not None else "",
-                "",
-                "已计算" if fig.value is not None else f"无法计算（{fig.note}）",
-            ]
-        )
+        status = "已计算" if fig.value is not None else f"无法计算（{fig.note}）"
+        rows.append(WorkRow(fig.name, fig.cell or "", fig.formula, inputs, fig.value, None, status, "rate"))
     for result in completion.results.values():
         slot = completion.filing.slots.get(result.key)
         if slot is None:
@@ -207,18 +247,41 @@ def work_rows(completion: Completion, figures: dict[str, Figure], filled: set[st
             status = "未填入（单元格含公式或无法写入，保留原样）"
         else:
             status = "已填入"
+        cell = completion.filing.anchor(slot.sheet, slot.cell) if slot.cell else None
+        formula = formula_at.get((slot.sheet or "", cell or ""))
         rows.append(
-            [
+            WorkRow(
                 slot.label,
                 slot.where if slot.found else "",
                 formula_text(completion, result),
                 inputs_text(completion, result.inputs),
-                value_text(result.value, slot.type, slot.scale),
-                value_text(slot.value, slot.type, slot.scale) if slot.stated else "",
+                result.value,
+                slot.value if slot.stated else None,
                 status,
-            ]
+                slot.type,
+                slot.scale,
+                f"={formula}" if formula else "",
+            )
         )
     return rows
+
+
+#: 计算过程's columns (A4 landscape) and their widths in characters, which add up to what fits across the
+#: page (sheet_style.page_chars): 9 pt prints at 9 pt. 计算值 and 表中填报值 are numbers in the row's 单位.
+WORK_HEADER = [
+    "序号",
+    "项目",
+    "位置",
+    "公式",
+    "代入数值（含单元格）",
+    "计算值",
+    "表中填报值",
+    "单位",
+    "处理",
+    "单元格公式",
+]
+WORK_WIDTHS = [4, 14, 11, 17, 29, 10, 10, 4, 12, 15]
+WORK_TITLE = "计算过程（金额按所在表的单位列出，见“单位”栏）"
 
 
 def add_work_sheet(
@@ -227,28 +290,45 @@ def add_work_sheet(
     figures: dict[str, Figure],
     scores: dict | None = None,
     filled: set[str] | None = None,
+    live: Sequence[LiveCell] = (),
 ) -> None:
-    """The 计算过程 sheet: figure, where it stands, formula, inputs with their cells, value; `filled` as in work_rows."""
+    """The 计算过程 sheet: figure, where it stands, formula, inputs with their cells, value, and the filled cell's
+    Excel formula (单元格公式); `filled` and `live` as in work_rows.
+
+    计算值 and 表中填报值 are numbers: amounts rounded to 2 decimals in the unit of their sheet (named in 单位),
+    rates as fractions shown as percentages, scores to 2 decimals; a grade stays text."""
     if WORK_SHEET in workbook.sheetnames:
         del workbook[WORK_SHEET]
     ws = workbook.create_sheet(WORK_SHEET)
-    header = ["序号", "项目", "位置", "公式", "代入数值（含单元格）", "计算值", "表中填报值", "处理"]
-    widths = [6, 30, 22, 40, 70, 16, 14, 20]
-    ws.append(["计算过程（金额按所在表的单位列出）"])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
-    ws["A1"].font = Font(name=FONT, size=14, bold=True)
-    ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append(header)
-    rows = work_rows(completion, figures, filled)
+    ws.append([WORK_TITLE])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(WORK_HEADER))
+    ws.append(WORK_HEADER)
+    rows = work_rows(completion, figures, filled, live)
     for name, value in (scores or {}).items():  # block subtotals of the 整体支出绩效自评表
         if name in ("产出", "效益", "满意度") and value is not None:
-            rows.append([f"得分小计：{name}指标", "", f"Σ {name}指标各项得分", "", value, "", "已计算"])
+            rows.append(
+                WorkRow(
+                    f"得分小计：{name}指标", "", f"Σ {name}指标各项得分", "", Decimal(value), None, "已计算", "score"
+                )
+            )
     for n, row in enumerate(rows, start=1):
-        ws.append([n, *row])
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[chr(64 + i)].width = width
+        has_values = row.computed is not None or row.stated is not None
+        unit = unit_name(row.type_, row.scale) if has_values else ""
+        ws.append([n, row.label, row.where, row.formula, row.inputs, None, None, unit, row.status, row.cell_formula])
+        if row.cell_formula:
+            ws.cell(row=ws.max_row, column=len(WORK_HEADER)).data_type = "s"  # shown as text, never worked out here
     style_table(ws)
-    print_landscape(ws)
+    ws["A1"].font = Font(name=FONT, size=14, bold=True)
+    ws["A1"].alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    computed = WORK_HEADER.index("计算值") + 1
+    for r, row in enumerate(rows, start=3):
+        put_number(ws.cell(row=r, column=computed), row.computed, row.type_, row.scale)
+        put_number(ws.cell(row=r, column=computed + 1), row.stated, row.type_, row.scale)
+    give = WORK_HEADER.index("代入数值（含单元格）") + 1
+    set_widths(ws, widen_for_numbers(ws, WORK_WIDTHS, [computed, computed + 1], give, first_row=3))
+    fit_title(ws, WORK_TITLE, 14)
+    fit_rows(ws, first_row=2)
+    print_setup(ws, "landscape", "1:2")
 
 
 class PinnedZipFile(zipfile.ZipFile):

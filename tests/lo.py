@@ -8,6 +8,8 @@ poppler-utils, fonts-wqy-zenhei, fonts-crosextra-carlito).
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 import subprocess
 import sys
@@ -48,10 +50,64 @@ def to_pdf(workbook: Path, folder: Path) -> Path:
     return pdf
 
 
+#: A LibreOffice profile setting: recalculate every formula of an .xlsx on load ("0": always), never
+#: trusting (or lacking) the cached values.
+RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def recalculated(workbooks: list[Path], folder: Path) -> list[Path]:
+    """Each workbook opened in LibreOffice with every formula recalculated, saved again as .xlsx into
+    `folder` (same names; the formulas' results are then the cached values, read with data_only=True).
+    One LibreOffice run for all, with a private profile set to recalculate on load."""
+    profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
+    (profile / "user").mkdir()
+    (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS, encoding="utf-8")
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        subprocess.run(
+            [
+                soffice(),
+                "--headless",
+                f"-env:UserInstallation={profile.as_uri()}",
+                "--convert-to",
+                "xlsx:Calc MS Excel 2007 XML",
+                "--outdir",
+                str(folder),
+                *map(str, workbooks),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    out = [folder / p.name for p in workbooks]
+    missing = [p.name for p in out if not p.exists()]
+    if missing:
+        raise RuntimeError(f"LibreOffice produced no workbook for {', '.join(missing)}")
+    return out
+
+
 def pages_text(pdf: Path) -> list[str]:
     """The text of each page (pdftotext, layout kept)."""
     out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True).stdout
     return out.decode("utf-8").split("\f")[:-1] if out.endswith(b"\f") else out.decode("utf-8").split("\f")
+
+
+_WORD = re.compile(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>')
+
+
+def words(pdf: Path) -> list[list[tuple[str, float]]]:
+    """The words of each page with their height in pt (pdftotext -bbox: yMax − yMin, the font's ascent to
+    descent, so about 1.3 × the font size of the text as printed)."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True).stdout
+    pages = out.decode("utf-8").split("<page ")[1:]
+    return [[(html.unescape(m[3]), float(m[2]) - float(m[1])) for m in _WORD.finditer(page)] for page in pages]
 
 
 def only_sheet(workbook: Path, sheet: str, target: Path) -> Path:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
+import stat
+import struct
 import subprocess
 import sys
 import time
 import zipfile
+import zlib
 from decimal import Decimal
 from pathlib import Path
 
@@ -103,9 +107,68 @@ def test_bundle_contains_exactly_the_outputs(folder, tmp_path):
     run("fill", str(folder), "-o", str(out), "--bundle", "-q")
     bundles = list(out.glob("各单位_*.zip"))
     assert len(bundles) == 1
-    with zipfile.ZipFile(bundles[0]) as archive:
+    with explorer(bundles[0]) as archive:
         assert sorted(archive.namelist()) == ["好_已填.xlsx", "汇总.xlsx", "错_已填.xlsx"]
         assert archive.read("好_已填.xlsx") == (out / "好_已填.xlsx").read_bytes()
+
+
+def explorer(path: Path) -> zipfile.ZipFile:
+    """The zip as the file manager of Chinese Windows reads it: names without the UTF-8 flag in GBK (cp936)."""
+    return zipfile.ZipFile(path, metadata_encoding="cp936")
+
+
+def _unicode_path(extra: bytes) -> tuple[int, int, str] | None:
+    """The Info-ZIP Unicode Path field (0x7075) of an entry's extra data: (version, name CRC-32, name)."""
+    while len(extra) >= 4:
+        tag, size = struct.unpack("<HH", extra[:4])
+        if tag == 0x7075:
+            version, crc = struct.unpack("<BI", extra[4:9])
+            return version, crc, extra[9 : 4 + size].decode("utf-8")
+        extra = extra[4 + size :]
+    return None
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="umask and Unix modes")
+def test_bundle_reads_on_chinese_windows_and_carries_the_run_time(folder, tmp_path):
+    """Names as GBK bytes without the UTF-8 flag (Explorer's zip folder reads cp936 whatever the flag says),
+    each with a Unicode Path field naming it exactly; a name GBK cannot write in UTF-8 with the flag. Entries
+    carry the time of the run (SOURCE_DATE_EPOCH pins it), and the zip and its files follow the umask."""
+    shutil.copy(SAMPLE, folder / "表😀.xlsx")  # no emoji in GBK
+    out = tmp_path / "out"
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}  # 2023-11-14 22:13:20 UTC
+    result = subprocess.run(
+        [sys.executable, "-c", "from perf_xlsx.cli import main; main()", "fill", str(folder), "-o", str(out)]
+        + ["--bundle", "-q", "--jobs", "1"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        preexec_fn=lambda: os.umask(0o027),
+        timeout=300,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr  # 错.xlsx has an error
+    [bundle] = out.glob("*.zip")
+    assert bundle.name == "各单位_20231114.zip"
+    assert stat.S_IMODE(bundle.stat().st_mode) == 0o640  # 0o666 less the umask, not mkstemp's 0o600
+    names = ["好_已填.xlsx", "汇总.xlsx", "表😀_已填.xlsx", "错_已填.xlsx"]
+    with explorer(bundle) as archive:
+        assert sorted(archive.namelist()) == sorted(names)
+        for info in archive.infolist():
+            assert info.date_time == (2023, 11, 14, 22, 13, 20)
+            assert stat.S_IMODE(info.external_attr >> 16) == 0o640 and info.create_system == 3
+            assert archive.read(info) == (out / info.filename).read_bytes()
+            if info.filename == "表😀_已填.xlsx":
+                assert info.flag_bits & 0x800 and _unicode_path(info.extra) is None  # UTF-8, flagged
+                continue
+            assert not info.flag_bits & 0x800  # GBK, as Explorer reads it
+            stored = info.filename.encode("gbk")
+            assert _unicode_path(info.extra) == (1, zlib.crc32(stored), info.filename)
+    with zipfile.ZipFile(bundle) as archive:  # Python's own reader: cp437 names, but it reads every entry
+        assert len(archive.namelist()) == 4 and archive.testzip() is None
+        assert "表😀_已填.xlsx" in archive.namelist()
+    if shutil.which("unzip"):
+        listed = subprocess.run(["unzip", "-l", str(bundle)], capture_output=True, timeout=60)
+        assert listed.returncode == 0, listed.stderr
 
 
 def _same_name_folder(tmp_path: Path) -> Path:
@@ -144,7 +207,7 @@ def test_same_name_with_other_extensions_never_share_an_output(tmp_path):
     header = [c.value for c in summary[1]]
     listed = {r[0]: r[header.index("单位")] for r in summary.iter_rows(min_row=2, values_only=True)}
     assert listed == {"a.xls": "丙单位", "a.xlsm": "乙单位", "a.xlsx": "甲单位", "b.xlsx": "丁单位"}
-    with zipfile.ZipFile(next(out.glob("同名_*.zip"))) as archive:
+    with explorer(next(out.glob("同名_*.zip"))) as archive:
         assert sorted(archive.namelist()) == sorted([*names, "汇总.xlsx"])
         assert archive.read("a（xls）_已填.xlsx") == (out / "a（xls）_已填.xlsx").read_bytes()
     # the same folder gives the same names; a single-file run names its output as the folder run does

@@ -25,6 +25,7 @@ import pytest
 from perf_xlsx import api, paths
 from perf_xlsx.errors import PerfXlsxError
 from tests import hostile
+from tests.sheets import column
 
 OLD = 1_600_000_000  # a fixed old mtime, as a file from a shared drive has
 ROOT = os.geteuid() == 0 if hasattr(os, "geteuid") else False
@@ -312,8 +313,8 @@ def test_formula_like_note_carried_from_an_earlier_output_stays_text(corpus, tmp
     first = api.fill(corpus["approx_text"], tmp_path)
     wb = openpyxl.load_workbook(first.output)
     ws = wb["审核结果"]
-    ws.cell(row=3, column=ws.max_column).value = '=HYPERLINK("http://example.invalid","点我")'
-    ws.cell(row=3, column=ws.max_column).data_type = "s"
+    note = ws.cell(row=3, column=column(ws, "说明"))
+    note.value, note.data_type = '=HYPERLINK("http://example.invalid","点我")', "s"
     wb.save(first.output)
     second = api.fill(corpus["approx_text"], tmp_path)
     assert any(f.note.startswith("=HYPERLINK") for f in second.findings)

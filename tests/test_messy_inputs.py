@@ -26,6 +26,7 @@ from perf_xlsx import api
 from perf_xlsx.cli import cli
 from tests import messy
 from tests.seed import SEED_FIGURES, SEED_SUMMARY
+from tests.sheets import records
 
 D = Decimal
 
@@ -362,7 +363,8 @@ def test_basic_sheet_in_yuan_gives_the_same_rates_and_fills_in_yuan(tmp_path, pr
 
 
 def test_findings_on_a_yuan_sheet_speak_in_yuan(tmp_path):
-    """A clerk who filled in 元 reads 元 back: in the message, the 审核结果 columns and 计算过程."""
+    """A clerk who filled in 元 reads 元 back: in the message, the 审核结果 columns and 计算过程 (numbers in 元,
+    their 单位 named on the row)."""
     path = made(messy.build_yuan_basic, tmp_path)
     wb = openpyxl.load_workbook(path)
     messy.put(wb, messy.cells_of(wb), "basic.funds.car.final", 2362600)  # 100 元 more than 购置 + 运行维护
@@ -372,10 +374,13 @@ def test_findings_on_a_yuan_sheet_speak_in_yuan(tmp_path):
     assert "填报 2,362,600.00元" in car.message and "计算为 2,362,500.00元，相差 100.00元" in car.message
     assert car.stated == D("236.26")  # the data (and --json) stay in 万元
     out = openpyxl.load_workbook(report.output)
-    row = next(r for r in out["审核结果"].iter_rows(min_row=3, values_only=True) if r[2] == "car-total")
-    assert row[7:10] == ("2,362,600.00元", "2,362,500.00元", "100.00元")
-    work = "\n".join(str(r[4]) for r in out["计算过程"].iter_rows(min_row=3, values_only=True))
-    assert "=855,100.00元" in work and "=85.51" not in work
+    row = next(r for r in records(out["审核结果"]) if r["规则编号"] == "car-total")
+    assert (row["填报值"], row["计算值"], row["差额"], row["单位"]) == (2362600, 2362500, 100, "元")
+    work = records(out["计算过程"])
+    assert "=855,100.00元" in "\n".join(str(r["代入数值（含单元格）"]) for r in work) and "=85.51" not in str(work)
+    [total] = [r for r in work if r["位置"] == car.where]
+    assert (total["计算值"], total["表中填报值"], total["单位"]) == (2362500, 2362600, "元")
+    assert next(r for r in work if r["项目"] == "在职人员控制率")["单位"] is None  # a rate shows its %
 
 
 def test_an_amount_typed_in_wan_on_a_yuan_sheet_is_blamed_there(tmp_path):
@@ -523,7 +528,7 @@ def test_an_unreadable_part_leaves_its_total_unknown_not_short(tmp_path):
     sheet, cell = cell_of("ie.income.1.total")
     out = openpyxl.load_workbook(report.output)
     assert out[sheet][cell].value is None and f"{sheet}!{cell}" not in report.filled
-    work = {r[2]: r[7] for r in out["计算过程"].iter_rows(min_row=3, values_only=True)}
+    work = {r["位置"]: r["处理"] for r in records(out["计算过程"])}
     assert "公共财政拨款）无法识别，无法计算" in work[f"{sheet}!{cell}"]
 
 

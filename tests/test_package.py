@@ -25,6 +25,7 @@ from perf_xlsx.cli import cli
 from perf_xlsx.package import CellWrite, WorkbookPackage
 from tests import lo, rich_inputs
 from tests.golden import SAMPLE
+from tests.sheets import column, records
 
 FORM, BASIC, IE = rich_inputs.FORM, rich_inputs.BASIC, rich_inputs.IE
 ADDED_SHEETS = ["审核结果", "计算过程"]
@@ -212,8 +213,9 @@ def test_marks_and_comments_on_sheets_written_by_openpyxl(tmp_path):
 
 def test_findings_link_to_their_cells(filled):
     ws = openpyxl.load_workbook(filled)["审核结果"]
-    rows = [r for r in ws.iter_rows(min_row=3) if r[5].value]
-    assert rows and all(r[5].hyperlink.location == f"'{r[4].value}'!{r[5].value}" for r in rows)
+    sheet, cell = column(ws, "表") - 1, column(ws, "单元格") - 1
+    rows = [r for r in ws.iter_rows(min_row=3) if r[cell].value]
+    assert rows and all(r[cell].hyperlink.location == f"'{r[sheet].value}'!{r[cell].value}" for r in rows)
 
 
 def test_running_again_on_the_output_replaces_the_added_sheets(filled, tmp_path):
@@ -234,16 +236,13 @@ def test_notes_typed_into_an_output_are_carried_over(rich, tmp_path):
     first = fill_cli(rich, out)
     wb = openpyxl.load_workbook(first)
     ws = wb["审核结果"]
-    ws.cell(row=3, column=13, value="已核实")
-    typed = [c.value for c in ws[3]]
+    ws.cell(row=3, column=column(ws, "说明"), value="已核实")
+    key = ("规则编号", "表", "单元格")
+    typed = tuple(records(ws)[0][k] for k in key)
     wb.save(first)  # the clerk types a 说明 and saves (openpyxl standing in for Excel)
     second = openpyxl.load_workbook(fill_cli(rich, out))["审核结果"]
-    row = next(
-        r
-        for r in second.iter_rows(min_row=3, values_only=True)
-        if (r[2], r[4], r[5]) == tuple(typed[i] for i in (2, 4, 5))
-    )
-    assert row[12] == "已核实"
+    row = next(r for r in records(second) if tuple(r[k] for k in key) == typed)
+    assert row["说明"] == "已核实"
 
 
 # ---- cell writes through the public API ---------------------------------------------------------------

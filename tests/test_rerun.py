@@ -1,4 +1,5 @@
-"""Re-running on an output (rerun.py): a clerk fixes an input in `…_已填.xlsx` and runs fill on it again."""
+"""Re-running on an output (rerun.py): a clerk fixes an input in `…_已填.xlsx` and runs fill on it again; and
+the file as the clerk finds it (its mode)."""
 
 from __future__ import annotations
 
@@ -36,3 +37,19 @@ def test_a_clerks_own_sheet_named_like_ours_does_not_make_an_earlier_output(tmp_
 def test_original_stem():
     assert original_stem("a_已填.xlsx") == "a" and original_stem("a.xlsx") == "a"
     assert original_stem("_已填.xlsx") == "_已填"  # nothing left: the name as it is
+
+
+def test_the_completed_workbook_follows_the_users_umask(tmp_path):
+    """Written as a private temporary file and renamed: it gets the user's mode (0640 under umask 027), not 0600."""
+    import os
+
+    from perf_xlsx import paths
+
+    old = os.umask(0o027)
+    paths._umask.cache_clear()
+    try:
+        report = api.fill(SAMPLE, tmp_path)
+    finally:
+        os.umask(old)
+        paths._umask.cache_clear()
+    assert report.output.stat().st_mode & 0o777 == 0o640

@@ -15,6 +15,7 @@ from perf_xlsx.rules import load_rules
 from perf_xlsx.rules.docs import render
 from tests.golden import ROOT, SAMPLE
 from tests.rule_cases import BASES, CASES, base_of, variant, where
+from tests.sheets import column, records
 
 #: The audit's rules; those the reader and --recompute emit have their firing cases in tests/test_catalogue.py.
 RULE_IDS = [r.id for r in load_rules() if r.audited]
@@ -79,26 +80,28 @@ def test_findings_sheet_marks_cells_and_keeps_clerk_notes(tmp_path):
     first = api.fill(path, out)
     wb = openpyxl.load_workbook(first.output)
     sheet = wb["审核结果"]
-    rows = list(sheet.iter_rows(min_row=3, values_only=True))
-    error = next(r for r in rows if r[2] == "income-total")
-    assert error[1] == "错误" and (error[4], error[5]) == where("ie.income.1.total")
-    marked = wb[error[4]][error[5]]
-    original = openpyxl.load_workbook(path)[error[4]][error[5]]
+    rows = records(sheet)
+    error = next(r for r in rows if r["规则编号"] == "income-total")
+    assert error["严重程度"] == "错误" and (error["表"], error["单元格"]) == where("ie.income.1.total")
+    marked = wb[error["表"]][error["单元格"]]
+    original = openpyxl.load_workbook(path)[error["表"]][error["单元格"]]
     # a comment, no colour: the official form prints as it was (--mark colours it)
     assert "收入合计" in marked.comment.text and marked.fill.fgColor == original.fill.fgColor
-    link = sheet.cell(row=next(i for i, r in enumerate(rows, start=3) if r[2] == "income-total"), column=6).hyperlink
-    assert link.location == f"'{error[4]}'!{error[5]}"
-    coloured = openpyxl.load_workbook(api.fill(path, tmp_path / "marked", mark=True).output)[error[4]][error[5]]
-    assert coloured.fill.fgColor.rgb.endswith("FFC7CE") and "收入合计" in coloured.comment.text
-    assert coloured.font.name == original.font.name and coloured.border.left.style == original.border.left.style
+    at = next(i for i, r in enumerate(rows, start=3) if r["规则编号"] == "income-total")
+    link = sheet.cell(row=at, column=column(sheet, "单元格")).hyperlink
+    assert link.location == f"'{error['表']}'!{error['单元格']}"
+    coloured = openpyxl.load_workbook(api.fill(path, tmp_path / "marked", mark=True).output)
+    cell = coloured[error["表"]][error["单元格"]]
+    assert cell.fill.fgColor.rgb.endswith("FFC7CE") and "收入合计" in cell.comment.text
+    assert cell.font.name == original.font.name and cell.border.left.style == original.border.left.style
     # the clerk explains the error in the output; the next run keeps the explanation
-    row = next(i for i, r in enumerate(rows, start=3) if r[2] == "income-total")
-    sheet.cell(row=row, column=13, value="其他收入 0.30 万元为代收款，已与财政核实")
+    row = next(i for i, r in enumerate(rows, start=3) if r["规则编号"] == "income-total")
+    sheet.cell(row=row, column=column(sheet, "说明"), value="其他收入 0.30 万元为代收款，已与财政核实")
     wb.save(first.output)
     second = api.fill(path, out)
     again = openpyxl.load_workbook(second.output)["审核结果"]
-    kept = next(r for r in again.iter_rows(min_row=3, values_only=True) if r[2] == "income-total")
-    assert kept[12] == "其他收入 0.30 万元为代收款，已与财政核实"
+    kept = next(r for r in records(again) if r["规则编号"] == "income-total")
+    assert kept["说明"] == "其他收入 0.30 万元为代收款，已与财政核实"
 
 
 def test_every_note_survives_a_rerun_also_without_a_cell(tmp_path):
@@ -113,15 +116,16 @@ def test_every_note_survives_a_rerun_also_without_a_cell(tmp_path):
     wb = openpyxl.load_workbook(first.output)
     sheet = wb["审核结果"]
     typed = {}
+    identity = [column(sheet, name) for name in ("规则编号", "表", "单元格", "公式（代入数值）")]
     for row in range(3, sheet.max_row + 1):
-        sheet.cell(row=row, column=13, value=f"说明{row}")
-        typed[tuple(sheet.cell(row=row, column=c).value for c in (3, 5, 6, 12))] = f"说明{row}"
+        sheet.cell(row=row, column=column(sheet, "说明"), value=f"说明{row}")
+        typed[tuple(sheet.cell(row=row, column=c).value for c in identity)] = f"说明{row}"
     wb.save(first.output)
     cellless = [k for k in typed if k[0] == "read-not-found" and k[1] == "基础数据表" and k[2] is None]
     assert len(cellless) == 2
     second = api.fill(path, out)
     again = openpyxl.load_workbook(second.output)["审核结果"]
-    kept = {tuple(r[c] for c in (2, 4, 5, 11)): r[12] for r in again.iter_rows(min_row=3, values_only=True)}
+    kept = {(r["规则编号"], r["表"], r["单元格"], r["公式（代入数值）"]): r["说明"] for r in records(again)}
     assert kept == typed
 
 
@@ -302,5 +306,5 @@ def test_reading_problems_have_a_title_in_the_findings_sheet(tmp_path):
     """审核结果 rows of reading problems name what kind of problem they are (规则名称 not blank)."""
     path = variant(tmp_path, {"ie.income.1.fiscal": "五千七百"})
     report = api.fill(path, tmp_path / "out")
-    rows = openpyxl.load_workbook(report.output)["审核结果"].iter_rows(min_row=3, values_only=True)
-    assert [r[3] for r in rows if r[2] == "read-unreadable"] == ["无法识别的数字"]
+    rows = records(openpyxl.load_workbook(report.output)["审核结果"])
+    assert [r["规则名称"] for r in rows if r["规则编号"] == "read-unreadable"] == ["无法识别的数字"]

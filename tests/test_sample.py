@@ -16,6 +16,7 @@ from perf_xlsx import api
 from perf_xlsx.cli import cli
 from tests.golden import SAMPLE
 from tests.seed import SEED_FIGURES
+from tests.sheets import records
 
 D = Decimal
 
@@ -116,9 +117,13 @@ def test_fill_writes_blank_derived_cells_and_keeps_stated_ones(sample, tmp_path)
     assert wb["基础数据表"]["D7"].value == pytest.approx(338.13)  # stated total without parts kept
     assert "基础数据表!E5" in report.filled and "整体支出绩效自评表!H5" in report.filled
     assert "计算过程" in wb.sheetnames
-    work = [row for row in wb["计算过程"].iter_rows(min_row=3, values_only=True)]
-    staff = next(r for r in work if r[1] == "在职人员控制率")
-    assert staff[2] == "基础数据表!E5" and staff[5] == "86.99%" and "基础数据表!C5" in staff[4]
+    work = records(wb["计算过程"])
+    staff = next(r for r in work if r["项目"] == "在职人员控制率")
+    assert (
+        staff["位置"] == "基础数据表!E5"
+        and staff["计算值"] == 0.8699
+        and "基础数据表!C5" in staff["代入数值（含单元格）"]
+    )
 
 
 def test_input_never_modified_and_output_deterministic(sample, tmp_path):

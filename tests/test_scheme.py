@@ -17,6 +17,7 @@ from perf_xlsx.cli import cli
 from perf_xlsx.errors import PerfXlsxError
 from perf_xlsx.scoring import grades_text, load_scheme, weights_text
 from tests.golden import SAMPLE
+from tests.sheets import records
 
 #: scoring_local_caps.toml as it was written out in full before `extends` (its parsed content): the diff it
 #: became must load as exactly this.
@@ -194,8 +195,9 @@ def test_grades_in_the_rule_message_findings_sheet_and_work_sheet_are_the_scheme
     [grade] = [f for f in report.findings if f.rule == "stated-grade"]
     assert grade.message.endswith(f"按总分应为“良”（{MADE_UP_GRADES}）")
     wb = openpyxl.load_workbook(report.output, read_only=True)
-    findings = [r for r in wb["审核结果"].iter_rows(min_row=3, values_only=True) if r[2] == "stated-grade"]
-    assert [r[11].split("：总分")[0] for r in findings] == [f"按总分定等次：{MADE_UP_GRADES}"]
+    findings = [r for r in records(wb["审核结果"]) if r["规则编号"] == "stated-grade"]
+    assert [r["公式（代入数值）"].split("：总分")[0] for r in findings] == [f"按总分定等次：{MADE_UP_GRADES}"]
+    assert [(r["填报值"], r["计算值"], r["单位"]) for r in findings] == [("优", "良", None)]  # a grade stays text
     work = [r[3] for r in wb["计算过程"].iter_rows(min_row=3, values_only=True) if r[1] == "评价等次"]
     assert work == [f"按总分定等次：{MADE_UP_GRADES}"]
     wb.close()

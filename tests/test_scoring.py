@@ -16,6 +16,7 @@ from perf_xlsx.template import Content, build
 from perf_xlsx.writing import save_deterministic
 from tests.golden import SAMPLE
 from tests.rule_cases import where
+from tests.sheets import records
 
 D = Decimal
 
@@ -90,10 +91,10 @@ def test_on_time_indicators_are_deadline_indicators(tmp_path):
 
 def test_parse_is_visible_in_the_work_sheet(tmp_path):
     report = api.fill(scored_workbook(tmp_path), tmp_path / "out")
-    rows = list(openpyxl.load_workbook(report.output)["计算过程"].iter_rows(min_row=3, values_only=True))
-    first = next(r for r in rows if r[1] == "引进招商引资项目（得分）")
-    assert "“50个以上”" in first[3] and "“51个”" in first[3] and "20 × min(51/50, 1)" in first[3]
-    assert any(r[1] == "得分小计：产出指标" and r[5] == "49.40" for r in rows)
+    rows = records(openpyxl.load_workbook(report.output)["计算过程"])
+    first = next(r for r in rows if r["项目"] == "引进招商引资项目（得分）")
+    assert "“50个以上”" in first["公式"] and "“51个”" in first["公式"] and "20 × min(51/50, 1)" in first["公式"]
+    assert any(r["项目"] == "得分小计：产出指标" and (r["计算值"], r["单位"]) == (49.4, "分") for r in rows)
 
 
 def test_clerk_score_kept_and_compared(tmp_path):
@@ -160,12 +161,8 @@ def test_typed_total_above_the_cap_is_flagged_with_the_reason(tmp_path):
     assert totals(98.5, "national") == []
     typed_cells(path, {"dept.closing.total": (None, "General")})
     report = api.fill(path, tmp_path / "out", scheme="local_caps")
-    row = next(
-        r
-        for r in openpyxl.load_workbook(report.output)["计算过程"].iter_rows(min_row=3, values_only=True)
-        if r[2] == total.where
-    )
-    assert row[3].endswith("；预算执行率 85.00% 在 80%–90% 之间，总分封顶 94") and row[5] == "94.00"
+    row = next(r for r in records(openpyxl.load_workbook(report.output)["计算过程"]) if r["位置"] == total.where)
+    assert row["公式"].endswith("；预算执行率 85.00% 在 80%–90% 之间，总分封顶 94") and row["计算值"] == 94
 
 
 def test_local_scheme_penalises_a_big_overshoot(tmp_path):
@@ -379,8 +376,8 @@ def test_unreadable_score_is_not_said_to_be_filled(tmp_path):
     wb = openpyxl.load_workbook(report.output)
     assert wb[slot.sheet][slot.cell].value == "满分"
     assert slot.where not in report.filled
-    row = next(r for r in wb["计算过程"].iter_rows(min_row=3, values_only=True) if r[2] == slot.where)
-    assert row[7] != "已填入" and "未填入" in row[7] and "“满分”" in row[7], row[7]
+    row = next(r for r in records(wb["计算过程"]) if r["位置"] == slot.where)
+    assert row["处理"] != "已填入" and "未填入" in row["处理"] and "“满分”" in row["处理"], row["处理"]
 
 
 def test_strict_targets_are_not_met_at_their_bound(tmp_path):

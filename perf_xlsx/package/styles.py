@@ -42,7 +42,7 @@ class StyleSheet:
         self.sections = {e.name: e for e in X.children(text, self.root)}
         if "cellXfs" not in self.sections:
             raise Unsupported("styles.xml 没有 cellXfs")
-        self.items = {name: self._items(name) for name in ("fonts", "fills", "borders", "cellXfs", "dxfs")}
+        self.items = {name: self._items(name) for name in ("numFmts", "fonts", "fills", "borders", "cellXfs", "dxfs")}
         self.formats = {}  # numFmtId → code
         for element in self._items("numFmts"):
             tag = element.tag(text)

@@ -330,7 +330,8 @@ class Audit:
                 computed=computed,
                 difference=difference,
                 tolerance=tolerance,
-                shown=shown,
+                value_type=unit[0],
+                scale=unit[1],
                 title=rule.title,
                 formula=formula or "",
             )

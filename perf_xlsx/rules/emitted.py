@@ -48,6 +48,7 @@ def recomputed_finding(slot: Slot, old: Any, new: Any, old_text: str, new_text: 
         stated=old,
         computed=new,
         title=entry.title,
-        shown={"stated": old_text, "computed": new_text},
+        value_type=slot.type,
+        scale=slot.scale,
         message=entry.message.format(label=slot.label, stated=old_text, computed=new_text),
     )
