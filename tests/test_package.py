@@ -313,6 +313,25 @@ def test_writes_keep_the_cells_formats():
     assert re.search(r'<c r="H5" s="(\d+)"', xml)[1] == re.search(r'<c r="H6" s="(\d+)"', xml)[1]
 
 
+def test_comments_go_where_the_schema_puts_them(rich):
+    """<legacyDrawing> after <drawing> (the seal and the chart) and before <extLst> (the x14 validation)."""
+    source = parts(SAMPLE)
+    names = sheet_parts(SAMPLE)
+    with_ext = source[names["项目1"]].decode().replace("</worksheet>", rich_inputs.X14_VALIDATION + "</worksheet>")
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as z:
+        for name, content in source.items():
+            z.writestr(name, with_ext.encode() if name == names["项目1"] else content)
+    book = WorkbookPackage(data.getvalue())
+    book.add_comments("项目1", {"B3": "一条批注", "C5": "另一条"})
+    xml = parts(book.to_bytes())[names["项目1"]].decode()
+    assert xml.index("<legacyDrawing ") < xml.index("<extLst>") and xml.endswith(
+        rich_inputs.X14_VALIDATION + "</worksheet>"
+    )
+    form = parts(fill_cli(rich, Path(str(rich) + ".out")))[sheet_parts(rich)[FORM]].decode()
+    assert form.index("<drawing ") < form.index("<legacyDrawing ")
+
+
 def prefixed_and_positional(sheet_xml: str) -> str:
     """A sheet as some generators write it: the main namespace under the prefix x:, and rows and cells
     without an `r` where they follow the previous one."""

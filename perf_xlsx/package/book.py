@@ -21,7 +21,7 @@ from . import graft
 from . import parts as P
 from . import workbook_xml as W
 from .cells import CellWrite, Worksheet
-from .comments import add_comments
+from .comments import add_comments, has_comments
 from .parts import Package, Unsupported
 from .styles import StyleSheet
 
@@ -78,6 +78,9 @@ class WorkbookPackage:
     def add_comments(self, sheet: str, notes: dict[str, str], author: str = "perfxlsx") -> None:
         """Attach comments (批注) to cells of `sheet`: ref → text; text for a cell that already has a
         comment is appended to it."""
+        entry = next((s for s in self.sheets if s.name == sheet), None)
+        if not notes and (entry is None or entry.part is None or not has_comments(self.pkg, entry.part)):
+            return  # nothing to add, no earlier comments to renew
         part, ws = self._sheet(sheet)
         resolved: dict[tuple[int, int], str] = {}
         for ref, note in notes.items():

@@ -43,6 +43,11 @@ SHAPETYPE = (
 )
 
 
+def has_comments(pkg: Package, part: str) -> bool:
+    """Whether the sheet `part` has a comments part."""
+    return any(r.type == COMMENTS_TYPE for r in P.relationships(pkg, part))
+
+
 def add_comments(pkg: Package, part: str, sheet: Worksheet, notes: dict[tuple[int, int], str], author: str) -> None:
     """Attach `notes` ((row, column) → text) to the sheet whose part is `part`. Comments by `author` already
     there (an earlier output's) are replaced by the new ones, or removed when the cell has none now."""
