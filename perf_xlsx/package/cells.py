@@ -10,6 +10,7 @@ Rows and cells without an `r` attribute (positional, as some generators write th
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -22,7 +23,23 @@ from .parts import Unsupported
 from .styles import StyleSheet
 
 _ATTRS = r"((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)"
-FLAT = frozenset({"sheetData", "row"})
+#: Worksheet elements that never hold an element of their own name: found by their end tag alone.
+FLAT = frozenset(
+    {
+        "sheetData",
+        "row",
+        "sheetPr",
+        "sheetViews",
+        "cols",
+        "mergeCells",
+        "conditionalFormatting",
+        "dataValidations",
+        "hyperlinks",
+        "headerFooter",
+        "rowBreaks",
+        "colBreaks",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -88,17 +105,24 @@ class Worksheet:
         self._parse()
 
     def _parse(self) -> None:
-        """Locate the sheet's top-level elements, merged ranges and column formats in its text."""
+        """Locate the sheet's top-level elements in its text (merged ranges and column formats are read
+        when first asked for: edits change neither)."""
         text = self._text
         self.top = X.root(text, FLAT)
         self.prefix = self.top.prefix
         self.parts = {e.name: e for e in reversed(X.children(text, self.top, FLAT))}
-        ranges = (_range(X.attr(e.tag(text), "ref") or "") for e in self._children("mergeCells"))
-        self.merges: list[tuple[int, int, int, int]] = [m for m in ranges if m is not None]
-        self.column_styles = [
-            (int(X.attr(t, "min") or 0), int(X.attr(t, "max") or 0), int(X.attr(t, "style") or 0))
-            for t in (e.tag(text) for e in self._children("cols"))
-        ]
+
+    @functools.cached_property
+    def merges(self) -> list[tuple[int, int, int, int]]:
+        """The merged ranges, (first row, first column, last row, last column)."""
+        ranges = (_range(X.attr(e.tag(self.text), "ref") or "") for e in self._children("mergeCells"))
+        return [m for m in ranges if m is not None]
+
+    @functools.cached_property
+    def column_styles(self) -> list[tuple[int, int, int]]:
+        """(first column, last column, cell format) of each <col>."""
+        tags = (e.tag(self.text) for e in self._children("cols"))
+        return [(int(X.attr(t, "min") or 0), int(X.attr(t, "max") or 0), int(X.attr(t, "style") or 0)) for t in tags]
 
     def _children(self, name: str) -> list[X.Element]:
         element = self.parts.get(name)

@@ -100,8 +100,7 @@ _EMPTY_COMMENTS = (
 
 def _legacy_drawing(pkg: Package, part: str, sheet: Worksheet) -> str | None:
     """The VML drawing the sheet's <legacyDrawing> names, if any."""
-    top = X.root(sheet.text, FLAT)
-    element = next((e for e in X.children(sheet.text, top, FLAT) if e.name == "legacyDrawing"), None)
+    element = sheet.parts.get("legacyDrawing")
     if element is None:
         return None
     match = re.search(r"\s[\w.\-]+:id\s*=\s*\"([^\"]*)\"", element.tag(sheet.text))
