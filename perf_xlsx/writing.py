@@ -128,12 +128,14 @@ def _write(cell, slot: Slot, value) -> None:
 
 
 def fill_cells(workbook, completion: Completion) -> list[Result]:
-    """Write every blank derived cell that has a computed value; formula cells are left alone."""
+    """Write every blank derived cell that has a computed value; formula cells are left alone, except those
+    holding the formula perfxlsx wrote on an earlier run (rerun.py), which get the fresh value."""
     filled = []
     for result in completion.to_fill():
         slot = completion.filing.slots[result.key]
         cell = cell_at(workbook, slot.sheet, slot.cell)
-        if cell is None or cell.data_type == "f" or isinstance(cell.value, str) and cell.value.startswith("="):
+        formula = cell is not None and (cell.data_type == "f" or str(cell.value or "").startswith("="))
+        if cell is None or formula and not slot.own_formula:  # a formula of the clerk's is left alone
             continue
         _write(cell, slot, result.value)
         filled.append(result)
@@ -236,7 +238,7 @@ def work_rows(
         elif filled is not None and result.key not in filled:
             status = "未填入（单元格含公式或无法写入，保留原样）"
         else:
-            status = "已填入"
+            status = "已重新计算并填入（上次填入的公式）" if slot.own_formula else "已填入"
         cell = completion.filing.anchor(slot.sheet, slot.cell) if slot.cell else None
         formula = formula_at.get((slot.sheet or "", cell or ""))
         rows.append(
