@@ -17,7 +17,7 @@ from .model import Filing
 from .paths import output_path
 from .reading import read_grids
 from .report import Report, projects_of, scores_of
-from .rerun import is_earlier_output
+from .rerun import formula_cells, is_earlier_output, own_formulas
 from .scoring import DEFAULT_SCHEME, load_scheme
 
 if TYPE_CHECKING:
@@ -51,7 +51,27 @@ def evaluate(path: Path, scheme: str | None = None, form: str | None = None) -> 
         raise NotABasicDataWorkbook(unrecognised_message(filing.forms, form), path)
     if scheme is None:  # each form by its family's scheme (a workbook may mix families)
         filing.schemes = schemes_of(filing)
-    return _assess(path, workbook, filing, scheme or scheme_of(filing))
+    return _with_own_formulas(path, workbook, filing, scheme or scheme_of(filing))
+
+
+def _with_own_formulas(path: Path, workbook, filing: Filing, scheme: str) -> Evaluation:
+    """Assess, the derived cells holding the formulas perfxlsx wrote on an earlier run taken as blank
+    (rerun.own_formulas): recomputed and filled again, never kept as stated values. Only in an earlier
+    output: in a clerk's own workbook a formula, even one like perfxlsx's, is the clerk's."""
+    candidates = formula_cells(filing) if filing.earlier_output else []
+    if not candidates:
+        return _assess(path, workbook, filing, scheme)
+    typed = {k: filing.slots[k].value for k in candidates}
+    for key in candidates:
+        filing.slots[key].value = None
+    trial = _assess(path, workbook, filing, scheme)
+    ours = own_formulas(trial.completion, candidates)
+    for key in candidates:
+        if key in ours:
+            filing.slots[key].own_formula = True
+        else:
+            filing.slots[key].value = typed[key]
+    return trial if ours == set(candidates) else _assess(path, workbook, filing, scheme)
 
 
 def _assess(path: Path, workbook, filing: Filing, scheme: str) -> Evaluation:

@@ -160,6 +160,7 @@ class SheetReader:
             self.filing.problem("not-found", f"未找到“{label}”", self.grid.title)
             return self.filing.add(slot)
         slot.cell = ref(*pos)
+        slot.formula = self.grid.formulas.get(pos, "")
         slot.inline_label = inline_label
         slot.raw = self.grid.value(*pos) if raw is None and inline_label is None else raw
         if type_ == "amount" and inline_label is None and self._shares_merge(slot, pos):

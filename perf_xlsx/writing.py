@@ -116,7 +116,8 @@ def cell_at(workbook, sheet: str | None, ref: str | None):
 def planned_writes(completion: Completion) -> list[tuple[Result, CellWrite]]:
     """The cell write of every blank derived cell that has a computed value (待写入单元格), in the sheet's
     own unit; a field written inside a label (如“控制率：86.99%”) is text. Whether a write is made is the
-    writer's business: a formula cell is never written."""
+    writer's business: a formula cell is never written, unless it holds the formula perfxlsx wrote there
+    on an earlier run (Slot.own_formula, rerun.py)."""
     planned = []
     for result in completion.to_fill():
         slot = completion.filing.slots[result.key]
@@ -124,16 +125,19 @@ def planned_writes(completion: Completion) -> list[tuple[Result, CellWrite]]:
             continue
         if slot.inline_label is not None:
             number = Decimal(result.value) / slot.scale if slot.type == "amount" else result.value
-            planned.append((result, CellWrite(slot.cell, f"{slot.inline_label}{display(number, slot.type)}")))
+            text = f"{slot.inline_label}{display(number, slot.type)}"
+            planned.append((result, CellWrite(slot.cell, text, replace_formula=slot.own_formula)))
         else:
-            value = cell_value(slot, result.value)
-            planned.append((result, CellWrite(slot.cell, value, number_format=NUMBER_FORMATS.get(slot.type))))
+            value, number_format = cell_value(slot, result.value), NUMBER_FORMATS.get(slot.type)
+            write = CellWrite(slot.cell, value, number_format=number_format, replace_formula=slot.own_formula)
+            planned.append((result, write))
     return planned
 
 
 def fill_cells(workbook, completion: Completion) -> list[Result]:
     """Write every blank derived cell that has a computed value into an openpyxl workbook (the .xls
-    path); formula cells are left alone. Returns the results written."""
+    path); formula cells are left alone, except those holding the formula perfxlsx wrote on an earlier
+    run (rerun.py), which get the fresh value. Returns the results written."""
     filled = []
     for result, write in planned_writes(completion):
         sheet = completion.filing.slots[result.key].sheet
@@ -143,10 +147,11 @@ def fill_cells(workbook, completion: Completion) -> list[Result]:
 
 
 def write_cell(workbook, sheet: str, write: CellWrite) -> bool:
-    """Make one cell write in an openpyxl workbook (the .xls path); False for a formula cell or a cell
-    inside overlapping merged ranges, left as they are."""
+    """Make one cell write in an openpyxl workbook (the .xls path); False for a formula cell (unless the
+    write replaces perfxlsx's own) or a cell inside overlapping merged ranges, left as they are."""
     cell = cell_at(workbook, sheet, write.ref)
-    if cell is None or cell.data_type == "f" or isinstance(cell.value, str) and cell.value.startswith("="):
+    formula = cell is not None and (cell.data_type == "f" or str(cell.value or "").startswith("="))
+    if cell is None or formula and not write.replace_formula:  # a formula of the clerk's is left alone
         return False
     if write.formula is not None:
         cell.value = write.formula if write.formula.startswith("=") else f"={write.formula}"
@@ -246,7 +251,7 @@ def work_rows(
         elif filled is not None and result.key not in filled:
             status = "未填入（单元格含公式或无法写入，保留原样）"
         else:
-            status = "已填入"
+            status = "已重新计算并填入（上次填入的公式）" if slot.own_formula else "已填入"
         cell = completion.filing.anchor(slot.sheet, slot.cell) if slot.cell else None
         formula = formula_at.get((slot.sheet or "", cell or ""))
         rows.append(

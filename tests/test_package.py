@@ -258,8 +258,41 @@ def test_a_formula_is_written_with_its_cached_value():
     data = book.to_bytes()
     assert written(data)[BASIC]["D8"].value == "=SUM(D9:D10)"
     assert written(data, data_only=True)[BASIC]["D8"].value == 336.25
-    again = WorkbookPackage(data)  # a formula cell is never written over
+    again = WorkbookPackage(data)  # a formula cell is never written over…
     assert again.write_cells(BASIC, [CellWrite("D8", 1.0)]) == [False]
+    chained = with_calc_chain(data, '<c r="D8" i="1"/>')
+    ours = WorkbookPackage(chained)  # …unless it holds perfxlsx's own formula (a re-run): the chain goes
+    assert ours.write_cells(BASIC, [CellWrite("D8", 1.0, replace_formula=True)]) == [True]
+    out = ours.to_bytes()
+    assert written(out)[BASIC]["D8"].value == 1.0
+    assert "xl/calcChain.xml" not in parts(out) and "calcChain" not in parts(out)["[Content_Types].xml"].decode()
+    untouched = WorkbookPackage(chained)  # a chain no formula of which is touched stays
+    untouched.write_cells(BASIC, [CellWrite("D9", 2.0)])
+    assert parts(untouched.to_bytes())["xl/calcChain.xml"] == parts(chained)["xl/calcChain.xml"]
+
+
+def with_calc_chain(data: bytes, cells: str) -> bytes:
+    """The package with a calculation chain (xl/calcChain.xml, as Excel saves one) listing `cells`."""
+    source = parts(data)
+    out = io.BytesIO()
+    chain = f'<calcChain xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{cells}</calcChain>'
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in source.items():
+            if name == "xl/_rels/workbook.xml.rels":
+                content = content.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdChain" Target="calcChain.xml" '
+                    b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain"/></Relationships>',
+                )
+            if name == "[Content_Types].xml":
+                content = content.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/calcChain.xml" '
+                    b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.calcChain+xml"/></Types>',
+                )
+            z.writestr(name, content)
+        z.writestr("xl/calcChain.xml", chain)
+    return out.getvalue()
 
 
 def test_cells_and_rows_are_created_in_order(tmp_path):

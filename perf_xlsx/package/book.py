@@ -130,15 +130,20 @@ class WorkbookPackage:
             if not same_part:
                 P.repoint_relationship(pkg, self.workbook, self.sheets[local].rid, W.WORKSHEET_TYPE, part)
                 self.sheets[local].part = part
-            for rel in P.relationships(pkg, self.workbook):
-                if rel.type == W.CALC_CHAIN_TYPE:  # may list formulas of the sheet replaced: Excel rebuilds it
-                    P.remove_relationship(pkg, self.workbook, rel.id)
+            self._drop_calc_chain()  # it may list formulas of the sheet replaced
         else:
             rid = P.add_relationship(pkg, self.workbook, W.WORKSHEET_TYPE, part)
             W.list_sheet(pkg, self.workbook, name, rid)
             self.sheets.append(W.SheetEntry(name, rid, part))
             local = len(self.sheets) - 1
         W.set_local_names(pkg, self.workbook, local, names)
+
+    def _drop_calc_chain(self) -> None:
+        """The calculation chain (calcChain.xml) goes when a formula it lists may be gone: Excel rebuilds it,
+        and repairs a workbook whose chain names a cell without a formula."""
+        for rel in P.relationships(self.pkg, self.workbook):
+            if rel.type == W.CALC_CHAIN_TYPE:
+                P.remove_relationship(self.pkg, self.workbook, rel.id)
 
     # ---- output ----------------------------------------------------------------------------------
     def _plain_workbook(self) -> None:
@@ -161,6 +166,8 @@ class WorkbookPackage:
         if self.styles.changed():
             pkg.write(self.styles_part, self.styles.render())
         self._plain_workbook()
+        if any(ws.formulas_replaced for ws in self._open.values()):
+            self._drop_calc_chain()
         for gone in sorted(self.before - P.reachable(pkg)):
             pkg.remove(gone)
             P.set_override(pkg, gone, None)

@@ -46,12 +46,14 @@ FLAT = frozenset(
 class CellWrite:
     """One cell to write (单元格写入): a number, text or bool `value`; with `formula` (without or with its
     leading =) the cell holds the formula and `value` as its cached result. `number_format` is used
-    only when the cell's own format is General (today's rule: a clerk's format is kept)."""
+    only when the cell's own format is General (today's rule: a clerk's format is kept). A cell holding
+    a formula is not written, unless `replace_formula` (the formula perfxlsx wrote on an earlier run)."""
 
     ref: str
     value: float | int | str | bool | None
     formula: str | None = None
     number_format: str | None = None
+    replace_formula: bool = False
 
 
 def position(ref: str) -> tuple[int, int]:
@@ -103,6 +105,9 @@ class Worksheet:
     def text(self, text: str) -> None:
         self._text = text
         self._parse()
+
+    #: A formula was written over (perfxlsx's own, from an earlier run): the calculation chain is stale.
+    formulas_replaced = False
 
     def _parse(self) -> None:
         """Locate the sheet's top-level elements in its text (merged ranges and column formats are read
@@ -228,8 +233,11 @@ class Worksheet:
                 cell = cells.get(column)
                 tag = self.text[cell.start : cell.open_end] if cell else None
                 inner = self.text[cell.open_end : cell.end] if cell and cell.open_end != cell.end else ""
-                if write is not None and re.search(rf"<{re.escape(p)}f\b", inner):
-                    write = None  # a formula is never overwritten
+                had_formula = bool(re.search(rf"<{re.escape(p)}f\b", inner))
+                if write is not None and had_formula and not write.replace_formula:
+                    write = None  # a formula of the clerk's is never overwritten
+                if write is not None and had_formula:
+                    self.formulas_replaced = True
                 if write is None and fill is None:
                     continue
                 style = int(X.attr(tag, "s") or 0) if tag else self._default_style(row, column)
