@@ -230,16 +230,16 @@ def fill(
 
     Blank derived cells are filled; stated ones are kept and flagged, or with `recompute` replaced
     by the computed value (the old one kept in the cell comment and listed in 审核结果). The
-    sheets 审核结果 and 计算过程 are added; 说明 typed into an earlier output is carried over.
+    sheets 审核结果 and 计算过程 are added; 说明 typed into an earlier output is carried over: from the
+    input itself when it is one (a re-run on an output, rerun.py), and from an output already at `target`.
     Flagged cells get a comment with the messages; `mark` (审核标注着色) also colours them by severity
     (a colour prints, so by default the official forms get none). An .xlsx/.xlsm is otherwise copied
     part for part: images, charts, data validation and extension parts stay (see completing.py).
     `name` is the output's file name (输出文件名), by default paths.output_name(path).
 
-    Filled cells whose value is spreadsheet arithmetic have a live formula (excel_formulas.live_cells),
-    which 计算过程 shows; `values`: none listed. The cells hold values either way (planned_writes); the
-    package writer can store a formula with its cached value (package.CellWrite(formula=…)), not yet
-    used for these.
+    Filled cells whose value is spreadsheet arithmetic get a live formula with the computed value cached
+    (excel_formulas.with_formulas), listed in 计算过程; with `values`, or for an .xls input (openpyxl
+    cannot store a cached value), plain values.
     """
     from .completing import complete
     from .findings_sheet import carried_notes
@@ -251,9 +251,8 @@ def fill(
     ev = evaluate(path, scheme, form)
     ev, replaced = _recompute(ev, ev.completion.scheme) if recompute else (ev, {})
     report = ev.report
-    report.findings, filled = complete(
-        ev.workbook, ev.completion, report, replaced, carried_notes(target), target, mark, values
-    )
+    earlier = (carried_notes(path) if report.earlier_output else []) + carried_notes(target)
+    report.findings, filled = complete(ev.workbook, ev.completion, report, replaced, earlier, target, mark, values)
     report.filled = [ev.filing.slots[r.key].where for r in filled if r.key not in replaced]
     report.output = target
     return report

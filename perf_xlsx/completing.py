@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from . import rules
 from .errors import PerfXlsxError
-from .excel_formulas import live_cells
+from .excel_formulas import live_cells, with_formulas
 from .findings_sheet import FILLS, add_findings_sheet, carry_notes, review_marks
 from .model import FINDINGS_SHEET, WORK_SHEET
 from .outfile import build_failed, write_atomically
@@ -160,8 +160,11 @@ def _complete(
     values: bool,
 ) -> tuple[list[Finding], list[Result]]:
     slots = completion.filing.slots
+    planned = planned_writes(completion)
+    if not values and isinstance(writer, PackageWriter):  # openpyxl cannot store a formula's cached value
+        planned = with_formulas(completion, planned)
     by_sheet: dict[str, list[tuple[Result, CellWrite]]] = {}
-    for result, write in planned_writes(completion):
+    for result, write in planned:
         by_sheet.setdefault(slots[result.key].sheet or "", []).append((result, write))
     filled: list[Result] = []
     for sheet, items in by_sheet.items():

@@ -124,6 +124,25 @@ def live_cells(workbook, completion: Completion, filled: Iterable[Result]) -> li
     return out
 
 
+def with_formulas(completion: Completion, planned: list) -> list:
+    """The planned cell writes (writing.planned_writes: (result, CellWrite) pairs) with each derived cell that
+    is spreadsheet arithmetic holding its formula, and as its cached result the value perfxlsx computed
+    (cached_value): Excel and WPS update it when an input is edited, LibreOffice, pandas and an import
+    program read the value without recalculating. A value read from text, or written inside a label, stays
+    a value."""
+    from dataclasses import replace
+
+    formulas = _Formulas(completion, {result.key for result, _ in planned})
+    out = []
+    for result, write in planned:
+        slot = completion.filing.slots[result.key]
+        text = formulas.formula(result) if slot.inline_label is None else None
+        if text is not None:
+            write = replace(write, formula=text, value=cached_value(slot, result.value))
+        out.append((result, write))
+    return out
+
+
 def cached_value(slot: Slot, value) -> float | int | str:
     """The formula's result as a cell stores it: amounts in the sheet's unit, scores rounded to 0.01 (as
     the formula rounds them), rates exact (the formula does not round them), counts whole, text as is."""
