@@ -81,7 +81,8 @@ def run(*args: str) -> subprocess.CompletedProcess:
 
 
 def sheet_of(path, title):
-    return openpyxl.load_workbook(path)[title]
+    """A sheet with the values it shows (a filled cell holds a formula; its cached value is what shows)."""
+    return openpyxl.load_workbook(path, data_only=True)[title]
 
 
 # ---- 1. moved tables -----------------------------------------------------------------------------
@@ -177,9 +178,9 @@ def test_renamed_and_reordered_sheets_identified_by_their_titles(tmp_path):
     assert figure["value"] == "87.57" and figure["cell"] == "附件3 (2)!H5"
     assert figure["inputs"]["全年预算数"] == {"value": "9332.431817", "cell": "附件3 (2)!D5"}
     out = api.fill(path, tmp_path / "out")
-    done = openpyxl.load_workbook(out.output)
+    done = openpyxl.load_workbook(out.output, data_only=True)  # the cached values of the formulas
     assert done.sheetnames[:7] == openpyxl.load_workbook(path).sheetnames  # order and names kept
-    assert done["附件3 (2)"]["H5"].value == pytest.approx(0.8757)
+    assert done["附件3 (2)"]["H5"].value == pytest.approx(0.8757, abs=5e-5)  # shows 87.57%
 
 
 # ---- 5. values typed after the label ----------------------------------------------------------------
@@ -299,7 +300,7 @@ def test_dashes_slashes_and_blanks_are_empty(tmp_path, pristine):
     assert severe(ev.report) == []
     assert percents(ev.report) == SEED
     report = api.fill(path, tmp_path / "out")
-    done = openpyxl.load_workbook(report.output)
+    done = openpyxl.load_workbook(report.output, data_only=True)
     for key, total in [
         ("basic.funds.sangong.final", 258.48),
         ("ie.income.1.total", 6096.02),
@@ -373,7 +374,7 @@ def test_findings_on_a_yuan_sheet_speak_in_yuan(tmp_path):
     [car] = [f for f in report.findings if f.rule == "car-total"]
     assert "填报 2,362,600.00元" in car.message and "计算为 2,362,500.00元，相差 100.00元" in car.message
     assert car.stated == D("236.26")  # the data (and --json) stay in 万元
-    out = openpyxl.load_workbook(report.output)
+    out = openpyxl.load_workbook(report.output, data_only=True)
     row = next(r for r in records(out["审核结果"]) if r["规则编号"] == "car-total")
     assert (row["填报值"], row["计算值"], row["差额"], row["单位"]) == (2362600, 2362500, 100, "元")
     work = records(out["计算过程"])
@@ -526,7 +527,7 @@ def test_an_unreadable_part_leaves_its_total_unknown_not_short(tmp_path):
         ("read-unreadable", *cell_of("ie.income.1.fiscal"))
     ]
     sheet, cell = cell_of("ie.income.1.total")
-    out = openpyxl.load_workbook(report.output)
+    out = openpyxl.load_workbook(report.output, data_only=True)
     assert out[sheet][cell].value is None and f"{sheet}!{cell}" not in report.filled
     work = {r["位置"]: r["处理"] for r in records(out["计算过程"])}
     assert "公共财政拨款）无法识别，无法计算" in work[f"{sheet}!{cell}"]
