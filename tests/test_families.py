@@ -132,7 +132,7 @@ def test_a_family_added_as_toml_files_is_read_and_scored(tmp_path):
     assert "testland" in [f["id"] for f in json.loads(listed.output)]
     out = run("fill", str(book), "-o", str(tmp_path / "out"), env=env)
     assert out.exit_code == 0, out.output
-    filled = openpyxl.load_workbook(next((tmp_path / "out").glob("*_已填.xlsx")))["Sheet1"]
+    filled = openpyxl.load_workbook(next((tmp_path / "out").glob("*_已填.xlsx")), data_only=True)["Sheet1"]
     assert Decimal(str(filled["D5"].value)) == Decimal("80")
     assert Decimal(str(filled["F5"].value)) == Decimal("0.8")
     assert Decimal(str(filled["G5"].value)) == Decimal("8")

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from perf_xlsx import api
 from perf_xlsx.cli import cli
+from perf_xlsx.derive import rounded
 from samples.synthetic import SAMPLE, build_one
 from tests.project_only import cell_of, national_project
 
@@ -23,15 +24,16 @@ def test_every_project_sheet_is_scored_and_filled(tmp_path):
     report = api.fill(SAMPLE, tmp_path / "out")
     ev = api.evaluate(report.output)  # what the completed workbook now shows
     assert ev.filing.projects == ["proj1", "proj2", "proj3"]
+    shown = ev.completion.shown  # a filled cell holds perfxlsx's formula: read again, it is recomputed
     for project in ev.filing.projects:
-        slots = ev.filing.slots
-        budget, actual = slots[f"{project}.money.total.budget"].value, slots[f"{project}.money.total.actual"].value
-        rate = slots[f"{project}.money.total.rate"].value
-        assert budget and actual and rate == (actual / budget).quantize(Decimal("0.0001"), "ROUND_HALF_UP")
-        scores = [slots[i.score_key].value for i in ev.filing.indicators[project]]
+        budget, actual = shown(f"{project}.money.total.budget"), shown(f"{project}.money.total.actual")
+        rate = shown(f"{project}.money.total.rate")
+        assert budget and actual and rate == actual / budget
+        scores = [shown(i.score_key) for i in ev.filing.indicators[project]]
         assert len(scores) == 5 and all(s is not None for s in scores)
-        budget_score = slots[f"{project}.money.total.score"].value
-        assert slots[f"{project}.closing.total"].value == budget_score + sum(scores)
+        budget_score = rounded(Decimal(shown(f"{project}.money.total.score")), "score")
+        summed = budget_score + sum(rounded(Decimal(s), "score") for s in scores)
+        assert rounded(Decimal(shown(f"{project}.closing.total")), "score") == summed
     assert [f for f in report.findings if f.severity == "error"] == []
 
 
@@ -72,13 +74,20 @@ def test_project_form_alone_is_checked_scored_and_filled(tmp_path):
     report = api.fill(path, tmp_path / "out")
     assert report.flatten(["severity", "rule"]) == [["warning", "read-project-only"]]
     assert report.unit == "模拟单位001"
-    done = api.evaluate(report.output).filing.slots
-    assert [done[k].value for k in ("proj1.money.total.rate", "proj1.money.total.score")] == [
-        Decimal("0.7574"),
-        Decimal("7.57"),
+    done = api.evaluate(report.output).completion  # the filled cells, recomputed from their formulas
+    shown = [
+        rounded(Decimal(done.shown(k)), t)
+        for k, t in (("proj1.money.total.rate", "rate"), ("proj1.money.total.score", "score"))
     ]
-    assert [done[f"proj1.indicators[{n}].score"].value for n in range(1, 6)] == [24, Decimal("14.55"), 10, 30, 10]
-    assert done["proj1.closing.total"].value == Decimal("96.12")
+    assert shown == [Decimal("0.7574"), Decimal("7.57")]
+    assert [rounded(Decimal(done.shown(f"proj1.indicators[{n}].score")), "score") for n in range(1, 6)] == [
+        24,
+        Decimal("14.55"),
+        10,
+        30,
+        10,
+    ]
+    assert rounded(Decimal(done.shown("proj1.closing.total")), "score") == Decimal("96.12")
     result = CliRunner().invoke(cli, ["check", str(path)])
     assert result.exit_code == 0
     assert result.output.count("只有项目支出绩效自评表") == 1 and "未找到" not in result.output

@@ -133,13 +133,13 @@ def test_recompute_replaces_stated_derived_values(tmp_path):
     path = variant(tmp_path, {"ie.income.1.total": 6096.32})
     report = api.fill(path, tmp_path / "out", recompute=True)
     sheet, cell = where("ie.income.1.total")
-    wb = openpyxl.load_workbook(report.output)
+    wb = openpyxl.load_workbook(report.output, data_only=True)  # the formula's cached value
     assert wb[sheet][cell].value == pytest.approx(6096.02)
     assert "原填报值：6,096.32万元" in wb[sheet][cell].comment.text
     assert ["recomputed", sheet, cell] in report.flatten(["rule", "sheet", "cell"])
     # by default the clerk's value is kept
     kept = api.fill(path, tmp_path / "kept")
-    assert openpyxl.load_workbook(kept.output)[sheet][cell].value == pytest.approx(6096.32)
+    assert openpyxl.load_workbook(kept.output, data_only=True)[sheet][cell].value == pytest.approx(6096.32)
 
 
 def test_cli_reports_errors_and_exits_1(tmp_path):
@@ -224,7 +224,7 @@ def test_recompute_carries_through_to_what_was_built_on_the_replaced_value(tmp_p
         {"ie.income.1.total": 6096.32, "ie.income.summary.total": 10246.95, "ie.spending.1.year_balance": -15.67},
     )  # right, by the corrected 收入合计
     report = api.fill(path, tmp_path / "out", recompute=True)
-    wb = openpyxl.load_workbook(report.output)
+    wb = openpyxl.load_workbook(report.output, data_only=True)
     for key, value in (("ie.income.1.total", 6096.02), ("ie.income.summary.total", 10246.65)):
         sheet, cell = where(key)
         assert wb[sheet][cell].value == pytest.approx(value), key

@@ -110,9 +110,10 @@ def test_a_figure_with_a_cell_is_its_cells_derivation(evaluation):
 def test_fill_writes_blank_derived_cells_and_keeps_stated_ones(sample, tmp_path):
     report = api.fill(sample, tmp_path / "out")
     assert report.output == tmp_path / "out" / "湘西州政府办_2022_基础数据表_已填.xlsx"
-    wb = openpyxl.load_workbook(report.output)
-    assert wb["基础数据表"]["E5"].value == pytest.approx(0.8699) and wb["基础数据表"]["E5"].number_format == "0.00%"
-    assert wb["整体支出绩效自评表"]["H5"].value == pytest.approx(0.8757)
+    wb = openpyxl.load_workbook(report.output, data_only=True)  # filled cells: formulas, these their cached values
+    assert wb["基础数据表"]["E5"].value == pytest.approx(0.8699, abs=5e-5)  # shows 86.99%
+    assert wb["基础数据表"]["E5"].number_format == "0.00%"
+    assert wb["整体支出绩效自评表"]["H5"].value == pytest.approx(0.8757, abs=5e-5)
     assert wb["整体支出绩效自评表"]["I5"].value == 8  # clerk's 8 kept, not 8.76
     assert wb["基础数据表"]["D7"].value == pytest.approx(338.13)  # stated total without parts kept
     assert "基础数据表!E5" in report.filled and "整体支出绩效自评表!H5" in report.filled
