@@ -45,7 +45,7 @@ docs: $(BIN)/perfxlsx
 	$(BIN)/python -m perf_xlsx.rules.docs > docs/rules.md
 	$(BIN)/python -m perf_xlsx.forms_docs > docs/forms.md
 
-# The filled 整体支出绩效自评表 as a PNG (LibreOffice → PDF → PNG), for a person to look at.
+# Every sheet of the filled sample as a PNG of its first page (LibreOffice → PDF → PNG), for a person to look at.
 render: $(BIN)/perfxlsx
 	$(BIN)/python -m tests.lo out
 

@@ -154,5 +154,5 @@ if __name__ == "__main__":  # make render
         )
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "out")
     report = api.fill(SAMPLE, out)
-    png = render(report.output, "整体支出绩效自评表", out / "整体支出绩效自评表.png")
-    print(f"已生成：{png}")
+    for name in openpyxl.load_workbook(report.output, read_only=True).sheetnames:  # every sheet, its first page
+        print(f"已生成：{render(report.output, name, out / f'{name}.png')}")
