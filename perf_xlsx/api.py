@@ -12,7 +12,7 @@ from .detect import unrecognised_message
 from .errors import NotABasicDataWorkbook, PerfXlsxError
 from .families import find_family, scheme_of, schemes_of
 from .figures import compute
-from .loading import grids_of, open_workbook
+from .loading import Opened, read_workbook
 from .model import Filing
 from .paths import output_path
 from .reading import read_grids
@@ -28,10 +28,16 @@ if TYPE_CHECKING:
 class Evaluation:
     """A workbook read and recomputed, ready to report on or to write."""
 
-    workbook: object
+    opened: Opened  # the file as read: its Grids, and its openpyxl workbook once something needs it
     filing: Filing
     completion: Completion
     report: Report
+
+    @property
+    def workbook(self):
+        """The input's openpyxl workbook, which the completed copy is written through: loaded on first
+        access, so check and inspect, which never ask for it, never pay for loading it."""
+        return self.opened.workbook
 
 
 def evaluate(path: Path, scheme: str | None = None, form: str | None = None) -> Evaluation:
@@ -43,38 +49,37 @@ def evaluate(path: Path, scheme: str | None = None, form: str | None = None) -> 
     if scheme is not None:
         load_scheme(scheme)
     rules.load_rules()  # a broken rule catalogue is an error before any workbook is read
-    workbook = open_workbook(path)
-    grids = grids_of(workbook, path)
-    filing = read_grids(path, grids, find_family(form) if form else None)
-    filing.earlier_output = is_earlier_output(grids)
+    opened = read_workbook(path)
+    filing = read_grids(path, opened.grids, find_family(form) if form else None)
+    filing.earlier_output = is_earlier_output(opened.grids)
     if not filing.sheets:
         raise NotABasicDataWorkbook(unrecognised_message(filing.forms, form), path)
     if scheme is None:  # each form by its family's scheme (a workbook may mix families)
         filing.schemes = schemes_of(filing)
-    return _with_own_formulas(path, workbook, filing, scheme or scheme_of(filing))
+    return _with_own_formulas(path, opened, filing, scheme or scheme_of(filing))
 
 
-def _with_own_formulas(path: Path, workbook, filing: Filing, scheme: str) -> Evaluation:
+def _with_own_formulas(path: Path, opened: Opened, filing: Filing, scheme: str) -> Evaluation:
     """Assess, the derived cells holding the formulas perfxlsx wrote on an earlier run taken as blank
     (rerun.own_formulas): recomputed and filled again, never kept as stated values. Only in an earlier
     output: in a clerk's own workbook a formula, even one like perfxlsx's, is the clerk's."""
     candidates = formula_cells(filing) if filing.earlier_output else []
     if not candidates:
-        return _assess(path, workbook, filing, scheme)
+        return _assess(path, opened, filing, scheme)
     typed = {k: filing.slots[k].value for k in candidates}
     for key in candidates:
         filing.slots[key].value = None
-    trial = _assess(path, workbook, filing, scheme)
+    trial = _assess(path, opened, filing, scheme)
     ours = own_formulas(trial.completion, candidates)
     for key in candidates:
         if key in ours:
             filing.slots[key].own_formula = True
         else:
             filing.slots[key].value = typed[key]
-    return trial if ours == set(candidates) else _assess(path, workbook, filing, scheme)
+    return trial if ours == set(candidates) else _assess(path, opened, filing, scheme)
 
 
-def _assess(path: Path, workbook, filing: Filing, scheme: str) -> Evaluation:
+def _assess(path: Path, opened: Opened, filing: Filing, scheme: str) -> Evaluation:
     """Recompute a filing and run the rules on it (复算与审核).
 
     An amount found typed in the wrong unit (an 元/万元 slip, 错误) is then taken as unknown and the
@@ -83,14 +88,14 @@ def _assess(path: Path, workbook, filing: Filing, scheme: str) -> Evaluation:
     reported; the clerk's cell is left as it is. Then checks never build on a value they found
     wrong (see _set_aside).
     """
-    ev = _assess_once(path, workbook, filing, scheme)
+    ev = _assess_once(path, opened, filing, scheme)
     slips = [f for f in ev.report.findings if f.rule.startswith("unit-slip") and f.severity == "error"]
     slipped = [s for s in filing.slots.values() if s.found and s.stated and any(f.where == s.where for f in slips)]
     if slipped:
         for slot in slipped:
             slot.value, slot.error = None, "疑似元/万元填错，未参与计算"
-        ev = _assess_once(path, workbook, filing, scheme)
-    ev = _set_aside(path, workbook, filing, scheme, ev)
+        ev = _assess_once(path, opened, filing, scheme)
+    ev = _set_aside(path, opened, filing, scheme, ev)
     if slipped:
         ev.report.findings += slips  # no longer found: the slipped amounts are unknown now
     return ev
@@ -101,7 +106,7 @@ def _assess(path: Path, workbook, filing: Filing, scheme: str) -> Evaluation:
 SET_ASIDE_TYPES = ("amount", "rate", "count", "area")
 
 
-def _set_aside(path: Path, workbook, filing: Filing, scheme: str, ev: Evaluation) -> Evaluation:
+def _set_aside(path: Path, opened: Opened, filing: Filing, scheme: str, ev: Evaluation) -> Evaluation:
     """Checks never build on a value they found wrong (不采用填错的数).
 
     A stated derived value its formula contradicts beyond the rounding envelope (an 错误 of an identity
@@ -138,12 +143,12 @@ def _set_aside(path: Path, workbook, filing: Filing, scheme: str, ev: Evaluation
         before = _amount_errors(ev)
         accepted: set[str] = set()
         for key in candidates:
-            trial = _assess_once(path, workbook, filing, scheme, frozenset(aside | {key}), as_typed)
+            trial = _assess_once(path, opened, filing, scheme, frozenset(aside | {key}), as_typed)
             (kept if _amount_errors(trial) - before else accepted).add(key)
         if not accepted:
             return ev
         aside |= accepted
-        ev = _assess_once(path, workbook, filing, scheme, frozenset(aside), as_typed)
+        ev = _assess_once(path, opened, filing, scheme, frozenset(aside), as_typed)
 
 
 def _amount_errors(ev: Evaluation) -> set[tuple[str, str]]:
@@ -154,7 +159,7 @@ def _amount_errors(ev: Evaluation) -> set[tuple[str, str]]:
 
 def _assess_once(
     path: Path,
-    workbook,
+    opened: Opened,
     filing: Filing,
     scheme: str,
     set_aside: frozenset[str] = frozenset(),
@@ -173,7 +178,7 @@ def _assess_once(
         projects=projects_of(completion),
         earlier_output=filing.earlier_output,
     )
-    return Evaluation(workbook, filing, completion, report)
+    return Evaluation(opened, filing, completion, report)
 
 
 def _recompute(ev: Evaluation, scheme: str) -> tuple[Evaluation, dict[str, object]]:
@@ -203,12 +208,12 @@ def _recompute(ev: Evaluation, scheme: str) -> tuple[Evaluation, dict[str, objec
         for key in keys:
             replaced[key] = ev.filing.slots[key].value
             ev.filing.slots[key].value = None  # as if left blank: computed and filled in
-        ev = _assess(ev.report.file, ev.workbook, ev.filing, scheme)
+        ev = _assess(ev.report.file, ev.opened, ev.filing, scheme)
     # a value flagged only because it was built on a wrong one is right again once that is fixed: kept
     kept = [k for k, old in replaced.items() if ev.completion.computed(k) == old]
     for key in kept:
         ev.filing.slots[key].value = replaced.pop(key)
-    return (_assess(ev.report.file, ev.workbook, ev.filing, scheme) if kept else ev), replaced
+    return (_assess(ev.report.file, ev.opened, ev.filing, scheme) if kept else ev), replaced
 
 
 def check(path: Path, scheme: str | None = None, form: str | None = None) -> Report:
@@ -280,5 +285,4 @@ def inspect(path: Path, form: str | None = None) -> Inspection:
     from .inspection import inspect_filing
 
     path = Path(path)
-    workbook = open_workbook(path)
-    return inspect_filing(read_grids(path, grids_of(workbook, path), find_family(form) if form else None))
+    return inspect_filing(read_grids(path, read_workbook(path).grids, find_family(form) if form else None))

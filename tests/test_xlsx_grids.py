@@ -5,14 +5,16 @@ the cached results of a data_only pass and formulas.resolve. Compared on every w
 or ship (the samples, the form families, the messy and hostile fixtures, the rule cases' variants, the
 golden inputs and outputs), on hand-written packages for the constructs those do not have (shared
 formulas, inline strings, cells without an address, 1904 dates, prefixed namespaces, a sheet of styles
-only…), and on random sheets (hypothesis). loading.read_workbook, which falls back on openpyxl for what
-the fast reader does not expect, answers every hostile file as openpyxl's path does.
+only…), and on random sheets (hypothesis). Then the wiring: check and inspect never load the openpyxl
+workbook, fill still writes through it, and a file the fast reader does not expect is read by openpyxl
+with the same result, or the same error.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -28,7 +30,7 @@ from perf_xlsx.loading import grids_of, open_workbook, read_workbook
 from perf_xlsx.numbers import CellIssue
 from perf_xlsx.xlsx_grids import Unexpected, grids_from_package
 from tests import families, hostile, messy
-from tests.golden import blank_template, filled_sample
+from tests.golden import SAMPLE, blank_template, filled_sample
 from tests.rule_cases import BASES, CASES, base_of, variant
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -471,3 +473,79 @@ def test_random_sheets(first, second, date1904, tmp_path):
     except Unexpected:
         return  # read by openpyxl instead, with the same result (above)
     assert differences(path) == []
+
+
+# ---- wiring ---------------------------------------------------------------------------------------
+def test_check_and_inspect_never_load_the_workbook(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("openpyxl.load_workbook called")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", refuse)
+    monkeypatch.setattr(openpyxl.reader.excel, "load_workbook", refuse)
+    ev = api.evaluate(SAMPLE)
+    assert not ev.opened.loaded
+    assert api.check(SAMPLE).figures
+    assert api.inspect(SAMPLE).sheets
+
+
+def test_fill_loads_the_workbook_from_the_bytes_read(tmp_path):
+    """The workbook a completed copy is written through is the file as it was read, not as it is now."""
+    source = tmp_path / "in.xlsx"
+    shutil.copy(SAMPLE, source)
+    ev = api.evaluate(source)
+    source.write_bytes(b"changed after reading")
+    assert ev.workbook is ev.workbook and ev.opened.loaded  # loaded once, on first access
+    assert ev.workbook.sheetnames == [g.title for g in ev.opened.grids]
+
+
+def old_way(monkeypatch) -> None:
+    """From here on, loading reads .xlsx/.xlsm as it did before 快速读取: openpyxl's load, then grids_of."""
+
+    def read(path: Path) -> loading.Opened:
+        workbook = open_workbook(path)
+        return loading.Opened(path, grids_of(workbook, path), workbook=workbook)
+
+    monkeypatch.setattr(loading, "_read_ooxml", read)
+
+
+def test_fill_gives_the_same_output_either_way(tmp_path, monkeypatch):
+    fast = api.fill(SAMPLE, tmp_path / "fast")
+    old_way(monkeypatch)
+    slow = api.fill(SAMPLE, tmp_path / "slow")
+    assert fast.output.read_bytes() == slow.output.read_bytes()
+    assert fast.as_json() == {**slow.as_json(), "output": fast.as_json()["output"]}
+
+
+def data_table(folder: Path) -> Path:
+    """The sample with a data table formula (Excel's 模拟运算表) in a cell off the forms: left to openpyxl."""
+    path = folder / "模拟运算表.xlsx"
+    shutil.copy(SAMPLE, path)
+    messy.patch_cell(
+        path, 0, r'<c r="A1"', r'<c r="Z99"><f t="dataTable" ref="Z99" dt2D="0" dtr="0" r1="A1"/></c><c r="A1"'
+    )
+    return path
+
+
+def test_an_odd_file_is_read_by_openpyxl_with_the_same_result(tmp_path, monkeypatch):
+    path = data_table(tmp_path)
+    with pytest.raises(Unexpected):
+        grids_from_package(path)
+    opened = read_workbook(path)
+    assert opened.loaded  # read by openpyxl: its workbook is kept, not loaded again to fill
+    assert [fields(g) for g in opened.grids] == [fields(g) for g in grids_of(open_workbook(path), path)]
+    fast = api.check(path).as_json()
+    old_way(monkeypatch)
+    assert fast == api.check(path).as_json()
+
+
+def test_a_broken_file_gives_the_same_message_either_way(tmp_path, monkeypatch):
+    data = hostile.rezip(
+        SAMPLE.read_bytes(), {"xl/styles.xml": b"<styleSheet xmlns='x'><cellXfs><xf numFmtId='z'/></cellXfs>"}
+    )
+    path = written(tmp_path, data, "坏样式.xlsx")
+    with pytest.raises(PerfXlsxError) as fast:
+        api.check(path)
+    old_way(monkeypatch)
+    with pytest.raises(PerfXlsxError) as slow:
+        api.check(path)
+    assert (fast.value.kind, fast.value.describe()) == (slow.value.kind, slow.value.describe())
