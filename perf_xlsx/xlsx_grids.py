@@ -27,7 +27,6 @@ import posixpath
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 from xml.etree.ElementTree import Element, TreeBuilder
 from xml.parsers import expat
 
@@ -54,8 +53,8 @@ STYLES = "xl/styles.xml"
 MAX_ROW, MAX_COL = 1_048_576, 18_278
 
 # expat names a namespaced element "<namespace URI> <local name>", whatever prefix the file used (<x:c>)
-_NAMES = {local: f"{MAIN} {local}" for local in ("c", "v", "f", "is", "row", "mergeCells", "hyperlinks")}
-_C, _V, _F, _IS, _ROW, _MERGES, _LINKS = _NAMES.values()
+_NAMES = {local: f"{MAIN} {local}" for local in ("v", "f", "is", "t", "row", "mergeCells", "hyperlinks")}
+_V, _F, _IS, _T, _ROW, _MERGES, _LINKS = _NAMES.values()
 _DIMENSION, _DATA = f"{MAIN} dimension", f"{MAIN} sheetData"
 _SI = f"{MAIN} si"
 _RID = f"{REL} id"
@@ -78,13 +77,6 @@ def _parser() -> expat.XMLParserType:
     return parser
 
 
-def _parse(parser: expat.XMLParserType, source: bytes | IO[bytes]) -> None:
-    if isinstance(source, bytes):
-        parser.Parse(source, True)
-    else:
-        parser.ParseFile(source)
-
-
 def _tree(data: bytes) -> Element:
     """A small part as an ElementTree element (tags as expat names them: "URI local")."""
     builder = TreeBuilder()
@@ -92,7 +84,7 @@ def _tree(data: bytes) -> Element:
     parser.StartElementHandler = builder.start  # C methods: no Python call per element
     parser.EndElementHandler = builder.end
     parser.CharacterDataHandler = builder.data
-    _parse(parser, data)
+    parser.Parse(data, True)
     return builder.close()
 
 
@@ -201,93 +193,36 @@ def _styles(archive: zipfile.ZipFile, names: set[str]) -> Styles:
     return styles
 
 
-class _Text:
-    """openpyxl.cell.text.Text(...).content of an <si> or <is>: its own <t>, then each run's <t>; not <rPh>.
-
-    Fed the events below the element; the children are matched by local name, whatever their namespace."""
-
-    __slots__ = ("depth", "plain", "runs", "run", "in_run")
-
-    def __init__(self, depth: int):
-        self.depth = depth  # of the <si>/<is>
-        self.plain: str | None = None
-        self.runs: list[str] = []
-        self.run: str | None = None
-        self.in_run = False
-
-    def content(self) -> str:
-        return (self.plain or "") + "".join(self.runs)
-
-
-class _Capture:
-    """An element's text as ElementTree has it: what comes before its first child element."""
-
-    __slots__ = ("depth", "parts", "closed")
-
-    def __init__(self, depth: int):
-        self.depth = depth
-        self.parts: list[str] = []
-        self.closed = False
-
-    def text(self) -> str | None:
-        return "".join(self.parts) or None
+def _text(element: Element) -> str:
+    """openpyxl's Text.from_tree(element).content for an <si> or <is>: its own <t>, then each run's <t>
+    (children matched by local name, whatever their namespace; the last <t> counts); a phonetic run
+    (<rPh>, the reading of the characters) is not part of the text."""
+    plain: str | None = None
+    runs: list[str] = []
+    for child in element:
+        tag = child.tag
+        local = "t" if tag == _T else _local(tag)
+        if local == "t":
+            plain = child.text
+        elif local == "r":
+            run = None
+            for part in child:
+                if part.tag == _T or _local(part.tag) == "t":
+                    run = part.text
+            if run is not None:
+                runs.append(run)
+        elif local == "rPh":
+            int(child.get("sb", "")), int(child.get("eb", ""))  # openpyxl fails without them
+    return (plain or "") + "".join(runs) if runs else plain or ""
 
 
-def _shared_strings(source: IO[bytes]) -> list[str]:
+def _shared_strings(data: bytes) -> list[str]:
     """openpyxl.reader.strings.read_string_table."""
-    strings: list[str] = []
-    depth = 0
-    text: _Text | None = None
-    capture: _Capture | None = None
-    target = ""
-
-    def start(name, attrs):
-        nonlocal depth, text, capture, target
-        depth += 1
-        if capture is not None:
-            capture.closed = True
-        if name == _SI:
-            if text is not None:
-                raise Unexpected("<si> inside <si>")
-            text = _Text(depth)
-        elif text is not None:
-            local = _local(name)
-            if depth == text.depth + 1:
-                if local == "t":
-                    capture, target = _Capture(depth), "plain"
-                elif local == "r":
-                    text.in_run, text.run = True, None
-            elif text.in_run and depth == text.depth + 2 and local == "t":
-                capture, target = _Capture(depth), "run"
-
-    def end(name):
-        nonlocal depth, text, capture
-        if capture is not None and depth == capture.depth:
-            value = capture.text()
-            if text is not None:
-                if target == "plain":
-                    text.plain = value
-                else:
-                    text.run = value
-            capture = None
-        elif text is not None:
-            if depth == text.depth:
-                strings.append(text.content().replace("x005F_", ""))
-                text = None
-            elif depth == text.depth + 1 and text.in_run:
-                if text.run is not None:
-                    text.runs.append(text.run)
-                text.in_run = False
-        depth -= 1
-
-    def chars(data):
-        if capture is not None and not capture.closed:
-            capture.parts.append(data)
-
-    parser = _parser()
-    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, chars
-    _parse(parser, source)
-    return strings
+    root = _tree(data)
+    items = [el for el in root if el.tag == _SI]
+    if sum(1 for _ in root.iter(_SI)) != len(items):
+        raise Unexpected("<si> elsewhere than directly in <sst>")
+    return [_text(el).replace("x005F_", "") for el in items]
 
 
 # ---- a worksheet ----------------------------------------------------------------------------------
@@ -306,8 +241,15 @@ def _coordinate(text: str) -> tuple[int, int]:
     return pos
 
 
+_RANGES: dict[str, tuple[int, int, int, int]] = {}
+
+
 def _range(ref: str) -> tuple[int, int, int, int]:
-    """(min_row, min_col, max_row, max_col) of a range as openpyxl's CellRange reads it; else raises."""
+    """(min_row, min_col, max_row, max_col) of a range as openpyxl's CellRange reads it (else raises),
+    remembered: the project sheets of a workbook merge the same ranges."""
+    bounds = _RANGES.get(ref)
+    if bounds is not None:
+        return bounds
     if "!" in ref:
         raise Unexpected(f"range with a sheet name: {ref}")
     c1, r1, c2, r2 = range_boundaries(ref)
@@ -315,6 +257,8 @@ def _range(ref: str) -> tuple[int, int, int, int]:
         raise Unexpected(f"whole rows or columns: {ref}")
     if not (1 <= c1 <= c2 <= MAX_COL and 1 <= r1 <= r2 <= MAX_ROW):
         raise Unexpected(f"range out of bounds: {ref}")
+    if len(_RANGES) < 100_000:
+        _RANGES[ref] = r1, c1, r2, c2
     return r1, c1, r2, c2
 
 
@@ -357,137 +301,38 @@ class _SheetParser:
 
     def __init__(self, sheet: Sheet, shared: list[str], styles: Styles, epoch):
         self.sheet, self.shared, self.styles, self.epoch = sheet, shared, styles, epoch
-        self.row_counter = self.col_counter = 0
+        self.row_counter = 0
         self.shared_formulae: dict[str | None, Translator] = {}
         self.dimension: tuple[int | None, int | None] = (None, None)  # (max_col, max_row) of <dimension>
-        self.seen_dimension = self.data_done = self.seen_row = False
         self.ro_counter, self.ro_stopped = 1, False  # ReadOnlyWorksheet._cells_by_row's row counter
         self.seen: set[tuple[int, int]] = set()
 
-    def parse(self, source: bytes | IO[bytes]) -> None:
-        depth = 0
-        row_depth = cell_depth = merge_depth = link_depth = -1
-        row_attrs: dict = {}
-        row_cells: list = []
-        cell_attrs: dict = {}
-        value: str | None = None
-        formula: list | None = None  # [text, attributes] of the cell's first <f>
-        inline: _Text | None = None  # the cell's first <is>
-        inline_open = seen_v = False
-        capture: _Capture | None = None
-        target = ""
-        merges: list[str] = []
-        links: list[tuple[str, str | None, str | None]] = []
+    def parse(self, data: bytes) -> None:
+        root = _tree(data)
         sheet = self.sheet
-
-        def start(name, attrs):
-            nonlocal depth, row_depth, cell_depth, merge_depth, link_depth, row_attrs, row_cells, cell_attrs
-            nonlocal value, formula, inline, inline_open, seen_v, capture, target, merges, links
-            depth += 1
-            if capture is not None:
-                capture.closed = True  # ElementTree's .text stops at the first child element
-            if cell_depth >= 0:  # inside a cell
-                if depth == cell_depth + 1:
-                    if name == _V:
-                        if not seen_v:
-                            seen_v = True
-                            capture, target = _Capture(depth), "v"
-                    elif name == _F:
-                        if formula is None:
-                            formula = [None, attrs]
-                            capture, target = _Capture(depth), "f"
-                    elif name == _IS and inline is None:
-                        inline, inline_open = _Text(depth), True
-                elif inline_open and inline is not None:
-                    local = _local(name)
-                    if depth == inline.depth + 1:
-                        if local == "t":
-                            capture, target = _Capture(depth), "plain"
-                        elif local == "r":
-                            inline.in_run, inline.run = True, None
-                    elif inline.in_run and depth == inline.depth + 2 and local == "t":
-                        capture, target = _Capture(depth), "run"
-            elif depth == row_depth + 1:  # every element directly in a <row> is read as a cell
-                cell_depth, cell_attrs, value, formula, inline, inline_open, seen_v = (
-                    depth,
-                    attrs,
-                    None,
-                    None,
-                    None,
-                    False,
-                    False,
-                )
-            elif name == _ROW:
-                if row_depth >= 0:
-                    raise Unexpected("<row> inside <row>")
-                row_depth, row_attrs, row_cells = depth, attrs, []
-            elif name == _MERGES:
-                merges, merge_depth = [], depth
-            elif depth == merge_depth + 1 and _local(name) == "mergeCell":
-                ref = attrs.get("ref")
-                if ref is None:
-                    raise Unexpected("mergeCell without ref")
-                merges.append(ref)
-            elif name == _LINKS:
-                links, link_depth = [], depth
-            elif depth == link_depth + 1 and _local(name) == "hyperlink":
-                links.append(self.link(attrs))
-            elif name == _DIMENSION and not self.seen_dimension and not self.data_done:
-                if self.seen_row:
-                    raise Unexpected("<dimension> after the first row")
-                self.seen_dimension = True
-                self.dimension = self.bounds(attrs.get("ref"))
-
-        def end(name):
-            nonlocal depth, row_depth, cell_depth, merge_depth, link_depth, value, inline_open, capture
-            if capture is not None and depth == capture.depth:
-                text = capture.text()
-                capture = None
-                if target == "v":
-                    value = text
-                elif target == "f":
-                    assert formula is not None
-                    formula[0] = text
-                elif inline is not None:
-                    if target == "plain":
-                        inline.plain = text
-                    else:
-                        inline.run = text
-            elif cell_depth >= 0:
-                if depth == cell_depth:
-                    row_cells.append((cell_attrs, value, formula, inline))
-                    cell_depth = -1
-                elif inline_open and inline is not None:
-                    if depth == inline.depth:
-                        inline_open = False
-                    elif inline.in_run and depth == inline.depth + 1:
-                        if inline.run is not None:
-                            inline.runs.append(inline.run)
-                        inline.in_run = False
-            elif depth == row_depth:
-                self.row(row_attrs, row_cells)
-                row_depth = -1
-            elif depth == merge_depth:
-                sheet.merges = [_range(ref) for ref in merges]  # the last <mergeCells> counts, as in openpyxl
-                merge_depth = -1
-            elif depth == link_depth:
-                sheet.links = links
-                link_depth = -1
-            elif name == _DATA:
-                self.data_done = True
-            depth -= 1
-
-        def chars(data):
-            if capture is not None and not capture.closed:
-                capture.parts.append(data)
-
-        parser = _parser()
-        parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, chars
-        _parse(parser, source)
+        self.dimension = self.bounds(root)
+        rows = [row for data in root if data.tag == _DATA for row in data if row.tag == _ROW]
+        if sum(1 for _ in root.iter(_ROW)) != len(rows):
+            raise Unexpected("<row> elsewhere than directly in <sheetData>")
+        for row in rows:
+            self.row(row)
+        for merges in root.iter(_MERGES):  # the last <mergeCells> counts, as in openpyxl
+            refs = [el.get("ref") for el in merges if _local(el.tag) == "mergeCell"]
+            sheet.merges = [_range(ref) for ref in refs if ref is not None]
+            if len(sheet.merges) != len(refs):
+                raise Unexpected("mergeCell without ref")
+        for links in root.iter(_LINKS):
+            sheet.links = [self.link(el.attrib) for el in links if _local(el.tag) == "hyperlink"]
 
     @staticmethod
-    def bounds(ref: str | None) -> tuple[int | None, int | None]:
-        """(max_col, max_row) of the <dimension>, as ReadOnlyWorksheet reads them."""
+    def bounds(root: Element) -> tuple[int | None, int | None]:
+        """(max_col, max_row) of the <dimension> before the end of <sheetData>, as ReadOnlyWorksheet reads it."""
+        here = [el for el in root if el.tag in (_DIMENSION, _DATA)]
+        if sum(1 for _ in root.iter(_DIMENSION)) != sum(1 for el in here if el.tag == _DIMENSION):
+            raise Unexpected("<dimension> elsewhere than directly in <worksheet>")
+        if not here or here[0].tag == _DATA:
+            return None, None
+        ref = here[0].get("ref")
         if ref is None:
             raise Unexpected("dimension without ref")
         _, _, max_col, max_row = range_boundaries(ref)
@@ -501,94 +346,116 @@ class _SheetParser:
             raise Unexpected("hyperlink openpyxl may read otherwise")
         return ref, attrs.get(_RID), attrs.get("location")
 
-    def row(self, attrs: dict, cells: list) -> None:
+    def row(self, element: Element) -> None:
         """WorkSheetParser.parse_row and parse_cell, in both passes; bind_cells."""
-        self.seen_row = True
+        attrs = element.attrib
         if "r" in attrs:
             self.row_counter = int(attrs["r"])  # openpyxl also takes "3.0" here, then fails on it in RowDimension
         else:
             self.row_counter += 1
-        self.col_counter = 0
         idx = self.row_counter
         sheet, styles = self.sheet, self.styles
-        if {k for k in attrs if " " not in k} - {"r", "spans"}:  # openpyxl makes a RowDimension of it
-            if "visible" in attrs or "height" in attrs:
-                raise Unexpected("row attribute openpyxl reads otherwise")
-            if "s" in attrs:
-                styles.formats[int(attrs["s"])]
-            if "ht" in attrs:
-                float(attrs["ht"])
-            if _bool(attrs.get("hidden")):
-                sheet.hidden_rows.add(idx)
-            else:
-                sheet.hidden_rows.discard(idx)
-        results = []
-        for cell_attrs, text, formula, inline in cells:
-            data_type = cell_attrs.get("t", "n")
-            coordinate = cell_attrs.get("r")
-            style_id = cell_attrs.get("s", 0)
-            if style_id:
-                style_id = int(style_id)
+        if len(attrs) > 2 or attrs.keys() - {"r", "spans"}:
+            self.row_dimension(idx, attrs)
+        formats, dates, shared = styles.formats, styles.dates, self.shared
+        values, cell_formats, seen, coords = sheet.values, sheet.formats, self.seen, _COORDS
+        max_row, max_col = sheet.max_row, sheet.max_col
+        results = []  # (pos, column, cached result) of the row's formula cells
+        column = 0
+        for cell in element:  # every element directly in a <row> is read as a cell
+            get = cell.get
+            data_type = get("t", "n")
+            coordinate = get("r")
+            style = get("s")
+            style_id = int(style) if style is not None else 0  # (s="" fails in openpyxl; int("") here)
             if coordinate:
-                row, column = _coordinate(coordinate)
-                self.col_counter = column
+                pos = coords.get(coordinate) or _coordinate(coordinate)
+                row, column = pos
             else:
-                self.col_counter += 1
-                row, column = idx, self.col_counter
-            pos = (row, column)
-            if pos in self.seen:
+                column += 1
+                row, pos = idx, (idx, column)
+            if pos in seen:
                 raise Unexpected("two cells at one address")
-            self.seen.add(pos)
-            code = styles.formats[style_id]  # an unknown style index fails in openpyxl too
-            sheet.reach(row, column)
-            if data_type == "inlineStr":
-                text = None
-            value = self.value(data_type, text, style_id, inline)
-            if formula is not None:
+            seen.add(pos)
+            cell_formats[pos] = formats[style_id]  # (an unknown style index fails in openpyxl too)
+            if row > max_row:
+                max_row = row
+            if column > max_col:
+                max_col = column
+            v = f = inline = None
+            for child in cell:  # the first <v>, <f> and <is>, as find() takes them
+                tag = child.tag
+                if tag == _V:
+                    if v is None:
+                        v = child
+                elif tag == _F:
+                    if f is None:
+                        f = child
+                elif tag == _IS and inline is None:
+                    inline = child
+            text = v.text if v is not None and data_type != "inlineStr" else None
+            value: object
+            if not text:
+                value = _text(inline) if data_type == "inlineStr" and inline is not None else None
+            elif data_type == "n" and style_id not in dates:
+                value = _cast_number(text)
+            elif data_type == "s":
+                value = shared[int(text)]
+            else:
+                value = self.value(data_type, text, style_id)
+            if f is not None:
                 if value is not None:
                     results.append((pos, column, value))
-                value = sheet.formulas[pos] = self.formula(formula, coordinate)
+                value = sheet.formulas[pos] = self.formula(f.text, f.attrib, coordinate)
             if value is not None:
-                sheet.values[pos] = value
-            sheet.formats[pos] = code
+                values[pos] = value
+        sheet.max_row, sheet.max_col = max_row, max_col
         # what the data_only pass sees: rows in order up to the dimension's last, cells up to its last column
         if not self.ro_stopped:
-            max_col, max_row = self.dimension
-            if max_row is not None and idx > max_row:
+            last_col, last_row = self.dimension
+            if last_row is not None and idx > last_row:
                 self.ro_stopped = True
             elif self.ro_counter <= idx:
                 self.ro_counter = idx + 1
-                last = max_col or (self.col_counter if cells else 0)
-                for pos, column, value in results:
-                    if 1 <= column <= last:
+                last = last_col or column
+                for pos, col, value in results:
+                    if 1 <= col <= last:
                         sheet.cached[pos] = value
 
-    def value(self, data_type: str, text: str | None, style_id, inline: _Text | None):
-        """WorkSheetParser.parse_cell's value of a cell, its formula aside (the data_only view)."""
-        text = text or None
-        if text is not None:
-            if data_type == "n":
-                number = _cast_number(text)
-                if style_id in self.styles.dates:
-                    try:
-                        return from_excel(number, self.epoch, timedelta=style_id in self.styles.durations)
-                    except (OverflowError, ValueError):
-                        return "#VALUE!"
-                return number
-            if data_type == "s":
-                return self.shared[int(text)]
-            if data_type == "b":
-                return bool(int(text))
-            if data_type == "d":
-                return from_ISO8601(text)
-            return text  # str, e (error codes) and any other type: the text as it stands
-        if data_type == "inlineStr" and inline is not None:
-            return inline.content()
-        return None
+    def row_dimension(self, idx: int, attrs) -> None:
+        """The RowDimension openpyxl makes of a row with more than its number and spans: whether it is hidden."""
+        if not {k for k in attrs if " " not in k} - {"r", "spans"}:
+            return
+        if "visible" in attrs or "height" in attrs:
+            raise Unexpected("row attribute openpyxl reads otherwise")
+        if "s" in attrs:
+            self.styles.formats[int(attrs["s"])]  # an unknown style fails in openpyxl
+        if "ht" in attrs:
+            float(attrs["ht"])
+        if _bool(attrs.get("hidden")):
+            self.sheet.hidden_rows.add(idx)
+        else:
+            self.sheet.hidden_rows.discard(idx)
 
-    def formula(self, formula: list, coordinate: str | None) -> str:
+    def value(self, data_type: str, text: str, style_id):
+        """WorkSheetParser.parse_cell's value of a cell with a <v> (its formula aside: the data_only view),
+        for what row() does not do itself: dates, booleans, ISO dates, errors and formula text results."""
+        if data_type == "n":
+            number = _cast_number(text)
+            try:
+                return from_excel(number, self.epoch, timedelta=style_id in self.styles.durations)
+            except (OverflowError, ValueError):
+                return "#VALUE!"
+        if data_type == "s":
+            return self.shared[int(text)]
+        if data_type == "b":
+            return bool(int(text))
+        if data_type == "d":
+            return from_ISO8601(text)
+        return text  # str, e (error codes) and any other type: the text as it stands
+
+    def formula(self, text: str | None, attrs, coordinate: str | None) -> str:
         """WorkSheetParser.parse_formula, as Grid.from_openpyxl shows it."""
-        text, attrs = formula
         value = "=" + (text or "")
         kind = attrs.get("t")
         if kind == "array":
@@ -751,16 +618,14 @@ def read_sheets(archive: zipfile.ZipFile) -> list[Sheet]:
     workbook, strings_part = _find_parts(_tree(archive.read("[Content_Types].xml")))
     shared: list[str] = []
     if strings_part is not None:
-        with archive.open(strings_part) as source:
-            shared = _shared_strings(source)
+        shared = _shared_strings(archive.read(strings_part))
     parts, date1904 = _worksheets(archive, workbook, names)
     styles = _styles(archive, names)
     epoch = CALENDAR_MAC_1904 if date1904 else WINDOWS_EPOCH
     sheets = []
     for part in parts:
         sheet = Sheet(part.title, part.name, part.hidden)
-        with archive.open(part.part) as source:
-            _SheetParser(sheet, shared, styles, epoch).parse(source)
+        _SheetParser(sheet, shared, styles, epoch).parse(archive.read(part.part))
         rels_path = _rels_path(part.part)
         _merge_and_link(sheet, _rels(archive, rels_path) if rels_path in names else [], archive)
         sheets.append(sheet)

@@ -458,6 +458,7 @@ def random_sheets(draw) -> str:
     return sheet("".join(rows), head=head, tail=tail if refs else "")
 
 
+@pytest.mark.filterwarnings("ignore:Cell .* is marked as a date")  # openpyxl's, on a random serial out of range
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(first=random_sheets(), second=random_sheets(), date1904=st.booleans())
 def test_random_sheets(first, second, date1904, tmp_path):
