@@ -23,8 +23,10 @@ loading before this runs.
 
 from __future__ import annotations
 
+import gc
 import posixpath
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import Element, TreeBuilder
@@ -39,7 +41,7 @@ from openpyxl.styles.numbers import (
     is_date_format,
     is_timedelta_format,
 )
-from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
+from openpyxl.utils.cell import column_index_from_string, range_boundaries
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, WINDOWS_EPOCH, from_excel, from_ISO8601
 from openpyxl.workbook.child import INVALID_TITLE_REGEX, avoid_duplicate_name
 from openpyxl.xml.constants import COMMENTS_NS, SHARED_STRINGS, SHEET_MAIN_NS, XLSM, XLSX, XLTM, XLTX
@@ -51,6 +53,7 @@ REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 WORKBOOK_TYPES = (XLTM, XLTX, XLSM, XLSX)  # the order openpyxl looks for the workbook part in
 STYLES = "xl/styles.xml"
 MAX_ROW, MAX_COL = 1_048_576, 18_278
+PART = 1 << 20  # bytes of a sheet's XML parsed before its finished rows are read and dropped
 
 # expat names a namespaced element "<namespace URI> <local name>", whatever prefix the file used (<x:c>)
 _NAMES = {local: f"{MAIN} {local}" for local in ("v", "f", "is", "t", "row", "mergeCells", "hyperlinks")}
@@ -78,7 +81,7 @@ def _parser() -> expat.XMLParserType:
 
 
 def _tree(data: bytes) -> Element:
-    """A small part as an ElementTree element (tags as expat names them: "URI local")."""
+    """A part as an ElementTree tree, built in C (tags as expat names them: "<namespace URI> <local name>")."""
     builder = TreeBuilder()
     parser = _parser()
     parser.StartElementHandler = builder.start  # C methods: no Python call per element
@@ -98,7 +101,7 @@ def _attrs(element: Element) -> set[str]:
 
 
 def _bool(value: str | None) -> bool:
-    """openpyxl's Bool descriptor: 'false', 'f', '0' and '' are False, any other text True."""
+    """openpyxl's Bool descriptor on an attribute: absent, 'false', 'f', '0' and '' are False, any other text True."""
     return value is not None and value not in ("false", "f", "0") and bool(value)
 
 
@@ -226,19 +229,20 @@ def _shared_strings(data: bytes) -> list[str]:
 
 
 # ---- a worksheet ----------------------------------------------------------------------------------
-_COORDS: dict[str, tuple[int, int]] = {}
+_COLUMNS: dict[str, int] = {}  # column letters → number, as addresses have them
 
 
 def _coordinate(text: str) -> tuple[int, int]:
-    """openpyxl.utils.cell.coordinate_to_tuple, remembered (the same addresses recur on every sheet)."""
-    pos = _COORDS.get(text)
-    if pos is None:
-        pos = coordinate_to_tuple(text)
-        if pos[0] < 1 or pos[1] < 1:
-            raise Unexpected(f"cell address {text}")
-        if len(_COORDS) < 100_000:
-            _COORDS[text] = pos
-    return pos
+    """openpyxl.utils.cell.coordinate_to_tuple of an address of letters then digits (else raises)."""
+    letters = text.rstrip("0123456789")
+    column = _COLUMNS.get(letters)
+    if column is None:
+        column = column_index_from_string(letters)  # raises for what is no column
+        _COLUMNS[letters] = column
+    row = int(text[len(letters) :]) if len(letters) < len(text) else 0
+    if row < 1:
+        raise Unexpected(f"cell address {text}")
+    return row, column
 
 
 _RANGES: dict[str, tuple[int, int, int, int]] = {}
@@ -287,6 +291,7 @@ class Sheet:
     links: list[tuple[str, str | None, str | None]] = field(default_factory=list)  # (ref, r:id, location)
     max_row: int = 0  # 0: no cell at all (openpyxl then says 1)
     max_col: int = 0
+    ordered: bool = True  # cells came row by row, left to right: values are in the order openpyxl sorts them
 
     def reach(self, row: int, col: int) -> None:
         if row > self.max_row:
@@ -305,17 +310,39 @@ class _SheetParser:
         self.shared_formulae: dict[str | None, Translator] = {}
         self.dimension: tuple[int | None, int | None] = (None, None)  # (max_col, max_row) of <dimension>
         self.ro_counter, self.ro_stopped = 1, False  # ReadOnlyWorksheet._cells_by_row's row counter
-        self.seen: set[tuple[int, int]] = set()
+        self.last = (0, 0)  # the address of the cell read last
+        self.started = False
 
     def parse(self, data: bytes) -> None:
-        root = _tree(data)
+        """The sheet's XML goes to expat a part at a time, into the C TreeBuilder; after each part the rows
+        finished so far are read and dropped, so a sheet at guard's limit never stands whole as a tree."""
+        builder = TreeBuilder()
+        parser = _parser()
+        found: list[Element] = []  # the root element, then the first <sheetData>
+
+        def start(name: str, attrs: dict) -> Element:  # only until <sheetData> starts
+            element = builder.start(name, attrs)
+            if not found or name == _DATA:
+                found.append(element)
+            if name == _DATA:
+                parser.StartElementHandler = builder.start  # from here on no Python call per element
+            return element
+
+        parser.StartElementHandler = start
+        parser.EndElementHandler = builder.end
+        parser.CharacterDataHandler = builder.data
+        view = memoryview(data)
+        for at in range(0, len(data), PART):
+            parser.Parse(view[at : at + PART], False)
+            if len(found) == 2:
+                self.rows(found[0], found[1], done=False)
+        parser.Parse(b"", True)
+        root = builder.close()
+        if len(found) == 2:
+            self.rows(root, found[1], done=True)
+        if self.bounds(root) != self.dimension or any(True for _ in root.iter(_ROW)):
+            raise Unexpected("<row> or <dimension> elsewhere than where Excel writes them")
         sheet = self.sheet
-        self.dimension = self.bounds(root)
-        rows = [row for data in root if data.tag == _DATA for row in data if row.tag == _ROW]
-        if sum(1 for _ in root.iter(_ROW)) != len(rows):
-            raise Unexpected("<row> elsewhere than directly in <sheetData>")
-        for row in rows:
-            self.row(row)
         for merges in root.iter(_MERGES):  # the last <mergeCells> counts, as in openpyxl
             refs = [el.get("ref") for el in merges if _local(el.tag) == "mergeCell"]
             sheet.merges = [_range(ref) for ref in refs if ref is not None]
@@ -323,6 +350,20 @@ class _SheetParser:
                 raise Unexpected("mergeCell without ref")
         for links in root.iter(_LINKS):
             sheet.links = [self.link(el.attrib) for el in links if _local(el.tag) == "hyperlink"]
+
+    def rows(self, root: Element, sheet_data: Element, done: bool) -> None:
+        """Read the finished rows of <sheetData> (all once `done`; the last may still be growing before),
+        then drop them from the tree."""
+        if not self.started:
+            self.started = True
+            self.dimension = self.bounds(root)  # it comes before <sheetData>, as it must
+        count = len(sheet_data) if done else len(sheet_data) - 1
+        for element in sheet_data[:count]:
+            if sum(1 for _ in element.iter(_ROW)) != (element.tag == _ROW):
+                raise Unexpected("<row> inside a <row> or elsewhere in <sheetData>")
+            if element.tag == _ROW:
+                self.row(element)
+        del sheet_data[:count]
 
     @staticmethod
     def bounds(root: Element) -> tuple[int | None, int | None]:
@@ -354,12 +395,16 @@ class _SheetParser:
         else:
             self.row_counter += 1
         idx = self.row_counter
+        if idx < 1:
+            raise Unexpected(f"row {idx}")
         sheet, styles = self.sheet, self.styles
         if len(attrs) > 2 or attrs.keys() - {"r", "spans"}:
             self.row_dimension(idx, attrs)
-        formats, dates, shared = styles.formats, styles.dates, self.shared
-        values, cell_formats, seen, coords = sheet.values, sheet.formats, self.seen, _COORDS
-        max_row, max_col = sheet.max_row, sheet.max_col
+        formats, dates, shared, columns = styles.formats, styles.dates, self.shared, _COLUMNS
+        values, cell_formats = sheet.values, sheet.formats
+        max_row, max_col, last = sheet.max_row, sheet.max_col, self.last
+        number = str(idx)  # an address in this row ends with it
+        cut = -len(number)
         results = []  # (pos, column, cached result) of the row's formula cells
         column = 0
         for cell in element:  # every element directly in a <row> is read as a cell
@@ -369,15 +414,21 @@ class _SheetParser:
             style = get("s")
             style_id = int(style) if style is not None else 0  # (s="" fails in openpyxl; int("") here)
             if coordinate:
-                pos = coords.get(coordinate) or _coordinate(coordinate)
-                row, column = pos
+                known = columns.get(coordinate[:cut]) if coordinate.endswith(number) else None
+                if known is None:
+                    row, column = _coordinate(coordinate)
+                else:
+                    row, column = idx, known
             else:
                 column += 1
-                row, pos = idx, (idx, column)
-            if pos in seen:
+                row = idx
+            pos = (row, column)
+            if pos in cell_formats:
                 raise Unexpected("two cells at one address")
-            seen.add(pos)
             cell_formats[pos] = formats[style_id]  # (an unknown style index fails in openpyxl too)
+            if pos < last:
+                sheet.ordered = False
+            last = pos
             if row > max_row:
                 max_row = row
             if column > max_col:
@@ -409,7 +460,7 @@ class _SheetParser:
                 value = sheet.formulas[pos] = self.formula(f.text, f.attrib, coordinate)
             if value is not None:
                 values[pos] = value
-        sheet.max_row, sheet.max_col = max_row, max_col
+        sheet.max_row, sheet.max_col, self.last = max_row, max_col, last
         # what the data_only pass sees: rows in order up to the dimension's last, cells up to its last column
         if not self.ro_stopped:
             last_col, last_row = self.dimension
@@ -417,9 +468,9 @@ class _SheetParser:
                 self.ro_stopped = True
             elif self.ro_counter <= idx:
                 self.ro_counter = idx + 1
-                last = last_col or column
+                width = last_col or column
                 for pos, col, value in results:
-                    if 1 <= col <= last:
+                    if 1 <= col <= width:
                         sheet.cached[pos] = value
 
     def row_dimension(self, idx: int, attrs) -> None:
@@ -504,6 +555,7 @@ def _merge_and_link(sheet: Sheet, rels: list[Rel], archive: zipfile.ZipFile) -> 
             sheet.reach(*pos)
             if pos not in covered and pos not in sheet.values and text is not None:
                 sheet.values[pos] = _link_text(text)  # openpyxl shows the link's address in an empty cell
+                sheet.ordered = False
     for rel in rels:
         if rel.type == COMMENTS_NS:
             for pos in _comment_cells(archive.read(rel.target)):
@@ -593,8 +645,13 @@ def _worksheets(archive: zipfile.ZipFile, workbook: str, names: set[str]) -> tup
     titles: list[str] = []
     for el in sheets:
         name, rid, state = el.get("name"), el.get(_RID), el.get("state", "visible")
-        if name is None or el.get("sheetId") is None or state not in ("visible", "hidden", "veryHidden"):
-            raise Unexpected("sheet without name or sheetId, or in an unknown state")
+        if (
+            name is None
+            or el.get("sheetId") is None
+            or state not in ("visible", "hidden", "veryHidden")
+            or _attrs(el) - {"name", "sheetId", "state"}
+        ):
+            raise Unexpected("a <sheet> openpyxl's ChildSheet may not read")
         int(str(el.get("sheetId")))
         if not rid:
             continue  # openpyxl drops it (with a warning)
@@ -633,24 +690,36 @@ def read_sheets(archive: zipfile.ZipFile) -> list[Sheet]:
 
 
 def _grid(sheet: Sheet) -> Grid:
-    """The Grid of Grid.from_openpyxl, with each formula's cached result put in as far as there is one."""
-    values, formats = {}, {}
-    for pos in sorted(sheet.values):
-        code = sheet.formats.get(pos, "General")  # (a cell only a hyperlink made has the default style)
-        if code is None:
-            raise Unexpected("a number format openpyxl cannot look up")
-        values[pos], formats[pos] = sheet.values[pos], code
+    """The Grid of Grid.from_openpyxl (its cells in order of address)."""
+    values = sheet.values if sheet.ordered else {pos: sheet.values[pos] for pos in sorted(sheet.values)}
+    codes = sheet.formats
+    formats = {pos: codes.get(pos, "General") for pos in values}  # (a cell only a hyperlink made: the default)
+    if None in formats.values():
+        raise Unexpected("a number format openpyxl cannot look up")
     return Grid(
         sheet.title,
         values,
-        formats,
+        formats,  # type: ignore[arg-type]  # (no None left)
         sheet.merges,
         max(sheet.max_row, 1),
         max(sheet.max_col, 1),
-        {pos: sheet.formulas[pos] for pos in sorted(sheet.formulas)},
+        sheet.formulas if sheet.ordered else {pos: sheet.formulas[pos] for pos in sorted(sheet.formulas)},
         sheet.hidden,
         frozenset(sheet.hidden_rows),
     )
+
+
+@contextmanager
+def _collector_paused():
+    """No cyclic garbage collection while the cells are read: they only accumulate (nothing to collect),
+    and a large sheet would otherwise be traversed again and again (a third of its reading time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def grids_from_package(path: Path, archive: zipfile.ZipFile | None = None) -> list[Grid]:
@@ -659,7 +728,8 @@ def grids_from_package(path: Path, archive: zipfile.ZipFile | None = None) -> li
     if archive is None:
         with zipfile.ZipFile(path) as opened:
             return grids_from_package(path, opened)
-    sheets = read_sheets(archive)
+    with _collector_paused():
+        sheets = read_sheets(archive)
     by_name: dict[str, Sheet] = {}
     for sheet in sheets:
         by_name.setdefault(sheet.name, sheet)

@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from perf_xlsx import api, loading
+from perf_xlsx import api, loading, xlsx_grids
 from perf_xlsx.errors import PerfXlsxError
 from perf_xlsx.grid import Grid
 from perf_xlsx.loading import grids_of, open_workbook, read_workbook
@@ -404,6 +404,27 @@ def test_duplicate_and_odd_sheet_names(tmp_path):
     with pytest.raises(Unexpected):  # a renamed duplicate's results are found by another sheet's name: openpyxl's way
         grids_from_package(path)
     assert outcome(lambda: read_workbook(path).grids) == outcome(lambda: grids_of(open_workbook(path), path))
+
+
+@pytest.mark.parametrize("part", [997, 64 * 1024])
+def test_a_sheet_read_a_part_at_a_time(part, tmp_path, monkeypatch):
+    """A sheet's XML is parsed a part at a time and its finished rows dropped: any cut gives the same Grids."""
+    monkeypatch.setattr(xlsx_grids, "PART", part)
+    assert_same(SAMPLE)
+    rows = []
+    for r in range(1, 4001):
+        hidden = ' hidden="1"' if r % 7 == 0 else ""
+        cached = f"<v>{r * 3.0}</v>" if r % 3 else ""
+        rows.append(
+            f'<row r="{r}"{hidden}><c r="A{r}" t="inlineStr"><is><t>第{r}行</t></is></c>'
+            f'<c r="B{r}" s="{r % 7}"><v>{r * 1.5}</v></c><c r="C{r}"><f>B{r}*2</f>{cached}</c></row>'
+        )
+    body = "".join(rows)
+    path = written(
+        tmp_path, package([("大表", sheet(body, tail='<mergeCells><mergeCell ref="D1:E3999"/></mergeCells>'))], [])
+    )
+    assert path.stat().st_size and len(body) > 4 * part
+    assert_same(path)
 
 
 # ---- random sheets ----------------------------------------------------------------------------------
