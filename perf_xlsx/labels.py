@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["clean", "label_key", "split_inline"]
 
@@ -57,8 +58,18 @@ def clean(text: object) -> str:
 def label_key(text: object) -> str:
     """clean(), then strip enumerations, '其中:', trailing ':' and unit brackets (标签键)."""
     if isinstance(text, str):
-        text = _circled_to_parens(text)
-    key = clean(text)
+        return _text_key(text)
+    return _key(clean(text))
+
+
+@lru_cache(maxsize=1 << 14)
+def _text_key(text: str) -> str:
+    """label_key of a text, remembered: a workbook's sheets, and the forms of one family, repeat their labels."""
+    return _key(clean(_circled_to_parens(text)))
+
+
+def _key(key: str) -> str:
+    """A cleaned text without its enumeration, '其中:', trailing ':' and unit brackets."""
     while True:
         stripped = _TRAILING.sub("", _LEADING.sub("", key, count=1), count=1)
         if stripped == key:
