@@ -6,7 +6,8 @@ Prints and writes docs/performance.md:
    what importing pandas costs;
 2. in-process fill of one workbook vs openpyxl load + save of the same workbook (sample, 20 projects);
    the write path alone (工作簿包修补: cells, comments, the two added sheets, the zip) vs the same
-   openpyxl load + save (`python -m bench.run write` runs just this);
+   openpyxl load + save (`python -m bench.run write` runs just this); reading the 20-project workbook
+   into Grids, 快速读取 (xlsx_grids) vs the openpyxl path, and `check` of it either way;
 3. 200 workbooks with --jobs 1 vs --jobs 2 (files/s, speed-up) and peak memory per process;
 4. 1,000 twenty-project workbooks end to end.
 Medians of repeated runs; the machine is shared, so the ratios mean more than the seconds.
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +37,7 @@ TARGETS = {
     "fill_vs_import": 1.25,
     "work_vs_openpyxl": 1.5,
     "write_vs_openpyxl": 0.3,
+    "read_ratio": 3.0,
     "speedup": 1.7,
     "memory_mb": 250,
     "thousand_s": 180,
@@ -116,6 +119,33 @@ def interleaved(first, second, repeat: int = 11) -> tuple[float, float]:
             fn()
             out.append(time.perf_counter() - start)
     return statistics.median(times[0]), statistics.median(times[1])
+
+
+@contextmanager
+def openpyxl_reading():
+    """Within this block loading reads .xlsx/.xlsm as before 快速读取: openpyxl's load, then grids_of."""
+    from perf_xlsx import loading
+
+    def read(path: Path) -> loading.Opened:
+        workbook = loading.open_workbook(path)
+        return loading.Opened(path, loading.grids_of(workbook, path), workbook=workbook)
+
+    fast = loading._read_ooxml
+    loading._read_ooxml = read
+    try:
+        yield
+    finally:
+        loading._read_ooxml = fast
+
+
+def reading(path: Path) -> tuple[float, float]:
+    """Median seconds to read `path` into Grids, with its checks: 快速读取 (loading.read_workbook, which
+    must not have fallen back on openpyxl) and the openpyxl path every command took before."""
+    from perf_xlsx.loading import grids_of, open_workbook, read_workbook
+
+    if read_workbook(path).loaded:
+        raise RuntimeError(f"{path.name}: 快速读取 fell back on openpyxl")
+    return interleaved(lambda: read_workbook(path).grids, lambda: grids_of(open_workbook(path), path))
 
 
 def folder_run(folder: Path, out: Path, jobs: int) -> tuple[float, float]:
@@ -224,6 +254,23 @@ def main() -> None:
                 f"≤ {TARGETS['work_vs_openpyxl']}×",
             )
         write_path({"示例": SAMPLE, "20 个项目": twenty}, work, record)
+        fast, slow = reading(twenty)
+        record(
+            "读取 20 个项目的工作簿：openpyxl / 快速读取",
+            f"{slow * 1000:.0f} ms / {fast * 1000:.1f} ms = {slow / fast:.1f}×",
+            f"≥ {TARGETS['read_ratio']:.0f}×",
+        )
+
+        def check_the_old_way():
+            with openpyxl_reading():
+                return api.check(twenty)
+
+        fast, slow = interleaved(lambda: api.check(twenty), check_the_old_way)
+        record(
+            "check 20 个项目的工作簿（进程内）：openpyxl 读取 / 快速读取",
+            f"{slow * 1000:.0f} ms / {fast * 1000:.0f} ms = {slow / fast:.2f}×",
+            "—",
+        )
 
         # 3. 200 workbooks, one and two workers
         folder = work / "200"
