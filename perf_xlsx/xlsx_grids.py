@@ -340,6 +340,8 @@ class _SheetParser:
         root = builder.close()
         if len(found) == 2:
             self.rows(root, found[1], done=True)
+        if not self.started:  # no <sheetData> at all
+            self.dimension = self.bounds(root)
         if self.bounds(root) != self.dimension or any(True for _ in root.iter(_ROW)):
             raise Unexpected("<row> or <dimension> elsewhere than where Excel writes them")
         sheet = self.sheet

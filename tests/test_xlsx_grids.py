@@ -299,6 +299,7 @@ HAND = {
         '<row r="3" hidden="true"/><row r="4" hidden="0" ht="12"/><row r="9" spans="1:3"><c r="C9" s="1"/></row>'
     ),
     "empty sheet": sheet(""),
+    "no sheetData": f'<worksheet xmlns="{MAIN}"><dimension ref="A1"/></worksheet>',  # (no <sheetData> at all)
     "stale dimension": sheet(
         '<row r="1"><c r="A1"><v>1</v></c><c r="B1"><f>A1*2</f><v>2</v></c></row>'
         '<row r="5"><c r="A5"><f>A1+1</f><v>2</v></c><c r="D5"><f>A1+3</f><v>4</v></c></row>',
