@@ -257,7 +257,9 @@ def fill(
     ev, replaced = _recompute(ev, ev.completion.scheme) if recompute else (ev, {})
     report = ev.report
     earlier = (carried_notes(path) if report.earlier_output else []) + carried_notes(target)
-    report.findings, filled = complete(ev.workbook, ev.completion, report, replaced, earlier, target, mark, values)
+    report.findings, filled = complete(
+        lambda: ev.workbook, ev.completion, report, replaced, earlier, target, mark, values
+    )
     report.filled = [ev.filing.slots[r.key].where for r in filled if r.key not in replaced]
     report.output = target
     return report

@@ -121,7 +121,7 @@ def is_package(path: Path) -> bool:
 
 
 def complete(
-    workbook,
+    workbook: Callable[[], object],
     completion: Completion,
     report: Report,
     replaced: dict[str, object],
@@ -130,22 +130,24 @@ def complete(
     mark: bool = False,
     values: bool = False,
 ) -> tuple[list[Finding], list[Result]]:
-    """Write the completed workbook to `target`: the input `report.file`, read into the openpyxl
-    `workbook`, with the cells of `completion` filled. Returns the findings as listed in 审核结果 (with
+    """Write the completed workbook to `target`: the input `report.file`, with the cells of `completion`
+    filled. `workbook` gives the input's openpyxl workbook, called only when the input is written the old
+    way (an .xls, a package the patcher leaves alone), so a package is completed without ever loading it. Returns the findings as listed in 审核结果 (with
     the --recompute records of `replaced` and the 说明 carried from `earlier`) and the results written.
     `values`: 计算过程 lists no Excel formulas (excel_formulas.live_cells)."""
     path = Path(report.file)
     if is_package(path):
         try:
             writer = PackageWriter(WorkbookPackage(path.read_bytes()))
-            return _complete(workbook, completion, report, replaced, earlier, writer, target, mark, values)
+            return _complete(None, completion, report, replaced, earlier, writer, target, mark, values)
         except Unsupported:
             pass  # written the old way below
         except PerfXlsxError:
             raise
         except Exception as exc:  # nothing is on disk yet
             raise build_failed(target, exc) from exc
-    return _complete(workbook, completion, report, replaced, earlier, OpenpyxlWriter(workbook), target, mark, values)
+    book = workbook()
+    return _complete(book, completion, report, replaced, earlier, OpenpyxlWriter(book), target, mark, values)
 
 
 def _complete(

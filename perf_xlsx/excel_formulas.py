@@ -106,7 +106,8 @@ def formula_for(completion: Completion, result: Result, filled: Collection[str] 
 
 def live_cells(workbook, completion: Completion, filled: Iterable[Result]) -> list[LiveCell]:
     """A LiveCell for each cell of `filled` (what writing.fill_cells wrote) that has a formula, in that
-    order. The cells without formula hold their value, as fill_cells wrote it."""
+    order. The cells without formula hold their value, as fill_cells wrote it. `workbook` (openpyxl) gives
+    each cell's own number format; None (a package, never loaded into openpyxl): the type's format."""
     results = list(filled)
     formulas = _Formulas(completion, {r.key for r in results})
     out = []
@@ -117,7 +118,7 @@ def live_cells(workbook, completion: Completion, filled: Iterable[Result]) -> li
         slot = completion.filing.slots[result.key]
         assert slot.sheet is not None and slot.cell is not None  # a filled cell is found
         cell = completion.filing.anchor(slot.sheet, slot.cell)
-        number_format = workbook[slot.sheet][cell].number_format
+        number_format = workbook[slot.sheet][cell].number_format if workbook is not None else "General"
         if number_format == "General" and slot.type in NUMBER_FORMATS:
             number_format = NUMBER_FORMATS[slot.type]
         out.append(LiveCell(slot.sheet, cell, text, cached_value(slot, result.value), number_format))

@@ -478,3 +478,15 @@ def test_libreoffice_opens_the_outputs(filled, tmp_path):
     resaved = parts(tmp_path / "lo" / filled.name)
     assert any(n.startswith("xl/media/") for n in resaved) and any(n.startswith("xl/charts/") for n in resaved)
     assert any(n.startswith("xl/comments") for n in resaved)
+
+
+def test_a_package_is_completed_without_loading_it_into_openpyxl(tmp_path, monkeypatch):
+    """Read by xlsx_grids, written by the package patcher: fill of an .xlsx never pays for an openpyxl load."""
+    from perf_xlsx import api, loading
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("openpyxl load of the input")
+
+    monkeypatch.setattr(loading, "_load_ooxml", refuse)
+    report = api.fill(SAMPLE, tmp_path)
+    assert report.output.is_file() and "整体支出绩效自评表!H5" in report.filled
