@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from .errors import PerfXlsxError
-from .layout import NUMBER_FORMATS, Field, SheetLayout, expand, load_layout
+from .layout import NUMBER_FORMATS, Field, SheetLayout, common, expand, load_layout
 from .printing import apply as apply_plan
 from .printing import plan as print_plan
 from .scoring import DEFAULT_SCHEME, scheme_weights, total_weight
@@ -47,19 +47,14 @@ class Content:
     special_funds: list[str] = dataclasses.field(default_factory=list)
 
 
-#: 预算级次 by the word of a unit's name that says it (湘西自治州人民政府办公室 → 州级); the last such word counts
-#: (长沙市岳麓区民政局 → 区级), and words that name no level (社区, 园区 …) are not read as one.
-LEVEL_WORDS = {"省": "省级", "州": "州级", "市": "市级", "县": "县级", "区": "区级", "旗": "县级"}
-NOT_LEVELS = ("社区", "园区", "景区", "小区", "校区", "片区", "新区管委会", "城市", "都市", "市场", "州府", "旗舰")
-
-
 def unit_level(unit: str) -> str:
     """The level (州级, 市级, 县级 …) a unit's name says, "" when it says none (某某局): the template then
     prints the plain label (预算部门名称) rather than a level the unit is not."""
+    levels = common()["levels"]  # workbook_templates/common.toml [levels]
     name = unit
-    for word in NOT_LEVELS:
+    for word in common()["not_levels"]:
         name = name.replace(word, "·" * len(word))
-    found = [(name.rfind(word), level) for word, level in LEVEL_WORDS.items() if word in name]
+    found = [(name.rfind(word), level) for word, level in levels.items() if word in name]
     return max(found)[1] if found else ""
 
 
