@@ -87,16 +87,28 @@ def signature(layout: SheetLayout) -> Signature:
     return sig
 
 
+#: Each layout's signature as ready matchers, built once per layout (by identity: layouts live as long
+#: as their family, which is loaded once).
+_MATCHERS: dict[int, tuple[SheetLayout, tuple[tuple[str, LabelMatcher], ...]]] = {}
+
+
+def _matchers(layout: SheetLayout) -> tuple[tuple[str, LabelMatcher], ...]:
+    cached = _MATCHERS.get(id(layout))
+    if cached is None or cached[0] is not layout:
+        cached = (layout, tuple((name, LabelMatcher(v)) for name, v in signature(layout).labels.items()))
+        _MATCHERS[id(layout)] = cached
+    return cached[1]
+
+
 def match(grid: Grid, family: Family, layout: SheetLayout) -> SheetMatch:
     """Score one sheet against one layout."""
     rows = range(1, TITLE_ROWS + 1)
     title = any(grid.contains(label_key(fragment), rows) for fragment in layout.title_keys)
-    keys = grid.label_keys()
+    keys = grid.label_key_set()
     found: list[str] = []
     missing: list[str] = []
-    for name, variants in signature(layout).labels.items():
-        matcher = LabelMatcher(variants)
-        (found if any(matcher.match(k) for k in keys) else missing).append(name)
+    for name, matcher in _matchers(layout):
+        (found if matcher.matches_any(keys) else missing).append(name)
     return SheetMatch(family, layout, title, tuple(found), tuple(missing))
 
 

@@ -40,6 +40,8 @@ class Grid:
                     self._merge_of[(r, c)] = bounds
         self._keys: dict[tuple[int, int], str] = {}
         self._inline: dict[tuple[int, int], tuple[str, str]] = {}
+        self._key_set: frozenset[str] | None = None
+        self._index: tuple[dict, dict] | None = None
         for pos, value in self.values.items():
             if isinstance(value, str) and value.strip():
                 self._keys[pos] = label_key(value)
@@ -111,20 +113,57 @@ class Grid:
         """Every label on the sheet: each text cell's key, and the label part of each `标签：值` cell."""
         return set(self._keys.values()) | {label for label, _ in self._inline.values()}
 
+    def label_key_set(self) -> frozenset[str]:
+        """`label_keys` with each key's bare form beside it (see `labels.bare_key`), for
+        `LabelMatcher.matches_any`; built once per grid (a grid is not changed once read)."""
+        if self._key_set is None:
+            keys = self.label_keys()
+            self._key_set = frozenset(keys | {bare_key(k) for k in keys})
+        return self._key_set
+
     def find(
         self, matcher: LabelMatcher, rows: range | None = None, cols: range | None = None, inline: bool = False
     ) -> tuple[int, int] | None:
         """First cell (top to bottom, left to right) whose label matches; with `inline`, a
         `标签：值` cell whose label part matches counts too."""
-        hits = []
-        for (r, c), key in self._keys.items():
-            if rows is not None and r not in rows:
-                continue
-            if cols is not None and c not in cols:
-                continue
-            if matcher.match(key) or (inline and (r, c) in self._inline and matcher.match(self._inline[(r, c)][0])):
-                hits.append((r, c))
+        if matcher.patterns:  # a label with a year in it: every cell is tried
+            hits = [
+                (r, c)
+                for (r, c), key in self._keys.items()
+                if (rows is None or r in rows)
+                and (cols is None or c in cols)
+                and (
+                    matcher.match(key) or (inline and (r, c) in self._inline and matcher.match(self._inline[(r, c)][0]))
+                )
+            ]
+            return min(hits) if hits else None
+        by_label, by_inline = self._label_index()
+        hits = [
+            pos
+            for index in ((by_label, by_inline) if inline else (by_label,))
+            for label in matcher.exact
+            for pos in index.get(label, ())
+            if (rows is None or pos[0] in rows) and (cols is None or pos[1] in cols)
+        ]
         return min(hits) if hits else None
+
+    def _label_index(self) -> tuple[dict[str, list[tuple[int, int]]], dict[str, list[tuple[int, int]]]]:
+        """Where each label key stands, also under its bare form (what LabelMatcher.match accepts), for
+        the cells' own labels and for the label parts of `标签：值` cells; built once per grid."""
+        if self._index is None:
+            by_label: dict[str, list[tuple[int, int]]] = {}
+            by_inline: dict[str, list[tuple[int, int]]] = {}
+            for index, keys in (
+                (by_label, self._keys.items()),
+                (by_inline, ((pos, label) for pos, (label, _) in self._inline.items())),
+            ):
+                for pos, key in keys:
+                    index.setdefault(key, []).append(pos)
+                    bare = bare_key(key)
+                    if bare != key:
+                        index.setdefault(bare, []).append(pos)
+            self._index = (by_label, by_inline)
+        return self._index
 
     def contains(self, fragment: str, rows: range | None = None, longest: int = 40) -> tuple[int, int] | None:
         """First cell whose label contains `fragment` and is no longer than a title (`longest`), not a sentence."""
@@ -155,6 +194,13 @@ class LabelMatcher:
                     self.patterns.append(re.compile(r"\d{4}".join(re.escape(p) for p in parts) + r"$"))
             else:
                 self.exact.add(label_key(label))
+
+    def matches_any(self, keys: frozenset[str]) -> bool:
+        """Some key of a `Grid.label_key_set` matches: the same answer as `match` over the sheet's
+        label keys, since that set holds every key and its bare form."""
+        if not self.exact.isdisjoint(keys):
+            return True
+        return bool(self.patterns) and any(p.match(k) for p in self.patterns for k in keys)
 
     def match(self, key: str) -> bool:
         """The key is a variant, also once a bracketed annotation at its end is set aside

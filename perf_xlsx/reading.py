@@ -692,14 +692,27 @@ def read_grids(path: Path, grids: list[Grid], form: Family | None = None) -> Fil
         if kind == "income_expenditure":
             tables.link(filing, chosen.layout)
         _hidden(filing, grid)
-        filing.forms.append(_recognised(filing, grid.title, chosen, prefix))
+        filing.forms.append(_recognised(grid.title, chosen, prefix))
+    _count_fields(filing)
     _missing_forms(filing)
     filing.unit = _unit_name(filing, grids)
     return filing
 
 
-def _recognised(filing: Filing, sheet: str, chosen: SheetMatch, prefix: str) -> SheetForm:
-    slots = [s for key, s in filing.slots.items() if keys.prefix(key) == prefix]
+def _count_fields(filing: Filing) -> None:
+    """Each recognised form's fields expected and found (its slots, by key prefix), counted in one pass."""
+    counts: dict[str, list[int]] = {}
+    for key, slot in filing.slots.items():
+        count = counts.setdefault(keys.prefix(key), [0, 0])
+        count[0] += slot.found
+        count[1] += 1
+    for form in filing.forms:
+        if form.family is not None and form.prefix in counts:
+            form.fields_found, form.fields_expected = counts[form.prefix]
+
+
+def _recognised(sheet: str, chosen: SheetMatch, prefix: str) -> SheetForm:
+    """A sheet read as a form; its fields are counted once all are read (_count_fields)."""
     return SheetForm(
         sheet=sheet,
         family=chosen.family.id,
@@ -709,8 +722,6 @@ def _recognised(filing: Filing, sheet: str, chosen: SheetMatch, prefix: str) -> 
         prefix=prefix,
         title=chosen.title,
         share=chosen.share,
-        fields_found=sum(1 for s in slots if s.found),
-        fields_expected=len(slots),
         missing=list(chosen.missing),
     )
 
