@@ -271,12 +271,13 @@ def write_template(
     """The blank 基础数据表 workbook a finance bureau issues (空白表样); the 分值 and 总分 it prints are the
     weights of the scoring scheme `scheme` (a name, or the path of a scheme file); `level` (州级, 县级 …) is
     printed in its labels, by default the level the unit's name says (template.unit_level)."""
+    from . import clock
     from .template import Content, build
     from .writing import save_deterministic
 
     load_scheme(scheme)
     workbook = build(Content(year=year, unit=unit, level=level), project_count=projects, scheme=scheme)
-    save_deterministic(workbook, Path(path))
+    save_deterministic(workbook, Path(path), clock.zip_time())
     return Path(path)
 
 

@@ -1,10 +1,11 @@
-"""生成已填工作簿 (writing the completed workbook): the same steps whatever the input, two ways to write.
+"""生成已填工作簿 (writing the completed workbook): one way to write, whatever the input.
 
 An .xlsx/.xlsm is completed as a package (perf_xlsx.package): its parts are copied byte for byte and
 only the cells written, the comments and the added sheets change, so images, charts, data validation,
 extension parts and everything else a clerk's workbook holds stay. An .xls (converted by legacy.py),
 or a package the patcher does not handle (package.Unsupported: parts not in UTF-8, Excel 4.0 macro
-sheets, no styles), is written the old way: the openpyxl workbook completed in memory and saved.
+sheets, no styles), is first saved by openpyxl from the workbook it was read into, and that package is
+completed the same way: the same cells, formulas with cached values, comments and added sheets.
 
 Review marks: a flagged cell gets a comment with the messages (comments do not print); a fill colour
 only with `mark` (`perfxlsx fill --mark`), since an official form must not print review marks.
@@ -15,101 +16,22 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from . import rules
 from .errors import PerfXlsxError
 from .excel_formulas import live_cells, with_formulas
-from .findings_sheet import FILLS, add_findings_sheet, carry_notes, review_marks
+from .findings_sheet import FILLS, carry_notes, findings_sheet, review_marks
 from .model import FINDINGS_SHEET, WORK_SHEET
 from .outfile import build_failed, write_atomically
 from .package import CellWrite, Unsupported, WorkbookPackage
-from .writing import add_work_sheet, cell_at, planned_writes, save_deterministic, value_text, write_cell
+from .writing import package_bytes, planned_writes, value_text, work_sheet
 
 if TYPE_CHECKING:
     from .derive import Completion, Result
     from .report import Finding, Report
 
 AUTHOR = "perfxlsx"
-
-
-class Writer(Protocol):
-    """Where the completed workbook is written (输出方式): a package, or an openpyxl workbook."""
-
-    sheet_names: list[str]
-
-    def write(self, sheet: str, writes: list[CellWrite]) -> list[bool]: ...
-    def comment(self, sheet: str, notes: dict[str, str]) -> None: ...
-    def colour(self, sheet: str, fills: dict[str, str]) -> None: ...
-    def add_sheets(self, build: Callable[[object], None]) -> None: ...
-    def save(self, target: Path) -> None: ...
-
-
-class PackageWriter:
-    """The input's package, patched (.xlsx/.xlsm)."""
-
-    def __init__(self, book: WorkbookPackage):
-        self.book = book
-        self.sheet_names = book.sheet_names
-
-    def write(self, sheet: str, writes: list[CellWrite]) -> list[bool]:
-        return self.book.write_cells(sheet, writes)
-
-    def comment(self, sheet: str, notes: dict[str, str]) -> None:
-        if sheet not in (FINDINGS_SHEET, WORK_SHEET):  # those are replaced whole
-            self.book.add_comments(sheet, notes, AUTHOR)
-
-    def colour(self, sheet: str, fills: dict[str, str]) -> None:
-        self.book.colour_cells(sheet, fills)
-
-    def add_sheets(self, build: Callable[[object], None]) -> None:
-        from openpyxl import Workbook
-
-        scratch = Workbook()
-        scratch.remove(scratch.worksheets[0])
-        build(scratch)
-        self.book.add_sheets(scratch)
-
-    def save(self, target: Path) -> None:
-        write_atomically(self.book.to_bytes(), target)
-
-
-class OpenpyxlWriter:
-    """The openpyxl workbook the input was read into, completed and saved (.xls, and the fallback)."""
-
-    def __init__(self, workbook):
-        self.workbook = workbook
-        self.sheet_names = list(workbook.sheetnames)
-
-    def write(self, sheet: str, writes: list[CellWrite]) -> list[bool]:
-        return [write_cell(self.workbook, sheet, w) for w in writes]
-
-    def comment(self, sheet: str, notes: dict[str, str]) -> None:
-        from openpyxl.comments import Comment
-
-        for ref, text in notes.items():
-            cell = cell_at(self.workbook, sheet, ref)
-            if cell is None:
-                continue
-            if cell.comment is not None and cell.comment.text:
-                text = f"{cell.comment.text}\n{text}"
-            comment = Comment(text, AUTHOR)
-            comment.width, comment.height = 320, 40 + 18 * text.count("\n") + len(text) // 2
-            cell.comment = comment
-
-    def colour(self, sheet: str, fills: dict[str, str]) -> None:
-        from openpyxl.styles import PatternFill
-
-        for ref, rgb in fills.items():
-            cell = cell_at(self.workbook, sheet, ref)
-            if cell is not None:
-                cell.fill = PatternFill("solid", fgColor=rgb)
-
-    def add_sheets(self, build: Callable[[object], None]) -> None:
-        build(self.workbook)
-
-    def save(self, target: Path) -> None:
-        save_deterministic(self.workbook, target)
 
 
 def is_package(path: Path) -> bool:
@@ -131,46 +53,50 @@ def complete(
     values: bool = False,
 ) -> tuple[list[Finding], list[Result]]:
     """Write the completed workbook to `target`: the input `report.file`, with the cells of `completion`
-    filled. `workbook` gives the input's openpyxl workbook, called only when the input is written the old
-    way (an .xls, a package the patcher leaves alone), so a package is completed without ever loading it. Returns the findings as listed in 审核结果 (with
-    the --recompute records of `replaced` and the 说明 carried from `earlier`) and the results written.
-    `values`: 计算过程 lists no Excel formulas (excel_formulas.live_cells)."""
-    path = Path(report.file)
+    filled. `workbook` gives the input's openpyxl workbook, called only for an input the patcher cannot
+    take as it is (an .xls, a package it leaves alone), so a package is completed without ever loading it.
+    Returns the findings as listed in 审核结果 (with the --recompute records of `replaced` and the 说明
+    carried from `earlier`) and the results written. `values`: plain values, no Excel formulas."""
+    try:
+        book = _package(Path(report.file), workbook)
+        return _complete(book, completion, report, replaced, earlier, target, mark, values)
+    except PerfXlsxError:
+        raise
+    except Exception as exc:  # nothing is on disk yet
+        raise build_failed(target, exc) from exc
+
+
+def _package(path: Path, workbook: Callable[[], object]) -> WorkbookPackage:
+    """The package to complete: the input's own, or an openpyxl save of the workbook it was read into (an
+    .xls converted by legacy.py, a package the patcher leaves alone: package.Unsupported)."""
     if is_package(path):
         try:
-            writer = PackageWriter(WorkbookPackage(path.read_bytes()))
-            return _complete(None, completion, report, replaced, earlier, writer, target, mark, values)
+            return WorkbookPackage(path.read_bytes())
         except Unsupported:
-            pass  # written the old way below
-        except PerfXlsxError:
-            raise
-        except Exception as exc:  # nothing is on disk yet
-            raise build_failed(target, exc) from exc
-    book = workbook()
-    return _complete(book, completion, report, replaced, earlier, OpenpyxlWriter(book), target, mark, values)
+            pass
+    return WorkbookPackage(package_bytes(workbook()))
 
 
 def _complete(
-    workbook,
+    book: WorkbookPackage,
     completion: Completion,
     report: Report,
     replaced: dict[str, object],
     earlier: list,
-    writer: Writer,
     target: Path,
     mark: bool,
     values: bool,
 ) -> tuple[list[Finding], list[Result]]:
     slots = completion.filing.slots
     planned = planned_writes(completion)
-    if not values and isinstance(writer, PackageWriter):  # openpyxl cannot store a formula's cached value
+    if not values:
         planned = with_formulas(completion, planned)
     by_sheet: dict[str, list[tuple[Result, CellWrite]]] = {}
     for result, write in planned:
         by_sheet.setdefault(slots[result.key].sheet or "", []).append((result, write))
     filled: list[Result] = []
     for sheet, items in by_sheet.items():
-        done = writer.write(sheet, [w for _, w in items]) if sheet in writer.sheet_names else []
+        done = book.write_cells(sheet, [w for _, w in items]) if sheet in book.sheet_names else []
         filled += [result for (result, _), ok in zip(items, done) if ok]
     findings = list(report.findings)
     notes: dict[str, dict[str, list[str]]] = {}
@@ -184,22 +110,19 @@ def _complete(
             findings.append(rules.recomputed_finding(slot, old, new, old_text, new_text))
     carry_notes(findings, earlier)
     fills: dict[str, dict[str, str]] = {}
-    for (sheet, ref), (worst, text) in review_marks(findings, writer.sheet_names).items():
+    for (sheet, ref), (worst, text) in review_marks(findings, book.sheet_names).items():
         notes.setdefault(sheet, {}).setdefault(ref, []).append(text)
         if mark:
             fills.setdefault(sheet, {})[ref] = FILLS[worst]
-    for sheet in writer.sheet_names:  # every sheet: an earlier output's comments there are replaced
-        cells = notes.get(sheet, {})
-        writer.comment(sheet, {ref: "\n".join(texts) for ref, texts in cells.items()})
+    for sheet in book.sheet_names:  # every sheet: an earlier output's comments there are replaced
+        if sheet not in (FINDINGS_SHEET, WORK_SHEET):  # those are replaced whole
+            cells = notes.get(sheet, {})
+            book.add_comments(sheet, {ref: "\n".join(texts) for ref, texts in cells.items()}, AUTHOR)
     for sheet, colours in fills.items():
-        writer.colour(sheet, colours)
+        book.colour_cells(sheet, colours)
     keys = {r.key for r in filled}
-    live = [] if values else live_cells(workbook, completion, filled)
-
-    def build(book) -> None:
-        add_findings_sheet(book, findings)
-        add_work_sheet(book, completion, report.figures, report.scores, keys, live)
-
-    writer.add_sheets(build)
-    writer.save(target)
+    live = [] if values else live_cells(None, completion, filled)
+    book.add_sheet(findings_sheet(findings))
+    book.add_sheet(work_sheet(completion, report.figures, report.scores, keys, live))
+    write_atomically(book.to_bytes(), target)
     return findings, filled

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
-from openpyxl.styles import Alignment, Font, PatternFill
-
+from .added_sheet import AddedSheet, Look
 from .model import FINDINGS_SHEET
 from .report import SEVERITIES, Finding
 from .sheet_style import (
@@ -23,12 +23,10 @@ from .sheet_style import (
     fit_title,
     print_setup,
     put_number,
-    set_widths,
     style_table,
     unit_name,
     widen_for_numbers,
 )
-from .template import FONT
 
 SHEET = FINDINGS_SHEET
 #: Columns, as printed (A4 landscape): what is wrong in words first; the rule's id, for looking it up in
@@ -126,25 +124,23 @@ def carry_notes(findings: list[Finding], notes: list[tuple[tuple[str, ...], str]
             f.note = left.pop(match)[1]
 
 
-def add_findings_sheet(workbook, findings: list[Finding]) -> None:
+def findings_sheet(findings: list[Finding], name: str = SHEET) -> AddedSheet:
     """The 审核结果 sheet: one row per finding, errors first; the 说明 column left for the clerk.
 
     Values are numbers (amounts rounded to 2 decimals in the unit of their sheet, rates as fractions shown
     as percentages, scores to 2 decimals; 允许误差 exact); a value that is text (a grade) stays text."""
-    if SHEET in workbook.sheetnames:
-        del workbook[SHEET]
-    ws = workbook.create_sheet(SHEET)
+    sheet = AddedSheet(name)
     counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
     title = (
         f"审核结果：错误 {counts['error']}，提示 {counts['warning']}，尾差 {counts['rounding']}"
         "（“说明”一栏供填写出错说明，重新生成时保留）"
     )
-    ws.append([title])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
-    ws.append(HEADER)
+    sheet.append([title])
+    sheet.merges.append((1, 1, 1, len(HEADER)))
+    sheet.append(HEADER)
     for n, f in enumerate(findings, start=1):
         has_values = any(getattr(f, name) is not None for name in VALUES)
-        ws.append(
+        sheet.append(
             [
                 n,
                 SEVERITIES[f.severity],
@@ -159,33 +155,31 @@ def add_findings_sheet(workbook, findings: list[Finding]) -> None:
                 f.rule,
             ]
         )
-    style_table(ws)
-    ws["A1"].font = Font(name=FONT, size=12, bold=True)
-    ws["A1"].alignment = Alignment(vertical="center", wrap_text=True)
+    style_table(sheet)
+    sheet.looks[(1, 1)] = Look(size=12, bold=True, vertical="center", border=False)
     for r, f in enumerate(findings, start=3):
-        for i, name in enumerate(VALUES):
-            cell = ws.cell(row=r, column=FIRST_VALUE + i)
-            put_number(cell, getattr(f, name), f.value_type, f.scale, exact=name == "tolerance")
-        ws.cell(row=r, column=2).fill = PatternFill("solid", fgColor=FILLS[f.severity])
+        for i, value_name in enumerate(VALUES):
+            put_number(
+                sheet, r, FIRST_VALUE + i, getattr(f, value_name), f.value_type, f.scale, value_name == "tolerance"
+            )
+        sheet.looks[(r, 2)] = replace(sheet.looks[(r, 2)], fill=FILLS[f.severity])
     numbers = list(range(FIRST_VALUE, FIRST_VALUE + len(VALUES)))
-    set_widths(ws, widen_for_numbers(ws, WIDTHS, numbers, FORMULA_COLUMN, first_row=3))
-    fit_title(ws, title, 12)
-    fit_rows(ws, first_row=2)
-    _link_cells(ws, findings)
-    ws.auto_filter.ref = f"A2:{ws.cell(row=2, column=len(HEADER)).column_letter}{max(ws.max_row, 2)}"
-    print_setup(ws, "landscape", "1:2")
+    sheet.widths = widen_for_numbers(sheet, WIDTHS, numbers, FORMULA_COLUMN, first_row=3)
+    fit_title(sheet, title, 12)
+    fit_rows(sheet, first_row=2)
+    _link_cells(sheet, findings)
+    sheet.auto_filter = (2, 1, max(sheet.max_row, 2), len(HEADER))
+    print_setup(sheet, "landscape", (1, 2))
+    return sheet
 
 
-def _link_cells(ws, findings: list[Finding]) -> None:
+def _link_cells(sheet: AddedSheet, findings: list[Finding]) -> None:
     """Each finding's 单元格 links to its cell (跳转到单元格): a click in 审核结果 shows the cell."""
-    from openpyxl.worksheet.hyperlink import Hyperlink
-
     column = HEADER.index("单元格") + 1
     for n, f in enumerate(findings, start=3):
         if f.sheet and f.cell and CELL_REF.fullmatch(f.cell):
-            cell = ws.cell(row=n, column=column)
-            sheet = f.sheet.replace("'", "''")
-            cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{sheet}'!{f.cell}")
+            place = f.sheet.replace("'", "''")
+            sheet.links[(n, column)] = f"'{place}'!{f.cell}"
 
 
 #: Severity order, worst first.

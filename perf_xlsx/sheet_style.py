@@ -10,37 +10,23 @@ Clerks print these sheets, check them and stamp them, so they are laid out for p
 - text wrapped, and each row as tall as its text (`fit_rows`): neither Excel nor LibreOffice grows the rows
   of a file it opens, so a row left at the default height would show one line of a long formula.
 
-Setting a font or border on a cell makes openpyxl hash and index a style object every time; styling
-one prototype cell per look and copying its style index is the same result, many times faster.
-
-Everything here works on a worksheet alone (print setup, print titles, margins and footer live on it), so
-the sheets can be built in any openpyxl workbook and carried into the output.
+Everything here works on an AddedSheet (added_sheet.py), the data package/sheet_xml.py writes out.
 """
 
 from __future__ import annotations
 
-import math
+import re
 import unicodedata
 from collections.abc import Sequence
-from copy import copy
 from decimal import ROUND_HALF_UP, Decimal
 
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
-
+from .added_sheet import FONT, AddedSheet, Look
 from .derive import rounded
 from .layout import NUMBER_FORMATS, YUAN
-from .template import FONT
-
-_THIN = Side(style="thin", color="000000")
-BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+from .text_layout import LINE_PT, OTHER_PX, ROW_PADDING_PT, wrapped_lines
 
 #: The size of all text below the title (pt); printed at full size, never shrunk to fit.
 FONT_SIZE = 9
-#: Height of one line of wrapped text per pt of font size (宋体 and the CJK fonts standing in for it: 1.3 em),
-#: and the padding of a row above and below its text (pt).
-LINE_SPACING = 1.3
-ROW_PADDING = 3.0
 #: Excel's tallest row (pt).
 MAX_ROW_HEIGHT = 409.0
 
@@ -114,62 +100,99 @@ def shown_width(value, number_format: str) -> int:
     return len(text)
 
 
-def put_number(cell, value, type_: str = "amount", scale: Decimal = Decimal(1), exact: bool = False) -> None:
-    """Write `value` into `cell` as `number` gives it (after style_table, which sets every cell's look)."""
-    cell.value, fmt = number(value, type_, scale, exact)
+def put_number(
+    sheet: AddedSheet,
+    row: int,
+    col: int,
+    value,
+    type_: str = "amount",
+    scale: Decimal = Decimal(1),
+    exact: bool = False,
+) -> None:
+    """Write `value` into a cell as `number` gives it, with its number format."""
+    shown, fmt = number(value, type_, scale, exact)
+    sheet.put(row, col, shown)
     if fmt != "General":
-        cell.number_format = fmt
+        sheet.formats[(row, col)] = fmt
+    else:
+        sheet.formats.pop((row, col), None)
 
 
 # ---- sizes -------------------------------------------------------------------------------------------
+#: East Asian widths that take two columns: wide, full-width, and ambiguous (“”、×…, which CJK fonts draw wide).
+_WIDE = ("W", "F", "A")
+#: The blocks where every character is wide (CJK punctuation, kana, ideographs, Hangul, private use,
+#: full-width forms): counted by one pattern; any other character outside ASCII is looked up by itself.
+WIDE_BLOCKS = re.compile(
+    "[\u2e5e-\u303e\u3040-\u4dbf\u4e00-\ua4cf\uabfa-\ud7af\ue000-\ufaff\uff01-\uff60\uffe0-\uffe6]"
+)
+
+_NOT_ASCII = re.compile("[^\x00-\x7f]")
+
+
 def text_width(text: str) -> int:
     """Display width of text in characters: a CJK character (and the punctuation CJK fonts draw as wide as
     one, “”、×…) counts 2, any other 1."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else 1 for ch in text)
+    if text.isascii():
+        return len(text)
+    rest = WIDE_BLOCKS.sub("", text)
+    width = len(text) + len(text) - len(rest)
+    if not rest.isascii():
+        width += sum(1 for ch in _NOT_ASCII.findall(rest) if unicodedata.east_asian_width(ch) in _WIDE)
+    return width
 
 
 def lines(value, width: float, size: float = FONT_SIZE) -> int:
-    """Lines a value takes wrapped in a column `width` characters wide, in text of `size` pt."""
+    """Lines a value takes wrapped in a column `width` characters wide, in text of `size` pt, as LibreOffice
+    lays it out (text_layout.wrapped_lines; the column is as wide as with the narrowest default font, so the
+    count is never short). A text that fits even counting every character as two column units is one line."""
     if value is None or isinstance(value, int | float):
         return 1
-    scale = size / FONT_SIZE  # the width counts characters of 9 pt text
-    return sum(max(1, math.ceil(text_width(part) * scale / max(width, 1))) for part in str(value).split("\n"))
+    text = str(value)
+    px = width * OTHER_PX + 5
+    if "\n" not in text and text_width(text) * OTHER_PX * size / 10 <= px - 6:
+        return 1
+    return wrapped_lines(text, px, size)
 
 
 def row_height(count: int, size: float = FONT_SIZE) -> float:
-    """Points for `count` lines of text of `size` pt."""
-    return min(MAX_ROW_HEIGHT, round(count * size * LINE_SPACING + ROW_PADDING, 2))
+    """Points for `count` lines of text of `size` pt (text_layout's line height and padding)."""
+    return min(MAX_ROW_HEIGHT, round(count * LINE_PT * size / 10 + ROW_PADDING_PT, 2))
 
 
-def fit_rows(ws, first_row: int) -> None:
+def fit_rows(sheet: AddedSheet, first_row: int) -> None:
     """Each row from `first_row` on as tall as its tallest cell's wrapped text (all 9 pt)."""
-    widths = [
-        ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, ws.max_column + 1)
-    ]  # 8.43: a column of no set width
-    for r, row in enumerate(ws.iter_rows(min_row=first_row, values_only=True), start=first_row):
-        ws.row_dimensions[r].height = row_height(max(lines(v, w) for v, w in zip(row, widths, strict=False)))
+    widths = _widths(sheet)
+    rows: dict[int, int] = {}
+    for (r, c), value in sheet.values.items():
+        if r >= first_row:
+            rows[r] = max(rows.get(r, 1), lines(value, widths[c - 1]))
+    for r in range(first_row, sheet.max_row + 1):
+        sheet.heights[r] = row_height(rows.get(r, 1))
 
 
-def fit_title(ws, text: str, size: float) -> None:
+def _widths(sheet: AddedSheet) -> list[float]:
+    """Every column's width up to the last one used (8.43: a column of no set width)."""
+    return [sheet.widths[c - 1] if c <= len(sheet.widths) else 8.43 for c in range(1, sheet.max_col + 1)]
+
+
+def fit_title(sheet: AddedSheet, text: str, size: float) -> None:
     """Row 1: the title across all the columns, as tall as its text of `size` pt."""
-    total = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, ws.max_column + 1))
-    ws.row_dimensions[1].height = row_height(lines(text, total, size), size)
+    sheet.heights[1] = row_height(lines(text, sum(_widths(sheet)), size), size)
 
 
-def set_widths(ws, widths: Sequence[float]) -> None:
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-
-
-def widen_for_numbers(ws, widths: Sequence[float], number_columns: list[int], give: int, first_row: int) -> list[float]:
+def widen_for_numbers(
+    sheet: AddedSheet, widths: Sequence[float], number_columns: list[int], give: int, first_row: int
+) -> list[float]:
     """Widths with each column of numbers (1-based) wide enough for its widest number, the room taken from
     column `give` (a column of wrapping text), so the total stays within the page."""
     widths = list(widths)
     for col in number_columns:
         need = max(
             (
-                shown_width(c.value, c.number_format) + 1
-                for (c,) in ws.iter_rows(min_row=first_row, min_col=col, max_col=col)
+                shown_width(value, sheet.formats.get((r, c), "General")) + 1
+                for (r, c), value in sheet.values.items()
+                if c == col and r >= first_row
             ),
             default=0,
         )
@@ -180,48 +203,22 @@ def widen_for_numbers(ws, widths: Sequence[float], number_columns: list[int], gi
 
 
 # ---- look and print ----------------------------------------------------------------------------------
-def _as_text(cell) -> None:
-    """Text copied from an input that starts like a formula (=, +, -, @) stays text."""
-    if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
-        cell.data_type = "s"
+#: The header row: bold and centred; the body: wrapped and top-aligned; all bordered, 9 pt 宋体.
+HEADER_LOOK = Look(size=FONT_SIZE, bold=True, horizontal="center", vertical="center")
+BODY_LOOK = Look(size=FONT_SIZE)
 
 
-def style_table(ws, header_row: int = 2) -> None:
-    """Header row bold and centred, body rows wrapped and top-aligned, all bordered; 9 pt 宋体.
-    Each cell keeps its number format."""
-    looks = {}
-
-    def look(cell, header: bool):
-        if header not in looks:
-            cell.font = Font(name=FONT, size=FONT_SIZE, bold=header)
-            cell.border = BORDER
-            cell.alignment = (
-                Alignment(horizontal="center", vertical="center", wrap_text=True)
-                if header
-                else Alignment(vertical="top", wrap_text=True)
-            )
-            looks[header] = cell._style
-        else:
-            number_format = cell._style.numFmtId if cell.has_style else 0
-            cell._style = copy(looks[header])
-            cell._style.numFmtId = number_format
-
-    for row in ws.iter_rows(min_row=header_row):
-        for cell in row:
-            _as_text(cell)
-            look(cell, cell.row == header_row)
+def style_table(sheet: AddedSheet, header_row: int = 2) -> None:
+    """Every cell of the table from `header_row` to the last row and column, empty ones too (for the
+    borders): the header row HEADER_LOOK, the rest BODY_LOOK."""
+    for r in range(header_row, sheet.max_row + 1):
+        look = HEADER_LOOK if r == header_row else BODY_LOOK
+        for c in range(1, sheet.max_col + 1):
+            sheet.looks[(r, c)] = look
 
 
-def print_setup(ws, orientation: str = "landscape", title_rows: str = "1:2") -> None:
-    """A4, one page wide and as many tall as needed, title rows on every page, page footer, header frozen."""
-    ws.print_title_rows = title_rows
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = orientation
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    for side, inches in MARGINS.items():
-        setattr(ws.page_margins, side, inches)
-    footer = ws.oddFooter.center
-    footer.text, footer.font, footer.size = FOOTER, f"{FONT},Regular", FONT_SIZE
-    ws.freeze_panes = f"A{int(title_rows.split(':')[1]) + 1}"
+def print_setup(sheet: AddedSheet, orientation: str = "landscape", title_rows: tuple[int, int] = (1, 2)) -> None:
+    """A4, one page wide and as many tall as needed, title rows on every page (and frozen), page footer."""
+    sheet.orientation = orientation
+    sheet.title_rows = title_rows
+    sheet.footer = f'&C&"{FONT},Regular"&{FONT_SIZE}{FOOTER}'

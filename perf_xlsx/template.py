@@ -17,13 +17,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from .added_sheet import FONT
 from .errors import PerfXlsxError
 from .layout import NUMBER_FORMATS, Field, SheetLayout, common, expand, load_layout
 from .printing import apply as apply_plan
 from .printing import plan as print_plan
 from .scoring import DEFAULT_SCHEME, scheme_weights, total_weight
+from .text_layout import LINE_PT, ROW_PADDING_PT, wrapped_lines
 
-FONT = "宋体"  # SimSun: in Excel and WPS; LibreOffice substitutes a CJK font of the same metrics
 _THIN = Side(style="thin", color="000000")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
@@ -433,44 +434,6 @@ class Painter:
 def _cell_number(value: Decimal) -> int | float:
     """A weight as a cell holds it: 10 → 10, 12.5 → 12.5."""
     return int(value) if value == value.to_integral_value() else float(value)
-
-
-#: Pixels of a character at 10 pt (96 dpi): a CJK one is a full em (13.33 px); others about 7 px, as wide as a
-#: column unit (Calibri 11's digit). Measured against LibreOffice's layout of the sample (wqy-zenhei, Carlito).
-CJK_PX, OTHER_PX = 13.33, 7.0
-LINE_PT, ROW_PADDING_PT = 13.0, 4.0  # a line of 10 pt text, and the room above and below the lines
-
-
-#: Punctuation a line never starts with (，。、）…) and never ends with (（“《…): kept with its neighbour, as
-#: spreadsheets lay CJK text out (禁则).
-_CLOSING = "，。、；：！？）》」』】〕”’%％,.;:!?)]}·…—"
-_OPENING = "（《「『【〔“‘([{"
-_CHUNK = re.compile(
-    f"[{re.escape(_OPENING)}]*(?:[\u2e80-\uffff]|[^\u2e80-\uffff{re.escape(_OPENING + _CLOSING)}]+)?[{re.escape(_CLOSING)}]*"
-)
-
-
-def _chunks(text: str) -> list[str]:
-    """Where a line may break: after a CJK character; a run of other characters (a number, a word) whole;
-    punctuation with the character it belongs to."""
-    return [c for c in _CHUNK.findall(text) if c]
-
-
-def wrapped_lines(text: str, column_px: float, size: float = 10.0) -> int:
-    """Lines a text takes in a (merged) cell `column_px` wide, at `size` pt, wrapped as spreadsheets wrap it."""
-    usable = max(column_px - 6, 1.0)
-    lines = 0
-    for part in text.split("\n"):
-        line, used = 1, 0.0
-        for chunk in _chunks(part):
-            px = sum(CJK_PX if ord(ch) >= 0x2E80 else OTHER_PX for ch in chunk) * size / 10
-            if used and used + px > usable:
-                line, used = line + 1, 0.0
-            used += px
-            while used > usable:  # a chunk longer than the line
-                line, used = line + 1, used - usable
-        lines += line
-    return lines
 
 
 def fit_row_heights(ws) -> None:

@@ -1,9 +1,9 @@
 """Writing the completed workbook (生成已填工作簿): what goes into which cell, and 计算过程.
 
 planned_writes says which value each blank derived cell gets (in the sheet's own unit, with the number
-format it shows when its own is General); the writers of completing.py make the writes: an .xlsx/.xlsm
-through perf_xlsx.package (its parts kept), an .xls into the openpyxl workbook it was converted to,
-saved by save_deterministic (temp file + rename, pinned times: the same input gives the same bytes).
+format it shows when its own is General); completing.py makes the writes through perf_xlsx.package.
+package_bytes and save_deterministic save an openpyxl workbook (an .xls read by legacy.py, the template,
+the samples) with pinned times: the same input gives the same bytes.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl.styles import Alignment, Font
-
+from .added_sheet import AddedSheet, Look
 from .derive import Completion, Result, rounded
 from .excel_formulas import LiveCell
 from .figures import Figure
@@ -32,12 +31,11 @@ from .sheet_style import (
     fit_title,
     print_setup,
     put_number,
-    set_widths,
     style_table,
     unit_name,
     widen_for_numbers,
 )
-from .template import FONT, PINNED_TIME
+from .template import PINNED_TIME
 
 
 def display(value, type_: str = "amount") -> str:
@@ -289,60 +287,61 @@ WORK_WIDTHS = [4, 14, 11, 17, 29, 10, 10, 4, 12, 15]
 WORK_TITLE = "计算过程（金额按所在表的单位列出，见“单位”栏）"
 
 
-def add_work_sheet(
-    workbook,
+def work_sheet(
     completion: Completion,
     figures: dict[str, Figure],
     scores: dict | None = None,
     filled: set[str] | None = None,
     live: Sequence[LiveCell] = (),
-) -> None:
+    name: str = WORK_SHEET,
+) -> AddedSheet:
     """The 计算过程 sheet: figure, where it stands, formula, inputs with their cells, value, and the filled cell's
     Excel formula (单元格公式); `filled` and `live` as in work_rows.
 
     计算值 and 表中填报值 are numbers: amounts rounded to 2 decimals in the unit of their sheet (named in 单位),
     rates as fractions shown as percentages, scores to 2 decimals; a grade stays text."""
-    if WORK_SHEET in workbook.sheetnames:
-        del workbook[WORK_SHEET]
-    ws = workbook.create_sheet(WORK_SHEET)
-    ws.append([WORK_TITLE])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(WORK_HEADER))
-    ws.append(WORK_HEADER)
+    sheet = AddedSheet(name)
+    sheet.append([WORK_TITLE])
+    sheet.merges.append((1, 1, 1, len(WORK_HEADER)))
+    sheet.append(WORK_HEADER)
     rows = work_rows(completion, figures, filled, live)
-    for name, value in (scores or {}).items():  # block subtotals of the 整体支出绩效自评表
-        if name in ("产出", "效益", "满意度") and value is not None:
+    for label, value in (scores or {}).items():  # block subtotals of the 整体支出绩效自评表
+        if label in ("产出", "效益", "满意度") and value is not None:
             rows.append(
                 WorkRow(
-                    f"得分小计：{name}指标", "", f"Σ {name}指标各项得分", "", Decimal(value), None, "已计算", "score"
+                    f"得分小计：{label}指标", "", f"Σ {label}指标各项得分", "", Decimal(value), None, "已计算", "score"
                 )
             )
     for n, row in enumerate(rows, start=1):
         has_values = row.computed is not None or row.stated is not None
         unit = unit_name(row.type_, row.scale) if has_values else ""
-        ws.append([n, row.label, row.where, row.formula, row.inputs, None, None, unit, row.status, row.cell_formula])
-        if row.cell_formula:
-            ws.cell(row=ws.max_row, column=len(WORK_HEADER)).data_type = "s"  # shown as text, never worked out here
-    style_table(ws)
-    ws["A1"].font = Font(name=FONT, size=14, bold=True)
-    ws["A1"].alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.append([n, row.label, row.where, row.formula, row.inputs, None, None, unit, row.status, row.cell_formula])
+    style_table(sheet)
+    sheet.looks[(1, 1)] = Look(size=14, bold=True, horizontal="center", vertical="center", border=False)
     computed = WORK_HEADER.index("计算值") + 1
     for r, row in enumerate(rows, start=3):
-        put_number(ws.cell(row=r, column=computed), row.computed, row.type_, row.scale)
-        put_number(ws.cell(row=r, column=computed + 1), row.stated, row.type_, row.scale)
+        put_number(sheet, r, computed, row.computed, row.type_, row.scale)
+        put_number(sheet, r, computed + 1, row.stated, row.type_, row.scale)
     give = WORK_HEADER.index("代入数值（含单元格）") + 1
-    set_widths(ws, widen_for_numbers(ws, WORK_WIDTHS, [computed, computed + 1], give, first_row=3))
-    fit_title(ws, WORK_TITLE, 14)
-    fit_rows(ws, first_row=2)
-    print_setup(ws, "landscape", "1:2")
+    sheet.widths = widen_for_numbers(sheet, WORK_WIDTHS, [computed, computed + 1], give, first_row=3)
+    fit_title(sheet, WORK_TITLE, 14)
+    fit_rows(sheet, first_row=2)
+    print_setup(sheet, "landscape", (1, 2))
+    return sheet
 
 
 class PinnedZipFile(zipfile.ZipFile):
-    """A zip whose every entry carries one fixed time and mode, so the same content gives the same bytes
-    (openpyxl adds entries by name or from temporary files, which would stamp them with the time)."""
+    """A zip whose every entry carries one fixed time (`stamp`, by default 1980-01-01) and mode, so the same
+    content gives the same bytes (openpyxl adds entries by name or from temporary files, which would stamp
+    them with the time)."""
+
+    def __init__(self, *args, stamp: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stamp = stamp
 
     def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
         if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
-            info = zipfile.ZipInfo(zinfo_or_arcname, date_time=(1980, 1, 1, 0, 0, 0))
+            info = zipfile.ZipInfo(zinfo_or_arcname, date_time=self.stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16
             zinfo_or_arcname = info
@@ -354,22 +353,33 @@ class PinnedZipFile(zipfile.ZipFile):
             self.writestr(arcname or os.path.basename(filename), handle.read())
 
 
-def save_deterministic(workbook, path: Path) -> None:
-    """Save atomically (temp file + rename) with pinned zip times and document times (same input, same bytes).
+def package_bytes(workbook, stamp: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0)) -> bytes:
+    """An openpyxl workbook saved as .xlsx bytes, every zip entry dated `stamp` and the document times pinned
+    (the same workbook, the same bytes)."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    props = workbook.properties
+    props.created = props.created or PINNED_TIME
+    props.modified = props.modified or props.created
+    pinned = io.BytesIO()
+    with PinnedZipFile(pinned, "w", zipfile.ZIP_DEFLATED, stamp=stamp) as archive:
+        ExcelWriter(workbook, archive).save()
+    return pinned.getvalue()
+
+
+def save_deterministic(
+    workbook, path: Path, stamp: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0)
+) -> None:
+    """Save atomically (temp file + rename) with pinned zip times (`stamp`: a file a user gets carries the
+    time of the run, clock.zip_time; a bundled sample stays byte for byte what its builder makes) and
+    document times: the same input, the same bytes.
 
     Any failure — while building the file or writing it — leaves no partial file behind and an earlier
     output at `path` as it was, and is raised as OutputNotWritable with the reason in Chinese.
     """
-    from openpyxl.writer.excel import ExcelWriter
-
     path = Path(path)
-    props = workbook.properties
-    props.created = props.created or PINNED_TIME
-    props.modified = props.modified or props.created
     try:
-        pinned = io.BytesIO()
-        with PinnedZipFile(pinned, "w", zipfile.ZIP_DEFLATED) as archive:
-            ExcelWriter(workbook, archive).save()
+        data = package_bytes(workbook, stamp)
     except Exception as exc:  # nothing is on disk yet
         raise build_failed(path, exc) from exc
-    write_atomically(pinned.getvalue(), path)
+    write_atomically(data, path)

@@ -424,7 +424,7 @@ def test_missing_file(tmp_path):
 
 # ---- output safety ---------------------------------------------------------------------------------
 def test_failure_while_building_the_output_leaves_nothing(tmp_path, monkeypatch):
-    from openpyxl.writer.excel import ExcelWriter
+    from perf_xlsx.package import WorkbookPackage
 
     out = tmp_path / "out"
     earlier = copy_sample(out, "样例_已填.xlsx").read_bytes()
@@ -434,7 +434,7 @@ def test_failure_while_building_the_output_leaves_nothing(tmp_path, monkeypatch)
     def broken(self):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(ExcelWriter, "save", broken)
+    monkeypatch.setattr(WorkbookPackage, "to_bytes", broken)
     with pytest.raises(PerfXlsxError) as info:
         api.fill(path, out)
     assert info.value.kind == "not-writable" and "没有写出任何文件" in info.value.describe()

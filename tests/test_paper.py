@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from perf_xlsx import api
 from perf_xlsx.cli import cli
 from perf_xlsx.findings_sheet import WIDTHS
-from perf_xlsx.sheet_style import lines, page_chars, text_width
+from perf_xlsx.sheet_style import WIDE_BLOCKS, lines, page_chars, text_width
 from perf_xlsx.writing import WORK_WIDTHS
 from tests.golden import SAMPLE
 from tests.rule_cases import variant
@@ -75,7 +75,7 @@ def test_the_written_columns_fit_the_page_too(output, sheet):
 
 def test_display_width_counts_cjk_twice():
     assert text_width("abc") == 3 and text_width("收支情况") == 8 and text_width("（F17）") == 7
-    assert lines("收支情况", 8) == 1 and lines("收支情况!", 8) == 2 and lines("一\n二", 20) == 2
+    assert lines("收支情况", 8) == 1 and lines("收支情况收", 8) == 2 and lines("一\n二", 20) == 2
     assert lines(2667.88, 4) == 1  # a number never wraps
     assert lines("审核结果", 8, size=18) == 2  # twice the size, twice the width
 
@@ -177,3 +177,20 @@ def test_notes_of_an_output_with_the_old_column_order_are_carried_over(tmp_path)
     assert [f.note for f in second.findings if f.rule == "income-total"] == ["代收款，已与财政核实"]
     kept = records(openpyxl.load_workbook(second.output)["审核结果"])
     assert [r["说明"] for r in kept if r["规则编号"] == "income-total"] == ["代收款，已与财政核实"]
+
+
+def test_display_width_is_the_east_asian_width_of_every_character():
+    """text_width counts the common CJK blocks with one pattern (sheet_style.WIDE_BLOCKS): the same count as
+    looking up every character, for text from every plane."""
+    import random
+
+    def one_by_one(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else 1 for ch in text)
+
+    pick = random.Random(12)
+    ranges = [(0, 0x80), (0x80, 0x3000), (0x3000, 0x30000), (0, 0x110000)]
+    for _ in range(5000):
+        text = "".join(chr(pick.randrange(*pick.choice(ranges))) for _ in range(pick.randrange(0, 16)))
+        assert text_width(text) == one_by_one(text), text
+    blocks = [chr(c) for c in range(0x10000) if WIDE_BLOCKS.fullmatch(chr(c))]
+    assert len(blocks) > 40000 and all(unicodedata.east_asian_width(ch) in ("W", "F", "A") for ch in blocks)

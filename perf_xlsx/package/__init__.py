@@ -5,16 +5,17 @@ An openpyxl load and save rewrites every part it understands and drops the rest:
 data-validation extension lists, WPS/Excel extension parts, custom XML. So an .xlsx/.xlsm is completed
 here as a zip of parts instead (see book.py): the parts not touched are copied byte for byte; the
 sheets written to, styles.xml, workbook.xml (+ .rels, [Content_Types].xml) are patched by splicing text
-(xmltext.py), never re-serialised; 审核结果 and 计算过程 are built with openpyxl on a scratch workbook and
-grafted in (graft.py).
+(xmltext.py), never re-serialised; 审核结果 and 计算过程 are described as data (added_sheet.AddedSheet) and
+written as sheet XML (sheet_xml.py), their looks appended to styles.xml.
 
 Review marks (审核标注): the input's official sheets get no fill colours by default, since a coloured
 cell prints; a flagged cell gets a comment (批注) with the messages instead, which Excel, WPS and
 LibreOffice show on screen and do not print, and every row of 审核结果 links to its cell. `--mark`
 (api.fill(mark=True)) also colours the flagged cells, by severity.
 
-Public: WorkbookPackage (open bytes, write_cells, colour_cells, add_comments, add_sheets, to_bytes),
-CellWrite, Unsupported (a package this module does not patch; the caller saves with openpyxl instead).
+Public: WorkbookPackage (open bytes, write_cells, colour_cells, add_comments, add_sheet, to_bytes),
+CellWrite, Unsupported (a package this module does not patch; the caller gives it an openpyxl save of
+the workbook instead, see completing.py).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """工作簿包修补 (the workbook package, patched): the editor the rest of perf_xlsx calls.
 
 WorkbookPackage opens an .xlsx/.xlsm's bytes and takes cell writes, review colours, comments and whole
-sheets built with openpyxl; to_bytes() gives the output package. Every part not named below is the
+sheets (added_sheet.AddedSheet); to_bytes() gives the output package. Every part not named below is the
 input's, byte for byte, in the input's order:
 - the sheet parts whose cells are written, coloured or commented (and their .rels, comments and VML);
 - styles.xml, when a cell needs a new format or sheets are added;
@@ -13,16 +13,16 @@ A macro-enabled workbook becomes a plain one (the VBA project is dropped, as bef
 from __future__ import annotations
 
 import io
-import warnings
 import zipfile
 
 from .. import clock
-from . import graft
+from ..added_sheet import AddedSheet
 from . import parts as P
 from . import workbook_xml as W
 from .cells import CellWrite, Worksheet
 from .comments import add_comments, has_comments
 from .parts import Package, Unsupported
+from .sheet_xml import local_names, sheet_xml
 from .styles import StyleSheet
 
 
@@ -89,30 +89,11 @@ class WorkbookPackage:
                 resolved[cell] = f"{resolved[cell]}\n{note}" if cell in resolved else note
         add_comments(self.pkg, part, ws, resolved, author)
 
-    def add_sheets(self, scratch) -> None:
-        """Graft the sheets of an openpyxl workbook (新增工作表) at the end, or in place of a sheet of the
-        same name (an earlier output's 审核结果/计算过程), with their formats, print titles and areas."""
-        from openpyxl.writer.excel import ExcelWriter
-
-        buffer = io.BytesIO()
-        with warnings.catch_warnings(), zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            warnings.simplefilter("ignore")
-            ExcelWriter(scratch, archive).save()
-        other = WorkbookPackage(buffer.getvalue())
-        xfs, dxfs = self.styles.append_stylesheet(other.styles)
-        strings = graft.shared_strings(other.pkg)
-        names = W.local_names(other.pkg, other.workbook)
-        for index, entry in enumerate(other.sheets):
-            if entry.part is None:
-                continue
-            links = P.relationships(other.pkg, entry.part)
-            if any(not (r.external and r.type == W.HYPERLINK_TYPE) for r in links):
-                raise Unsupported("新增工作表含有外部超链接以外的关系")
-            xml = other.pkg.text(entry.part)
-            xml = graft.unselected(graft.restyled(graft.inlined(xml, strings), xfs, dxfs))
-            self._add_sheet(
-                entry.name, xml, other.pkg.read(P.rels_name(entry.part)) if links else None, names.get(index, [])
-            )
+    def add_sheet(self, sheet: AddedSheet) -> None:
+        """Add a sheet perfxlsx builds (新增工作表, sheet_xml.py) at the end, or in place of a sheet of the same
+        name (an earlier output's 审核结果/计算过程), with its looks appended to styles.xml, its print titles
+        and filter range."""
+        self._add_sheet(sheet.name, sheet_xml(sheet, self.styles.look_xf), None, local_names(sheet))
 
     def _add_sheet(self, name: str, xml: str, rels: bytes | None, names: list[str]) -> None:
         pkg = self.pkg

@@ -56,6 +56,12 @@ class CellWrite:
     replace_formula: bool = False
 
 
+@functools.cache
+def _start_tag(prefix: str, name: str) -> re.Pattern[str]:
+    """The start tag of element `name` with prefix `prefix` (compiled once); group 2 is "/" when empty."""
+    return re.compile(rf"<{re.escape(prefix)}{name}\b{_ATTRS}(/?)>", re.S)
+
+
 def position(ref: str) -> tuple[int, int]:
     """ "D7" → (7, 4)."""
     column, row = coordinate_from_string(ref.replace("$", ""))
@@ -157,7 +163,7 @@ class Worksheet:
         data = self.parts.get("sheetData")
         if data is None:
             raise Unsupported("工作表没有 sheetData")
-        pattern = re.compile(rf"<{re.escape(self.prefix)}row\b{_ATTRS}(/?)>", re.S)
+        pattern = _start_tag(self.prefix, "row")
         found: dict[int, _Row] = {}
         seen: list[_Row] = []
         number, last = 0, max(wanted)
@@ -183,7 +189,7 @@ class Worksheet:
         return found, seen
 
     def _cells(self, row: _Row) -> list[_Cell]:
-        pattern = re.compile(rf"<{re.escape(self.prefix)}c\b{_ATTRS}(/?)>", re.S)
+        pattern = _start_tag(self.prefix, "c")
         cells, column, pos = [], 0, row.open_end
         while pos < row.close_start:
             match = pattern.search(self.text, pos, row.close_start)
@@ -233,7 +239,7 @@ class Worksheet:
                 cell = cells.get(column)
                 tag = self.text[cell.start : cell.open_end] if cell else None
                 inner = self.text[cell.open_end : cell.end] if cell and cell.open_end != cell.end else ""
-                had_formula = bool(re.search(rf"<{re.escape(p)}f\b", inner))
+                had_formula = bool(_start_tag(p, "f").search(inner))
                 if write is not None and had_formula and not write.replace_formula:
                     write = None  # a formula of the clerk's is never overwritten
                 if write is not None and had_formula:

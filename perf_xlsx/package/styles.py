@@ -12,6 +12,7 @@ import re
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_REVERSE
 
+from ..added_sheet import FONT, Look
 from . import xmltext as X
 from .parts import Unsupported
 
@@ -109,14 +110,47 @@ class StyleSheet:
         return self._copies[key]
 
     def _fill_id(self, rgb: str) -> int:
+        """A solid fill of colour `rgb` (one written alike, an earlier run's, is reused)."""
         key = ("solid", rgb)
         if key not in self._copies:
-            self.new["fills"].append(
+            self._copies[key] = self._index_of(
+                "fills",
                 f'<fill><patternFill patternType="solid"><fgColor rgb="FF{rgb[-6:]}" />'
-                '<bgColor indexed="64" /></patternFill></fill>'
+                '<bgColor indexed="64" /></patternFill></fill>',
             )
-            self._copies[key] = self.count("fills") - 1
         return self._copies[key]
+
+    def look_xf(self, look: Look | None, number_format: str = "General") -> int:
+        """The cell format of an added sheet's cell (新增工作表的单元格格式): its look and number format, each
+        font, fill, border and format appended once (an earlier run's, written alike, reused). No look and
+        General: 0, the workbook's default."""
+        if look is None and number_format == "General":
+            return 0
+        key = ("look", look, number_format)
+        if key not in self._copies:
+            self._copies[key] = self._index_of("cellXfs", self._look_xml(look or Look(), number_format))
+        return self._copies[key]
+
+    def _look_xml(self, look: Look, number_format: str) -> str:
+        bold = "<b />" if look.bold else ""
+        font = self._index_of(
+            "fonts", f'<font>{bold}<sz val="{look.size:g}" /><name val="{X.escape(FONT, True)}" /></font>'
+        )
+        fill = self._fill_id(look.fill) if look.fill else 0
+        border = 0
+        if look.border:
+            sides = "".join(
+                f'<{side} style="thin"><color rgb="FF000000" /></{side}>' for side in ("left", "right", "top", "bottom")
+            )
+            border = self._index_of("borders", f"<border>{sides}<diagonal /></border>")
+        number = self._format_id(number_format)
+        horizontal = f' horizontal="{look.horizontal}"' if look.horizontal else ""
+        wrap = ' wrapText="1"' if look.wrap else ""
+        return (
+            f'<xf numFmtId="{number}" fontId="{font}" fillId="{fill}" borderId="{border}" xfId="0"'
+            ' applyNumberFormat="1" applyFont="1" applyFill="1" applyBorder="1" applyAlignment="1">'
+            f'<alignment{horizontal} vertical="{look.vertical}"{wrap} /></xf>'
+        )
 
     def _index_of(self, section: str, xml: str) -> int:
         """The index of an entry written exactly as `xml` (an earlier run's), appended if there is none."""
@@ -128,33 +162,6 @@ class StyleSheet:
             return len(self.items[section]) + self.new[section].index(xml)
         self.new[section].append(xml)
         return self.count(section) - 1
-
-    def append_stylesheet(self, other: StyleSheet) -> tuple[list[int], list[int]]:
-        """Take in another workbook's fonts, fills, borders, number formats, cell formats and dxfs (the
-        sheets perfxlsx adds are built in a scratch workbook); returns where each of its cell formats and
-        dxfs is here, for remapping the `s` and `dxfId` of its sheets. An entry written exactly alike is
-        reused, so running again on an output adds nothing."""
-        maps = {
-            name: [self._index_of(name, other.text[e.start : e.end]) for e in other.items[name]]
-            for name in ("fonts", "fills", "borders", "dxfs")
-        }
-        formats = {number: self._format_id(code) for number, code in other.formats.items() if number >= FIRST_CUSTOM}
-        xfs = []
-        for element in other.items["cellXfs"]:
-            xml = other.text[element.start : element.end]
-            tag = _start_tag(xml)
-            number = int(X.attr(tag, "numFmtId") or 0)
-            font, fill, border = (int(X.attr(tag, f"{n}Id") or 0) for n in ("font", "fill", "border"))
-            copy = _with_attrs(
-                xml,
-                numFmtId=str(formats.get(number, number)),
-                fontId=str(_at(maps["fonts"], font)),
-                fillId=str(_at(maps["fills"], fill)),
-                borderId=str(_at(maps["borders"], border)),
-                xfId="0",
-            )
-            xfs.append(self._index_of("cellXfs", copy))
-        return xfs, maps["dxfs"]
 
     def changed(self) -> bool:
         return any(self.new.values())
@@ -182,10 +189,6 @@ class StyleSheet:
                 edits.append((element.start, element.open_end, tag))
                 edits.append((element.close_start, element.close_start, added))
         return X.splice(text, edits)
-
-
-def _at(mapping: list[int], index: int) -> int:
-    return mapping[index] if 0 <= index < len(mapping) else 0
 
 
 def _start_tag(xml: str) -> str:

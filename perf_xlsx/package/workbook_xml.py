@@ -76,18 +76,6 @@ def list_sheet(pkg: Package, workbook: str, name: str, rid: str) -> None:
     pkg.write(workbook, text[: sheets.close_start] + new + text[sheets.close_start :])
 
 
-def local_names(pkg: Package, workbook: str) -> dict[int, list[str]]:
-    """The sheet-local defined names (print titles, print areas, filters) by sheet index, as XML."""
-    text = pkg.text(workbook)
-    names = X.child(text, X.root(text), "definedNames")
-    found: dict[int, list[str]] = {}
-    for element in X.children(text, names) if names is not None and not names.empty else []:
-        local = X.attr(element.tag(text), "localSheetId")
-        if local is not None and local.isdigit():
-            found.setdefault(int(local), []).append(text[element.start : element.end])
-    return found
-
-
 def set_local_names(pkg: Package, workbook: str, local: int, names: list[str]) -> None:
     """Sheet `local`'s built-in names (_xlnm.*: print titles, print area, filter) become `names` (XML of
     <definedName> elements written without a prefix, for another sheet index)."""

@@ -9,6 +9,7 @@ decoded as UTF-8; a part in another encoding is refused by package.parts).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -123,15 +124,24 @@ def child(text: str, parent: Element, name: str, flat: frozenset[str] = frozense
     return next((e for e in children(text, parent, flat) if e.name == name), None)
 
 
+@functools.cache
+def _attribute(name: str) -> re.Pattern[str]:
+    """The pattern of attribute `name` with its quoted value (compiled once per name)."""
+    return re.compile(rf"\s{re.escape(name)}\s*=\s*(\"[^\"]*\"|'[^']*')")
+
+
 def attr(tag: str, name: str) -> str | None:
     """The value of attribute `name` (e.g. "r", "r:id") in a start tag, unescaped; None when absent."""
-    match = re.search(rf"\s{re.escape(name)}\s*=\s*(\"[^\"]*\"|'[^']*')", tag)
-    return unescape(match.group(1)[1:-1]) if match else None
+    match = _attribute(name).search(tag)
+    if match is None:
+        return None
+    value = match.group(1)[1:-1]
+    return unescape(value) if "&" in value else value
 
 
 def set_attr(tag: str, name: str, value: str | None) -> str:
     """The start tag with attribute `name` set to `value` (escaped), or removed when `value` is None."""
-    pattern = re.compile(rf"\s{re.escape(name)}\s*=\s*(\"[^\"]*\"|'[^']*')")
+    pattern = _attribute(name)
     if value is None:
         return pattern.sub("", tag, count=1)
     new = f' {name}="{escape(value, quote=True)}"'
