@@ -17,7 +17,7 @@ from .model import Filing
 from .paths import output_path
 from .reading import read_grids
 from .report import Report, projects_of, scores_of
-from .rerun import formula_cells, is_earlier_output, own_formulas
+from .rerun import filled_values, formula_cells, is_earlier_output, own_formulas
 from .scoring import DEFAULT_SCHEME, load_scheme
 
 if TYPE_CHECKING:
@@ -63,6 +63,9 @@ def _with_own_formulas(path: Path, opened: Opened, filing: Filing, scheme: str) 
     """Assess, the derived cells holding the formulas perfxlsx wrote on an earlier run taken as blank
     (rerun.own_formulas): recomputed and filled again, never kept as stated values. Only in an earlier
     output: in a clerk's own workbook a formula, even one like perfxlsx's, is the clerk's."""
+    if filing.earlier_output:  # the plain values it filled, still as written: recomputed too
+        for key in filled_values(opened.grids, filing):
+            filing.slots[key].value, filing.slots[key].own_formula = None, True
     candidates = formula_cells(filing) if filing.earlier_output else []
     if not candidates:
         return _assess(path, opened, filing, scheme)

@@ -41,7 +41,7 @@ class Slot:
     row_label: str = ""  # for a cell of a table: its row (e.g. 州政府办本级) and column (e.g. 收入合计)
     col_label: str = ""
     formula: str = ""  # the cell's formula (=…), when it holds one; `value` is then its cached result
-    own_formula: bool = False  # the formula perfxlsx wrote there on an earlier run: recomputed, not kept (rerun.py)
+    own_formula: bool = False  # what perfxlsx wrote there on an earlier run (its formula, or a value its 计算过程 records): recomputed, not kept (rerun.py)
 
     def name_beside(self, other: Slot | None) -> str:
         """This field's label in a formula about `other`: just the column when both stand in one row,

@@ -7,8 +7,13 @@ terminal and the JSON say that the input was an earlier output.
 
 The cells perfxlsx filled are recognised by their formulas: a derived cell holding exactly the formula
 perfxlsx writes there is its own, so it is assessed as blank (its stale cached value is not a stated
-value), recomputed and written again. Any other content of a derived cell — a number the clerk typed over
-it, a formula of the clerk's — is the clerk's, kept and checked.
+value), recomputed and written again. A cell filled with a plain value (no formula can give it: a score
+read from an indicator's text, a sum of numbers typed as text, or any cell with `--values`) is recognised
+by the earlier output's own record, its 计算过程: a row whose 处理 says it was filled, without a 单元格公式,
+names the cell (位置) and the value written (计算值). While the cell still shows that value (compared as
+计算过程 shows it: amounts to the cent in the sheet's unit, rates to 0.01 %, scores to 2 decimals), it is
+perfxlsx's and recomputed; a value the clerk typed over it is the clerk's. Any other content of a derived
+cell — a number the clerk typed over it, a formula of the clerk's — is the clerk's, kept and checked.
 """
 
 from __future__ import annotations
@@ -44,6 +49,46 @@ def formula_cells(filing: Filing) -> list[str]:
     """Keys of the derived cells (a derivation's target) that hold a formula."""
     targets = {d.target for d in filing.derivations}
     return [k for k, s in filing.slots.items() if k in targets and s.found and s.formula]
+
+
+#: 计算过程's 处理 of a cell perfxlsx filled (writing.work_rows).
+FILLED = ("已填入", "已重新计算并填入")
+
+
+def filled_values(grids: list[Grid], filing: Filing) -> list[str]:
+    """Keys of the derived cells an earlier run filled with a plain value, as its 计算过程 records them, that
+    still hold that value (see the module's text). Columns are found by their header (row 2)."""
+    from .sheet_style import number
+
+    work = next((g for g in grids if g.title == WORK_SHEET), None)
+    if work is None:
+        return []
+    header = {str(v).strip(): c for (r, c), v in work.values.items() if r == 2 and v is not None}
+    if any(name not in header for name in ("位置", "计算值", "处理")):
+        return []
+    by_place = {s.where: k for k, s in filing.slots.items() if s.found and s.cell}
+    targets = {d.target for d in filing.derivations}
+    ours = []
+    for row in range(3, work.max_row + 1):
+        status = str(work.values.get((row, header["处理"])) or "")
+        formula = work.values.get((row, header["单元格公式"])) if "单元格公式" in header else None
+        key = by_place.get(str(work.values.get((row, header["位置"])) or ""))
+        if not status.startswith(FILLED) or formula or key is None or key not in targets:
+            continue
+        slot = filing.slots[key]
+        if slot.formula or slot.value is None:
+            continue  # a formula is recognised as such (own_formulas); a blank cell is blank anyway
+        shown, _ = number(slot.value, slot.type, slot.scale)
+        if _same(shown, work.values.get((row, header["计算值"]))):
+            ours.append(key)
+    return ours
+
+
+def _same(value: object, recorded: object) -> bool:
+    """A cell's value, as 计算过程 shows it, against what 计算过程 recorded."""
+    if isinstance(value, int | float) and isinstance(recorded, int | float) and not isinstance(recorded, bool):
+        return abs(float(value) - float(recorded)) < 1e-9
+    return value is not None and str(value) == str(recorded)
 
 
 def own_formulas(completion: Completion, candidates: list[str]) -> set[str]:

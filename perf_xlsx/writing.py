@@ -249,7 +249,7 @@ def work_rows(
         elif filled is not None and result.key not in filled:
             status = "未填入（单元格含公式或无法写入，保留原样）"
         else:
-            status = "已重新计算并填入（上次填入的公式）" if slot.own_formula else "已填入"
+            status = "已重新计算并填入（替换上次填入的值）" if slot.own_formula else "已填入"
         cell = completion.filing.anchor(slot.sheet, slot.cell) if slot.cell else None
         formula = formula_at.get((slot.sheet or "", cell or ""))
         rows.append(

@@ -120,3 +120,37 @@ def test_a_rerun_on_an_edited_output_recomputes_keeps_notes_and_says_so(tmp_path
     noted = [r for r in rows if r[header.index("说明")] == "已与财务核实"]
     assert [r[header.index("规则名称")] for r in noted] == [rule]
     assert api.check(out).counts["error"] == first.counts["error"] == 0
+
+
+def test_a_rerun_recomputes_the_plain_values_it_filled_and_keeps_the_clerks(tmp_path):
+    """With --values every filled cell is a plain number (as a score read from an indicator's text always is):
+    on a re-run they are recognised by the earlier output's 计算过程 and recomputed after the clerk edits an
+    input (127 → 130 在职: 控制率 89.04%, not the stale 86.99% kept as typed), while a filled cell the clerk
+    typed over (预算执行率 set by hand) is the clerk's: kept and checked."""
+    first = api.fill(SAMPLE, tmp_path / "一", values=True)
+    assert not formula_cells(first.output)  # nothing but values
+    rate_cell = next(r for r in first.filled if r.startswith("基础数据表!E"))  # a filled rate of 基础数据表
+    book = WorkbookPackage(first.output.read_bytes())
+    assert book.write_cells("基础数据表", [CellWrite("C5", 130)]) == [True]
+    edited = tmp_path / "改" / first.output.name
+    edited.parent.mkdir()
+    edited.write_bytes(book.to_bytes())
+
+    again = api.fill(edited, tmp_path / "二", values=True)
+    assert again.earlier_output and again.counts["error"] == 0
+    out = openpyxl.load_workbook(again.output)
+    assert shown(out["基础数据表"]["E5"].value, "0.00%") == Decimal("89.04")
+    assert "基础数据表!E5" in again.filled and rate_cell in again.filled
+    work = out["计算过程"]
+    header = [c.value for c in work[2]]
+    status = {r[header.index("位置")]: r[header.index("处理")] for r in work.iter_rows(min_row=3, values_only=True)}
+    assert status["基础数据表!E5"].startswith("已重新计算并填入")
+
+    typed = WorkbookPackage(again.output.read_bytes())  # the clerk types 0.9 over the filled 控制率
+    assert typed.write_cells("基础数据表", [CellWrite("E5", 0.9)]) == [True]
+    edited.write_bytes(typed.to_bytes())
+    third = api.fill(edited, tmp_path / "三", values=True)
+    assert "基础数据表!E5" not in third.filled  # the clerk's number is kept …
+    assert any(
+        f.sheet == "基础数据表" and f.cell == "E5" and f.severity == "error" for f in third.findings
+    )  # … and checked
