@@ -145,14 +145,10 @@ def text_width(text: str) -> int:
 def lines(value, width: float, size: float = FONT_SIZE) -> int:
     """Lines a value takes wrapped in a column `width` characters wide, in text of `size` pt, as LibreOffice
     lays it out (text_layout.wrapped_lines; the column is as wide as with the narrowest default font, so the
-    count is never short). A text that fits even counting every character as two column units is one line."""
+    count is never short)."""
     if value is None or isinstance(value, int | float):
         return 1
-    text = str(value)
-    px = width * OTHER_PX + 5
-    if "\n" not in text and text_width(text) * OTHER_PX * size / 10 <= px - 6:
-        return 1
-    return wrapped_lines(text, px, size)
+    return wrapped_lines(str(value), width * OTHER_PX + 5, size)
 
 
 def row_height(count: int, size: float = FONT_SIZE) -> float:

@@ -19,25 +19,31 @@ LINE_PT, ROW_PADDING_PT = 13.0, 4.0  # a line of 10 pt text, and the room above 
 #: spreadsheets lay CJK text out (禁则).
 _CLOSING = "，。、；：！？）》」』】〕”’%％,.;:!?)]}·…—"
 _OPENING = "（《「『【〔“‘([{"
+#: Where a line may break (the pieces kept whole): after a CJK character; a run of other characters (a number,
+#: a word) whole; punctuation with the character it belongs to.
 _CHUNK = re.compile(
     f"[{re.escape(_OPENING)}]*(?:[\u2e80-\uffff]|[^\u2e80-\uffff{re.escape(_OPENING + _CLOSING)}]+)?[{re.escape(_CLOSING)}]*"
 )
 
 
-def _chunks(text: str) -> list[str]:
-    """Where a line may break: after a CJK character; a run of other characters (a number, a word) whole;
-    punctuation with the character it belongs to."""
-    return [c for c in _CHUNK.findall(text) if c]
-
-
 def wrapped_lines(text: str, column_px: float, size: float = 10.0) -> int:
     """Lines a text takes in a (merged) cell `column_px` wide, at `size` pt, wrapped as spreadsheets wrap it."""
     usable = max(column_px - 6, 1.0)
+    scale = size / 10
+    cjk, other = CJK_PX * scale, OTHER_PX * scale
     lines = 0
     for part in text.split("\n"):
+        if _px(part) * scale <= usable:  # the whole line fits: no break
+            lines += 1
+            continue
         line, used = 1, 0.0
-        for chunk in _chunks(part):
-            px = sum(CJK_PX if ord(ch) >= 0x2E80 else OTHER_PX for ch in chunk) * size / 10
+        for chunk in _CHUNK.findall(part):
+            if len(chunk) == 1:
+                px = cjk if chunk >= "\u2e80" else other
+            elif chunk:
+                px = _px(chunk) * scale
+            else:
+                continue
             if used and used + px > usable:
                 line, used = line + 1, 0.0
             used += px
@@ -45,3 +51,12 @@ def wrapped_lines(text: str, column_px: float, size: float = 10.0) -> int:
                 line, used = line + 1, used - usable
         lines += line
     return lines
+
+
+_CJK = re.compile("[\u2e80-\uffff]")
+
+
+def _px(text: str) -> float:
+    """Width of text at 10 pt in pixels: CJK_PX for each character from U+2E80 on, OTHER_PX for the rest."""
+    wide = len(text) - len(_CJK.sub("", text)) if not text.isascii() else 0
+    return wide * CJK_PX + (len(text) - wide) * OTHER_PX
