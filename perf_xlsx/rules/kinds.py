@@ -6,10 +6,11 @@ says nothing; one with some inputs but not the ones it needs says so once (Audit
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from decimal import Decimal
-from fnmatch import fnmatchcase
+from fnmatch import translate
 from statistics import median
 from typing import Any
 
@@ -48,7 +49,14 @@ SCORE_GAP = Decimal("0.01")
 
 
 def _matches(key: str, patterns) -> bool:
-    return any(fnmatchcase(key, p) for p in patterns)
+    """The key matches one of the glob patterns (fnmatchcase: `proj*.money.*.rate`)."""
+    return _globs(tuple(patterns)).match(key) is not None
+
+
+@functools.cache
+def _globs(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """The glob patterns as one compiled pattern (compiled once per rule parameter)."""
+    return re.compile("|".join(f"(?:{translate(p)})" for p in patterns) or "(?!)")
 
 
 # ---- identities ---------------------------------------------------------------------------------
