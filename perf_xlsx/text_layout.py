@@ -7,6 +7,7 @@ each row's height: the forms of the template (template.fit_row_heights) and the 
 
 from __future__ import annotations
 
+import functools
 import re
 
 #: Pixels of a character at 10 pt (96 dpi): a CJK one is a full em (13.33 px); others about 7 px, as wide as a
@@ -26,8 +27,10 @@ _CHUNK = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def wrapped_lines(text: str, column_px: float, size: float = 10.0) -> int:
-    """Lines a text takes in a (merged) cell `column_px` wide, at `size` pt, wrapped as spreadsheets wrap it."""
+    """Lines a text takes in a (merged) cell `column_px` wide, at `size` pt, wrapped as spreadsheets wrap it.
+    Remembered for the texts met again (labels, formulas and 处理 repeat from project to project)."""
     usable = max(column_px - 6, 1.0)
     scale = size / 10
     cjk, other = CJK_PX * scale, OTHER_PX * scale
