@@ -243,6 +243,9 @@ def test_xls_output_keeps_sheets_values_and_merges(corpus, tmp_path):
     assert report.scores == same.scores and sorted(report.filled) == sorted(
         api.fill(hostile.SAMPLE, tmp_path / "x").filled
     )
+    # completed as a package like an .xlsx: a derived cell holds its formula and the value computed
+    values = openpyxl.load_workbook(report.output, data_only=True)
+    assert str(done["基础数据表"]["E5"].value).startswith("=") and round(values["基础数据表"]["E5"].value, 4) == 0.8699
     time.sleep(1.1)  # a clock-stamped document time would now differ
     again = api.fill(corpus["xls_legacy"], tmp_path / "again")  # the same .xls, the same bytes
     assert again.output.read_bytes() == report.output.read_bytes()
