@@ -18,7 +18,10 @@ from .shown import shown
 
 
 def build_failed(path: Path, exc: BaseException) -> OutputNotWritable:
-    """The error for an output that could not be built (nothing is on disk yet)."""
+    """The error for an output that could not be built (nothing is on disk yet); an OSError (a full
+    disk for a library's own temporary file, a lost folder) is explained as any failed write is."""
+    if isinstance(exc, OSError):
+        return OutputNotWritable(f"无法生成输出工作簿：{write_advice(exc)}", path)
     return OutputNotWritable(
         f"生成输出工作簿时出错（{type(exc).__name__}：{str(exc)[:60]}），没有写出任何文件，"
         "原文件未改动；请加 --debug 重试，把输入文件和输出一并反馈给开发者。",

@@ -223,10 +223,13 @@ def unprocessed(path: Path, exc: BaseException) -> Report:
     technical error behind it (for --debug). A bug is reported the same way, never as a traceback."""
     import traceback
 
-    from .errors import PerfXlsxError
+    from .errors import PerfXlsxError, os_reason
 
     if isinstance(exc, PerfXlsxError):
         reason = exc.describe()
+    elif isinstance(exc, OSError):  # one not foreseen where it happened: still said in Chinese
+        where = f"（“{shown_name(exc.filename)}”）" if exc.filename is not None else ""
+        reason = f"文件“{shown_name(Path(path).name)}”：处理时出现系统错误：{os_reason(exc, reading=None)}{where}。请检查后再试。"
     else:
         reason = (
             f"文件“{shown_name(Path(path).name)}”：处理时发生内部错误（{type(exc).__name__}），"

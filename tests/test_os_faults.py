@@ -276,3 +276,17 @@ def test_outputs_honour_the_umask_and_a_rerun_keeps_their_mode(place):
     assert modes == {"甲_已填.xlsx": 0o664, "汇总.xlsx": 0o664, zipped.name: 0o664, "乙_已填.xlsx": 0o600}
     with zipfile.ZipFile(zipped) as archive:
         assert archive.testzip() is None
+
+
+def test_an_os_error_while_building_or_processing_is_said_in_chinese():
+    """An OSError where none was foreseen (a library's own temporary file on a full disk; a file that
+    vanished mid-run) is explained like any other, never "内部错误（PermissionError）"."""
+    from perf_xlsx.outfile import build_failed
+    from perf_xlsx.report import unprocessed
+
+    built = build_failed("样例_已填.xlsx", OSError(errno.ENOSPC, "No space left on device")).describe()
+    assert built == (
+        "文件“样例_已填.xlsx”：无法生成输出工作簿：磁盘空间已满；请清理磁盘，或用 -o 换一个输出文件夹。原有的输出文件未改动。"
+    )
+    row = unprocessed("样例.xlsx", PermissionError(errno.EACCES, "Permission denied", "/共享/样例.xlsx"))
+    assert row.error == "文件“样例.xlsx”：处理时出现系统错误：没有权限（“/共享/样例.xlsx”）。请检查后再试。"
