@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -254,7 +255,7 @@ def fill(
 
     path = Path(path)
     target = output_path(path, out_dir, name)
-    if target.resolve() == path.resolve():
+    if os.path.realpath(target) == os.path.realpath(path):  # realpath: a symlink loop is not an error here
         raise PerfXlsxError("输出文件与输入文件相同，为保护原文件已停止；请换一个输出文件夹。", path)
     ev = evaluate(path, scheme, form)
     ev, replaced = _recompute(ev, ev.completion.scheme) if recompute else (ev, {})

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from .paths import output_folder, output_names
 from .report import Report, unprocessed
+from .shown import shown as shown_name
 
 
 def process(
@@ -41,29 +44,56 @@ def process(
         )
     except Exception as exc:  # an unreadable file, or a bug: either must not stop the batch
         report = unprocessed(path, exc)
-    report.name = shown or report.name
+    report.name = shown_name(shown) if shown else report.name
     return report
 
 
 def _work(args) -> tuple[int, Report]:
+    from .lifeline import Stopped, busy
+
     index, path, out_dir, scheme, recompute, shown, name, form, values, mark = args
-    return index, process(path, out_dir, scheme, recompute, name, shown, form, values, mark)
+    try:
+        with busy():
+            return index, process(path, out_dir, scheme, recompute, name, shown, form, values, mark)
+    except Stopped as stop:  # unwound (its temporary file removed): end here, not in the pool's loop
+        os._exit(stop.code if isinstance(stop.code, int) else 1)
 
 
-def _start_worker(run_time) -> None:
+def _start_worker(run_time, parent: int) -> None:
     """Workers leave Ctrl-C to the main process, which stops handing out files; a file being written
-    is finished (and renamed into place) first, so nothing is left half-written. They stamp their
-    outputs with the main process's time of the run (clock.share)."""
+    is finished (and renamed into place) first, so nothing is left half-written. They end when the main
+    process is gone (lifeline.hold: kill -9 leaves no orphan), and stamp their outputs with the main
+    process's time of the run (clock.share)."""
     import signal
 
-    from . import clock
+    from . import clock, lifeline
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    lifeline.hold(parent)
     clock.share(run_time)
 
 
+def lost(path: Path, shown: str) -> Report:
+    """The row of a file whose worker ended before it was done (处理进程意外结束): killed by the system
+    (memory), by someone, or stopped; no output was written."""
+    return Report(
+        file=Path(path),
+        name=shown,
+        error=f"文件“{shown_name(shown)}”：处理它的进程意外结束（可能内存不足，或被系统或他人结束），没有写出输出文件；"
+        "请用 -j 1 重试。",
+    )
+
+
+#: The resource tracker's warning, in English, of the pool's locks it frees after the run was killed.
+_TRACKER_WARNING = "ignore::UserWarning:multiprocessing.resource_tracker"
+
+
 def _context():
-    """forkserver where there is one (fast, no inherited threads), else spawn (Windows)."""
+    """forkserver where there is one (fast, no inherited threads), else spawn (Windows). The resource
+    tracker it starts is told (by a -W option, which it takes from sys.warnoptions) not to print its
+    English warning when it frees the pool's locks of a run that was killed: it frees them in silence."""
+    if _TRACKER_WARNING not in sys.warnoptions:
+        sys.warnoptions.append(_TRACKER_WARNING)
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
@@ -115,12 +145,16 @@ def run(
         max_workers=min(jobs, len(paths)),
         mp_context=_context(),
         initializer=_start_worker,
-        initargs=(clock.run_time(),),
+        initargs=(clock.run_time(), os.getpid()),
     ) as pool:
-        futures = [pool.submit(_work, task) for task in tasks]
+        futures = {pool.submit(_work, task): task for task in tasks}
         try:
             for future in as_completed(futures):
-                index, row = future.result()
+                task = futures[future]
+                try:
+                    index, row = future.result()
+                except BrokenProcessPool:  # a worker was killed: this file, and those it held, are lost
+                    index, row = task[0], lost(task[1], task[5])
                 rows[index] = row
                 done += 1
                 if progress:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import gc
 import json
+import os
+import signal
 import sys
 from pathlib import Path
 
@@ -16,28 +18,47 @@ import click
 
 from . import __version__
 from .paths import OUTPUT_DIR, SUFFIXES
+from .shown import printable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
+def _echo(text: str) -> None:
+    """Print a line on stdout; a name not in UTF-8 (or with a control character) shown with "�"."""
+    click.echo(printable(text))
+
+
 def _echo_err(text: str) -> None:
-    click.echo(text, err=True)
+    click.echo(printable(text), err=True)
 
 
 def _inputs(target: Path) -> list[Path]:
-    """A file, or the workbooks directly inside a folder (as a folder run picks them: see paths.is_candidate)."""
+    """A file, or the workbooks directly inside a folder (as a folder run picks them: see paths.is_candidate).
+    A folder that cannot be read is a FolderError that names it."""
     if target.is_dir():
+        from .errors import unreadable_folder
         from .paths import find_workbooks
 
-        return find_workbooks(target)
+        try:
+            return find_workbooks(target)
+        except OSError as exc:
+            raise unreadable_folder(target, exc) from exc
     return [target]
 
 
 def _no_workbooks(folder: Path, as_json: bool) -> int:
     _echo_err(f"提示：文件夹“{folder}”中没有 {'/'.join(SUFFIXES)} 工作簿。")
     if as_json:
-        click.echo("[]")
+        _echo("[]")
     return EXIT_OK
+
+
+def _sweep(folder: Path, recursive: bool = False) -> None:
+    """Remove the temporary files a killed earlier run left in an output folder, and say so (提示)."""
+    from .temps import sweep
+
+    for path in sweep(folder, recursive):
+        _echo_err(f"提示：已删除上次运行中断时留下的临时文件“{path.name}”（文件夹“{path.parent}”）。")
 
 
 def _show_trace(report) -> None:
@@ -96,13 +117,13 @@ def _run(action, target: Path, as_json: bool, debug: bool) -> int:
         if as_json and listed is not None:
             listed.append(report.as_json())
         elif as_json:
-            click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+            _echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
         elif report.error:
             _echo_err(f"错误：{report.error}")
         else:
-            click.echo("\n".join(_summary_lines(report)))
+            _echo("\n".join(_summary_lines(report)))
     if as_json and listed is not None:
-        click.echo(json.dumps(listed, ensure_ascii=False, indent=2))
+        _echo(json.dumps(listed, ensure_ascii=False, indent=2))
     return code
 
 
@@ -188,7 +209,7 @@ def cli() -> None:
 
 @cli.command(context_settings=CONTEXT)
 @click.help_option("-h", "--help", help="显示帮助并退出。")
-@click.argument("target", type=click.Path(path_type=Path))
+@click.argument("target", type=click.Path(path_type=Path, readable=False))
 @click.option(
     "-o",
     "--output-dir",
@@ -248,6 +269,7 @@ def fill(
 
     _check_catalogue()
     if target.is_dir():
+        _sweep(output_dir or target / OUTPUT_DIR, recursive=True)
         sys.exit(
             _run_folder(
                 target,
@@ -265,6 +287,7 @@ def fill(
                 mark,
             )
         )
+    _sweep(output_dir or target.parent / OUTPUT_DIR)
     sys.exit(
         _run(
             lambda p: api.fill(p, output_dir, recompute, scheme, form=form, values=values, mark=mark),
@@ -296,16 +319,23 @@ def _run_folder(
     from . import batch
     from .bundle import write_bundle
     from .console import Progress, table
-    from .errors import PerfXlsxError
-    from .paths import SUMMARY_NAME, find_workbooks
+    from .errors import PerfXlsxError, unreadable_folder, unwritable_folder
+    from .paths import SUMMARY_NAME, scan
     from .summary import write_summary
 
     out_dir = output_dir or folder / OUTPUT_DIR
-    paths = find_workbooks(folder, recursive, exclude=out_dir)
-    if not paths:
+    try:
+        found = scan(folder, recursive, exclude=out_dir)
+    except OSError as exc:
+        raise unreadable_folder(folder, exc) from exc
+    paths = found.workbooks
+    if not paths and not found.unreadable:
         return _no_workbooks(folder, as_json)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise unwritable_folder(out_dir, exc) from exc
+    try:
         rows = batch.run(
             paths,
             folder,
@@ -318,33 +348,52 @@ def _run_folder(
             values=values,
             mark=mark,
         )
+    except KeyboardInterrupt:
+        _echo_err(f"\n{_stopped()}：已完成的文件保留，未完成的没有留下半个文件。")
+        return _stop_code()
+    rows += [_unreadable_row(folder, sub, exc) for sub, exc in found.unreadable]
+    failure: PerfXlsxError | None = None
+    summary = archive = None
+    try:
         summary = write_summary(rows, out_dir / SUMMARY_NAME)
         archive = write_bundle(rows, summary, out_dir, folder) if bundle else None
     except KeyboardInterrupt:
-        _echo_err("\n已中止：已完成的文件保留，未完成的没有留下半个文件。")
-        return 130
-    except (OSError, PerfXlsxError) as exc:
-        message = (
-            exc.describe()
-            if isinstance(exc, PerfXlsxError)
-            else f"无法写入输出文件夹“{out_dir}”（{exc.strerror or exc}），请用 -o 换一个文件夹。"
-        )
-        _echo_err(f"错误：{message}")
-        return EXIT_FINDINGS
+        _echo_err(f"\n{_stopped()}：各已填工作簿已写出，汇总表或压缩包未完成，没有留下半个文件。")
+        return _stop_code()
+    except PerfXlsxError as exc:
+        failure = exc
     if debug:
         for row in rows:
             _show_trace(row)
     if as_json:
-        click.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
+        _echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
     else:
-        click.echo("\n".join(table(rows)))
-        click.echo(f"汇总表：{summary}" + (f"\n上报压缩包：{archive}" if archive else ""))
+        _echo("\n".join(table(rows)))
+        if summary is not None:
+            _echo(f"汇总表：{summary}" + (f"\n上报压缩包：{archive}" if archive else ""))
+    if failure is not None:
+        _echo_err(f"错误：{failure.describe()}")
+        return EXIT_FINDINGS
     return EXIT_OK if all(r.ok for r in rows) else EXIT_FINDINGS
+
+
+def _unreadable_row(folder: Path, sub: Path, exc: OSError):
+    """The row of a subfolder that could not be read (无法读取的子文件夹): its workbooks are unknown, so the
+    run says so in the table, 汇总.xlsx and JSON, and does not pass."""
+    from .errors import unreadable_folder
+    from .report import Report
+
+    try:
+        name = sub.relative_to(folder).as_posix() + "/"
+    except ValueError:
+        name = str(sub)
+    message = unreadable_folder(sub, exc).describe()
+    return Report(file=sub, name=name, error=f"{message}其中的工作簿没有处理。")
 
 
 @cli.command(context_settings=CONTEXT)
 @click.help_option("-h", "--help", help="显示帮助并退出。")
-@click.argument("target", type=click.Path(path_type=Path))
+@click.argument("target", type=click.Path(path_type=Path, readable=False))
 @click.option(
     "--scheme",
     default=None,
@@ -364,7 +413,7 @@ def check(target: Path, scheme: str, form: str | None, as_json: bool, debug: boo
 
 @cli.command(context_settings=CONTEXT)
 @click.help_option("-h", "--help", help="显示帮助并退出。")
-@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False, readable=False))
 @click.option("--form", default=None, callback=_form, help=FORM_HELP)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
 @click.option("--debug", is_flag=True, help="出错时显示技术细节（供开发者排查）。")
@@ -382,9 +431,9 @@ def inspect(path: Path, form: str | None, as_json: bool, debug: bool) -> None:
         _echo_err(f"错误：{exc.describe()}")
         sys.exit(EXIT_FINDINGS)
     if as_json:
-        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+        _echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     else:
-        click.echo("\n".join(result.lines()))
+        _echo("\n".join(result.lines()))
     sys.exit(EXIT_OK if any(s.recognised for s in result.sheets) else EXIT_FINDINGS)
 
 
@@ -414,11 +463,11 @@ def forms(as_json: bool) -> None:
             }
             for f in known
         ]
-        click.echo(json.dumps(listed, ensure_ascii=False, indent=2))
+        _echo(json.dumps(listed, ensure_ascii=False, indent=2))
         sys.exit(EXIT_OK)
     for f in known:
         kinds = "、".join(KIND_NAMES[layout.kind] for layout in f.layouts)
-        click.echo(f"{f.id:<12}{f.name}：{f.title}\n{'':<12}表：{kinds}；评分方案：{f.scheme}；文件：{f.source}")
+        _echo(f"{f.id:<12}{f.name}：{f.title}\n{'':<12}表：{kinds}；评分方案：{f.scheme}；文件：{f.source}")
     sys.exit(EXIT_OK)
 
 
@@ -458,12 +507,12 @@ def template(output: Path | None, year: int | None, unit: str, projects: int, sc
     except PerfXlsxError as exc:
         _echo_err(f"错误：{exc.describe()}")
         sys.exit(EXIT_FINDINGS)
-    click.echo(f"已生成空白表样：{output}")
+    _echo(f"已生成空白表样：{output}")
 
 
 @cli.command(context_settings=CONTEXT)
 @click.help_option("-h", "--help", help="显示帮助并退出。")
-@click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True, readable=False))
 @click.option(
     "-o",
     "--output-dir",
@@ -482,31 +531,61 @@ def template(output: Path | None, year: int | None, unit: str, projects: int, sc
 def watch(folder: Path, output_dir: Path | None, interval: float, scheme: str | None) -> None:
     """监视 FOLDER：每放入（或修改）一个工作簿，待其写完后自动处理，并刷新 汇总.xlsx。按 Ctrl-C 停止。"""
     gc.enable()  # paused by main() for a one-off run; this one keeps running
+    from .errors import FolderError, unreadable_folder
     from .watch import Watcher
 
     _check_catalogue()
     out_dir = output_dir or folder / OUTPUT_DIR
-    click.echo(f"正在监视文件夹“{folder}”，输出到“{out_dir}”；按 Ctrl-C 停止。")
+    try:
+        os.listdir(folder)
+    except OSError as exc:
+        raise unreadable_folder(folder, exc) from exc
+    _sweep(out_dir)
+    _echo(f"正在监视文件夹“{folder}”，输出到“{out_dir}”；按 Ctrl-C 停止。")
 
     def report(row) -> None:
         if row.error:
-            click.echo(f"错误：{row.error}")
+            _echo(f"错误：{row.error}")
         else:
             c = row.counts
-            click.echo(
+            _echo(
                 f"{row.name}：{row.unit or '（未识别单位）'}，总分 {row.scores.get('总分') or '—'}"
                 f"，错误 {c['error']}，提示 {c['warning']}，尾差 {c['rounding']} → {row.output}"
             )
 
     try:
-        Watcher(folder, out_dir, scheme).run(interval, report)
+        Watcher(folder, out_dir, scheme, tell=_echo).run(interval, report)
     except KeyboardInterrupt:
-        click.echo("已停止监视。")
+        _echo("已停止监视。")
+    except FolderError as exc:
+        _echo_err(f"错误：{exc.describe()}")
+        sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_OK)
 
 
+#: The signal that stopped the run (SIGINT: Ctrl-C, SIGTERM: kill, a closing session), once there is one.
+_signalled: list[int] = []
+
+
+def _terminate(signum, frame) -> None:
+    """SIGTERM is taken as Ctrl-C is: the run stops through its cleanups (a folder run's workers finish
+    the file they write, no temporary file is left), says so and exits 143."""
+    _signalled.append(signum)
+    raise KeyboardInterrupt
+
+
+def _stopped() -> str:
+    return "已终止（收到结束信号）" if signal.SIGTERM in _signalled else "已中止"
+
+
+def _stop_code() -> int:
+    return 128 + signal.SIGTERM if signal.SIGTERM in _signalled else 130
+
+
 def main() -> None:
-    """Entry point: click's English usage errors become Chinese, exit code 2.
+    """Entry point: click's English usage errors become Chinese, exit code 2; any error of the operating
+    system or of the user's files that reaches here is one Chinese line and exit 1, never a traceback
+    (see launch.py for Ctrl-C while starting).
 
     Python's cyclic garbage collector would walk the many objects of pandas, numpy and openpyxl
     over and over while they are imported and a workbook is read and written, and once more as the
@@ -516,22 +595,40 @@ def main() -> None:
     """
     gc.disable()
     try:
+        signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread (an embedding program): its own handling stands
+        pass
+    try:
         _main()
     finally:
         gc.freeze()
 
 
 def _main() -> None:
+    from .errors import PerfXlsxError, os_reason
+
     try:
         cli.main(standalone_mode=False)
     except click.UsageError as exc:
         _echo_err(f"错误：命令用法不正确（{_usage_zh(exc.format_message())}）。运行 perfxlsx --help 查看用法。")
         sys.exit(EXIT_USAGE)
     except click.Abort:
-        _echo_err("已中止。")
-        sys.exit(130)
+        _echo_err(f"{_stopped()}。")
+        sys.exit(_stop_code())
+    except KeyboardInterrupt:
+        _echo_err(f"{_stopped()}。")
+        sys.exit(_stop_code())
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except PerfXlsxError as exc:
+        _echo_err(f"错误：{exc.describe()}")
+        sys.exit(EXIT_FINDINGS)
+    except OSError as exc:  # one not foreseen where it happened: still one Chinese line
+        where = f"“{exc.filename}”：" if exc.filename is not None else ""
+        _echo_err(
+            f"错误：{where}{os_reason(exc, reading=None)}。请检查后再试；如反复出现，请加 --debug 重试并反馈给开发者。"
+        )
+        sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_OK)
 
 

@@ -26,7 +26,7 @@ from .errors import (
     UnreadableWorkbook,
     UnsafeWorkbook,
     WrongFileType,
-    os_reason,
+    read_advice,
 )
 from .grid import Grid
 from .paths import SUFFIXES
@@ -104,7 +104,7 @@ def _identify(path: Path) -> tuple[str, int]:
     try:
         kind = sniff.sniff(path)
     except OSError as exc:
-        raise UnreadableWorkbook(f"无法读取文件（{os_reason(exc)}）。", path) from exc
+        raise UnreadableWorkbook(f"无法读取文件（{read_advice(exc)}）。", path) from exc
     suffix = path.suffix.lower()
     if kind == "encrypted":
         raise EncryptedWorkbook(_ENCRYPTED, path)
@@ -144,7 +144,7 @@ def _regular_file(path: Path) -> int:
     except FileNotFoundError as exc:
         raise MissingFile("文件不存在，请检查文件名和所在文件夹。", path) from exc
     except OSError as exc:
-        raise MissingFile(f"无法访问文件（{os_reason(exc)}）。", path) from exc
+        raise MissingFile(f"无法访问文件（{read_advice(exc)}）。", path) from exc
     if stat.S_ISDIR(info.st_mode):
         raise MissingFile("这是一个文件夹，不是工作簿文件。", path)
     if not stat.S_ISREG(info.st_mode):
@@ -242,7 +242,7 @@ def _load_error(path: Path, exc: Exception) -> UnreadableWorkbook:
             "文件内容太多，读取时内存不足；请删除无关的工作表后另存为 .xlsx 再试。", path, limit="memory"
         )
     if isinstance(exc, OSError) and not isinstance(exc, zipfile.BadZipFile):
-        return UnreadableWorkbook(f"无法读取文件（{os_reason(exc)}）。", path)
+        return UnreadableWorkbook(f"无法读取文件（{read_advice(exc)}）。", path)
     return DamagedWorkbook(
         f"工作簿内部结构有误，无法读取（{type(chain[-1]).__name__}），文件可能已损坏；{_SAVE_AS}", path
     )

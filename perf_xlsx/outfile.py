@@ -1,6 +1,6 @@
 """写出文件 (writing an output file): atomically, with every failure explained in Chinese.
 
-The bytes go to a temporary file in the target's folder, which is then renamed over the target: a
+The bytes go to a temporary file in the target's folder (temps.py), which is then renamed over the target: a
 crash or a full disk never leaves half a workbook, and an earlier output stays as it was until the
 new one is complete. Every failure is an OutputNotWritable naming the reason and what to do.
 """
@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import errno
 import os
-import tempfile
 from pathlib import Path
 
-from .errors import OutputNotWritable, os_reason, write_advice
+from . import temps
+from .errors import OutputNotWritable, write_advice, write_explained
 from .paths import publish_mode
+from .shown import shown
 
 
 def build_failed(path: Path, exc: BaseException) -> OutputNotWritable:
-    """The error for an output that could not be built (nothing is on disk yet)."""
+    """The error for an output that could not be built (nothing is on disk yet); an OSError (a full
+    disk for a library's own temporary file, a lost folder) is explained as any failed write is."""
+    if isinstance(exc, OSError):
+        return OutputNotWritable(f"无法生成输出工作簿：{write_advice(exc)}", path)
     return OutputNotWritable(
         f"生成输出工作簿时出错（{type(exc).__name__}：{str(exc)[:60]}），没有写出任何文件，"
         "原文件未改动；请加 --debug 重试，把输入文件和输出一并反馈给开发者。",
@@ -30,15 +34,13 @@ def write_atomically(data: bytes, path: Path) -> None:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".~perfxlsx-", suffix=".xlsx", dir=path.parent)
+        fd, tmp = temps.make(path.parent, ".xlsx")
     except OSError as exc:
-        raise OutputNotWritable(
-            f"无法在文件夹“{path.parent}”中写入（{os_reason(exc)}），请用 -o 换一个输出文件夹。", path
-        ) from exc
+        raise OutputNotWritable(f"无法在文件夹“{shown(path.parent)}”中写入（{write_explained(exc)}）。", path) from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        publish_mode(tmp)  # the user's umask, not mkstemp's 0600
+        publish_mode(tmp, path)  # the mode of the output it replaces, or the user's umask; not 0600
         if os.path.isdir(path):
             raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
         os.replace(tmp, path)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import functools
 import os
+import stat
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 #: 工作簿扩展名: the workbooks perfxlsx reads.
@@ -45,11 +47,22 @@ def file_mode() -> int:
     return 0o666 & ~_umask()
 
 
-def publish_mode(path: Path | str) -> None:
-    """Give a file written as a private temporary file (tempfile.mkstemp makes it 0600) the mode a newly
-    created file of the user gets (发布权限, file_mode), so that once renamed into place others read it as
-    they read any of the user's files. Call it before the rename."""
-    os.chmod(path, file_mode())
+def publish_mode(path: Path | str, replacing: Path | str | None = None) -> None:
+    """Give a file written as a private temporary file (mkstemp makes it 0600) the mode it is published
+    with (发布权限), so that once renamed into place others read it as they read any of the user's files:
+    the mode of the file it will replace (`replacing`, when there is one: a colleague's 0664 output on a
+    shared drive stays 0664 after a re-run), else that of a newly created file of the user (file_mode).
+    Call it before the rename."""
+    mode = file_mode()
+    if replacing is not None:
+        try:
+            existing = os.stat(replacing)
+        except OSError:  # nothing to replace (or nothing that can be looked at): a new file
+            pass
+        else:
+            if stat.S_ISREG(existing.st_mode):
+                mode = stat.S_IMODE(existing.st_mode) & 0o777
+    os.chmod(path, mode)
 
 
 def is_candidate(path: Path) -> bool:
@@ -63,24 +76,60 @@ def is_candidate(path: Path) -> bool:
     )
 
 
-def find_workbooks(folder: Path, recursive: bool = False, exclude: Path | None = None) -> list[Path]:
-    """The workbooks of `folder` (and its subfolders with `recursive`), hidden folders, 已生成 and `exclude` skipped."""
+@dataclass
+class Found:
+    """What a look through a folder found (查找结果): its workbooks, and the subfolders that could not be
+    read (`unreadable`: each with the error why), whose workbooks are therefore unknown."""
+
+    workbooks: list[Path] = field(default_factory=list)
+    unreadable: list[tuple[Path, OSError]] = field(default_factory=list)
+
+
+def scan(folder: Path, recursive: bool = False, exclude: Path | None = None) -> Found:
+    """The workbooks of `folder` (and its subfolders with `recursive`), hidden folders, 已生成 and
+    `exclude` skipped; a subfolder that cannot be listed is named in `unreadable`, never skipped in
+    silence. `folder` itself unreadable raises its OSError. A workbook's name in a folder that can be
+    listed but not entered (r without x) is listed: reading it then says why it cannot be read."""
     folder = Path(folder)
-    found = []
-    walker = os.walk(folder) if recursive else [(str(folder), [], os.listdir(folder))]
+    found = Found()
+    skipped = None if exclude is None else os.path.realpath(exclude)
+
+    def unreadable(exc: OSError) -> None:
+        if exc.filename is not None and os.path.realpath(exc.filename) == os.path.realpath(folder):
+            raise exc
+        found.unreadable.append((Path(exc.filename or folder), exc))
+
+    walker = os.walk(folder, onerror=unreadable) if recursive else [(str(folder), [], os.listdir(folder))]
     for root, dirs, files in walker:
         dirs[:] = sorted(
             d
             for d in dirs
             if not d.startswith(".")
             and d != OUTPUT_DIR
-            and (exclude is None or Path(root, d).resolve() != exclude.resolve())
+            and (skipped is None or os.path.realpath(Path(root, d)) != skipped)
         )
         for name in files:
             path = Path(root, name)
-            if is_candidate(path) and path.is_file():
-                found.append(path)
-    return sorted(found, key=lambda p: str(p.relative_to(folder)))
+            if is_candidate(path) and _is_file(path):
+                found.workbooks.append(path)
+    found.workbooks.sort(key=lambda p: str(p.relative_to(folder)))
+    found.unreadable.sort(key=lambda pair: str(pair[0]))
+    return found
+
+
+def _is_file(path: Path) -> bool:
+    """A plain file, or one that cannot be looked at (its reading will say why)."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except FileNotFoundError:  # gone since it was listed (or a broken link)
+        return False
+    except OSError:
+        return True
+
+
+def find_workbooks(folder: Path, recursive: bool = False, exclude: Path | None = None) -> list[Path]:
+    """The workbooks scan() finds (its unreadable subfolders left out)."""
+    return scan(folder, recursive, exclude).workbooks
 
 
 def output_folder(path: Path, folder: Path, out_dir: Path) -> Path:

@@ -11,6 +11,7 @@ from .derive import Completion, rounded
 from .figures import Figure
 from .layout import KIND_NAMES
 from .model import SheetForm
+from .shown import shown as shown_name
 
 SEVERITIES = {"error": "错误", "warning": "提示", "rounding": "尾差"}
 
@@ -120,7 +121,7 @@ class Report:
     projects: list[ProjectResult] = field(default_factory=list)  # each project form, checked and scored
 
     def __post_init__(self) -> None:
-        self.name = self.name or Path(self.file).name
+        self.name = shown_name(self.name or Path(self.file).name)  # a name not in UTF-8 shown with "�"
 
     @property
     def counts(self) -> dict[str, int]:
@@ -175,7 +176,7 @@ class Report:
             "projects": [p.as_json(self.findings) for p in self.projects],
         }
         if self.output is not None:
-            out["output"] = str(self.output)
+            out["output"] = shown_name(self.output)
         if self.earlier_output:
             out["earlier_output"] = True
         if self.error is not None:
@@ -222,13 +223,16 @@ def unprocessed(path: Path, exc: BaseException) -> Report:
     technical error behind it (for --debug). A bug is reported the same way, never as a traceback."""
     import traceback
 
-    from .errors import PerfXlsxError
+    from .errors import PerfXlsxError, os_reason
 
     if isinstance(exc, PerfXlsxError):
         reason = exc.describe()
+    elif isinstance(exc, OSError):  # one not foreseen where it happened: still said in Chinese
+        where = f"（“{shown_name(exc.filename)}”）" if exc.filename is not None else ""
+        reason = f"文件“{shown_name(Path(path).name)}”：处理时出现系统错误：{os_reason(exc, reading=None)}{where}。请检查后再试。"
     else:
         reason = (
-            f"文件“{Path(path).name}”：处理时发生内部错误（{type(exc).__name__}），"
+            f"文件“{shown_name(Path(path).name)}”：处理时发生内部错误（{type(exc).__name__}），"
             "请加 --debug 重试并把输出反馈给开发者。"
         )
     return Report(file=Path(path), error=reason, trace="".join(traceback.format_exception(exc)))

@@ -18,7 +18,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from .errors import PerfXlsxError
+from .errors import PerfXlsxError, read_advice
 from .labels import clean
 
 DEFAULT_SCHEME = "national"
@@ -93,7 +93,7 @@ def _read(file: Traversable) -> dict:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PerfXlsxError(f"评分方案文件“{_shown(file)}”不是有效的 TOML（{exc}）") from exc
     except OSError as exc:
-        raise PerfXlsxError(f"无法读取评分方案文件“{_shown(file)}”（{exc.strerror or exc}）") from exc
+        raise PerfXlsxError(f"无法读取评分方案文件“{_shown(file)}”（{read_advice(exc)}）") from exc
 
 
 def _resolved(file: Traversable, chain: tuple[str, ...]) -> dict:

@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import temps
 from .batch import batch_notes
+from .errors import OutputNotWritable, write_advice
 from .figures import REGISTRY
 from .paths import publish_mode
 from .report import Report
@@ -169,13 +170,23 @@ def status_counts(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_summary(rows: list[Report], path: Path) -> Path:
-    """Write 汇总.xlsx atomically (temp file + rename), with the mode the user's umask gives new files."""
-    import xlsxwriter
-
+    """Write 汇总.xlsx atomically (temp file + rename), with the mode of the one it replaces or the one the
+    user's umask gives new files. A failure to write (a full disk, a read-only folder…) is an
+    OutputNotWritable naming 汇总.xlsx, the earlier 汇总.xlsx left as it was."""
     path = Path(path)
+    try:
+        return _write_summary(rows, path)
+    except OSError as exc:
+        raise OutputNotWritable(f"无法写出汇总表：{write_advice(exc)}", path) from exc
+
+
+def _write_summary(rows: list[Report], path: Path) -> Path:
+    import xlsxwriter
+    from xlsxwriter.exceptions import FileCreateError
+
     path.parent.mkdir(parents=True, exist_ok=True)
     frame = summary_frame(rows)
-    fd, tmp = tempfile.mkstemp(prefix=".~perfxlsx-", suffix=".xlsx", dir=path.parent)
+    fd, tmp = temps.make(path.parent, ".xlsx")
     os.close(fd)
     try:
         wb = xlsxwriter.Workbook(tmp, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
@@ -194,8 +205,12 @@ def write_summary(rows: list[Report], path: Path) -> Path:
         )
         _errors_sheet(wb, styles, rows)
         _charts_sheet(wb, styles, frame)
-        wb.close()
-        publish_mode(Path(tmp))
+        try:
+            wb.close()
+        except FileCreateError as exc:  # xlsxwriter's wrapper of the OSError of a full disk, a lost folder…
+            cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))
+            raise cause from exc
+        publish_mode(Path(tmp), path)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

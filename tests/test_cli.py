@@ -122,7 +122,7 @@ def test_debug_shows_the_technical_error_behind_a_message(tmp_path):
     debug = run("fill", str(SAMPLE), "-o", str(blocker), "--debug")
     for result in (plain, debug):
         assert result.returncode == 1
-        assert "错误：" in result.stderr and "请用 -o 换一个输出文件夹" in result.stderr
+        assert "错误：" in result.stderr and "用 -o 换一个输出文件夹" in result.stderr
     assert "Traceback" not in plain.stderr
     assert "Traceback" in debug.stderr and "Error" in debug.stderr.split("Traceback", 1)[1]
 

@@ -374,7 +374,7 @@ def test_output_folder_is_a_file(tmp_path):
         assert result.returncode == 1 and "Traceback" not in result.stderr
         assert (
             result.stderr.startswith("错误：文件“样例_已填.xlsx”：无法在文件夹")
-            and "请用 -o 换一个输出文件夹" in result.stderr
+            and "用 -o 换一个输出文件夹" in result.stderr
         )
     assert blocker.read_text(encoding="utf-8") == "不是文件夹"
 

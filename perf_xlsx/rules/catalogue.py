@@ -98,7 +98,9 @@ def _load(override: str) -> tuple[Rule, ...]:
         try:
             text = Path(override).read_text("utf-8")
         except OSError as exc:
-            raise RuleCatalogueError([("", f"无法读取（{RULES_ENV} 指定的文件：{os_reason(exc)}）")], where) from exc
+            raise RuleCatalogueError(
+                [("", f"无法读取（{RULES_ENV} 指定的文件：{os_reason(exc, reading=True)}）")], where
+            ) from exc
         except UnicodeDecodeError as exc:
             raise RuleCatalogueError([("", f"不是 UTF-8 编码的文本（{RULES_ENV} 指定的文件）")], where) from exc
     else:
