@@ -167,13 +167,11 @@ def _merges(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo):
 
 
 def _last(match) -> tuple[int, int]:
+    """(rows, columns) of a <dimension ref="A1:D100000"> (its last cell), read from the bytes of the part."""
     from openpyxl.utils import column_index_from_string
 
     col, row = (match.group(3), match.group(4)) if match.group(3) else (match.group(1), match.group(2))
-    try:
-        return int(row), column_index_from_string(col.upper())
-    except ValueError:
-        return int(row), 1
+    return int(row), column_index_from_string(col.decode("ascii").upper())
 
 
 def _head(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
