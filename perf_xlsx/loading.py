@@ -211,7 +211,9 @@ def _load_ooxml(
                 guard.check_archive(path, archive)
             with warnings.catch_warnings(), quick_merges():
                 warnings.simplefilter("ignore")
-                workbook = openpyxl.load_workbook(handle, data_only=data_only, keep_links=False)
+                # links to other workbooks kept: the completed copy is saved from this load, and a formula
+                # such as =[1]Sheet1!A1 shows #NAME? once its link is gone
+                workbook = openpyxl.load_workbook(handle, data_only=data_only, keep_links=True)
     except UnreadableWorkbook:
         raise
     except Exception as exc:  # openpyxl, zipfile and the XML parser raise many kinds
