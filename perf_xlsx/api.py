@@ -17,7 +17,7 @@ from .model import Filing
 from .paths import output_path
 from .reading import read_grids
 from .report import Report, projects_of, scores_of
-from .rerun import formula_cells, is_earlier_output, own_formulas
+from .rerun import formula_cells, is_earlier_output, own_formulas, own_sheets
 from .scoring import DEFAULT_SCHEME, load_scheme
 
 if TYPE_CHECKING:
@@ -52,6 +52,7 @@ def evaluate(path: Path, scheme: str | None = None, form: str | None = None) -> 
     opened = read_workbook(path)
     filing = read_grids(path, opened.grids, find_family(form) if form else None)
     filing.earlier_output = is_earlier_output(opened.grids)
+    filing.own_sheets = own_sheets(opened.grids)
     if not filing.sheets:
         raise NotABasicDataWorkbook(unrecognised_message(filing.forms, form), path)
     if scheme is None:  # each form by its family's scheme (a workbook may mix families)

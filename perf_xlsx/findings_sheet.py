@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from .model import FINDINGS_SHEET
 from .report import SEVERITIES, Finding
+from .rerun import numbered
 from .sheet_style import (
     fit_rows,
     fit_title,
@@ -95,19 +96,21 @@ def carried_notes(output: Path) -> list[tuple[tuple[str, ...], str]]:
     except Exception:  # an unreadable earlier output has nothing to carry over
         return []
     try:
-        if SHEET not in wb.sheetnames:
-            return []
-        rows = wb[SHEET].iter_rows(min_row=2, values_only=True)
-        header = [str(v).strip() if v is not None else "" for v in next(rows, ())]
-        if any(name not in header for name in (*IDENTITY, "说明")):
-            return []  # not a 审核结果 perfxlsx wrote
-        at = [header.index(name) for name in IDENTITY]
-        note = header.index("说明")
-        notes = []
-        for row in rows:
-            if len(row) > note and row[note]:
-                notes.append((_row(*(row[i] if i < len(row) else None for i in at)), str(row[note])))
-        return notes
+        for name in wb.sheetnames:  # 审核结果, or 审核结果(2) beside a clerk's sheet of that name
+            if not numbered(name, SHEET):
+                continue
+            rows = wb[name].iter_rows(min_row=2, values_only=True)
+            header = [str(v).strip() if v is not None else "" for v in next(rows, ())]
+            if any(column not in header for column in (*IDENTITY, "说明")):
+                continue  # not a 审核结果 perfxlsx wrote
+            at = [header.index(column) for column in IDENTITY]
+            note = header.index("说明")
+            notes = []
+            for row in rows:
+                if len(row) > note and row[note]:
+                    notes.append((_row(*(row[i] if i < len(row) else None for i in at)), str(row[note])))
+            return notes
+        return []
     finally:
         wb.close()
 
@@ -126,14 +129,15 @@ def carry_notes(findings: list[Finding], notes: list[tuple[tuple[str, ...], str]
             f.note = left.pop(match)[1]
 
 
-def add_findings_sheet(workbook, findings: list[Finding]) -> None:
-    """The 审核结果 sheet: one row per finding, errors first; the 说明 column left for the clerk.
+def add_findings_sheet(workbook, findings: list[Finding], name: str = SHEET) -> None:
+    """The 审核结果 sheet, under `name` (rerun.added_names): one row per finding, errors first; the 说明 column
+    left for the clerk.
 
     Values are numbers (amounts rounded to 2 decimals in the unit of their sheet, rates as fractions shown
     as percentages, scores to 2 decimals; 允许误差 exact); a value that is text (a grade) stays text."""
-    if SHEET in workbook.sheetnames:
-        del workbook[SHEET]
-    ws = workbook.create_sheet(SHEET)
+    if name in workbook.sheetnames:  # an earlier output's (added_names never picks a clerk's sheet)
+        del workbook[name]
+    ws = workbook.create_sheet(name)
     counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
     title = (
         f"审核结果：错误 {counts['error']}，提示 {counts['warning']}，尾差 {counts['rounding']}"

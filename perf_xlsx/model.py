@@ -158,6 +158,7 @@ class Filing:
     forms: list[SheetForm] = field(default_factory=list)  # every sheet, as recognised (or not)
     figures: dict[str, str] = field(default_factory=dict)  # figure (指标) name -> the key of its cell on a form
     earlier_output: bool = False  # a workbook perfxlsx completed before (rerun.py)
+    own_sheets: dict[str, str] = field(default_factory=dict)  # 审核结果/计算过程 -> the earlier output's sheet
     schemes: dict[str, str] = field(default_factory=dict)  # form prefix -> its family's scoring scheme (评分方案)
     merges: dict[str, list[tuple[int, int, int, int]]] = field(default_factory=dict)  # sheet -> merged ranges
 

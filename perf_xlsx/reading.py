@@ -20,6 +20,7 @@ from .labels import clean, label_key
 from .layout import YUAN, Field, SheetLayout, common, expand
 from .model import FINDINGS_SHEET, WORK_SHEET, Filing, Indicator, Institution, SheetForm, Slot
 from .numbers import CellIssue, NumberError, decimals_of, to_amount, to_decimal, to_int, to_percent, to_score
+from .rerun import TITLES, is_own_sheet
 
 PREFIX = {
     "basic": "basic",
@@ -665,8 +666,8 @@ def read_grids(path: Path, grids: list[Grid], form: Family | None = None) -> Fil
     filing = Filing(path=Path(path))
     filing.year = find_year(grids)
     for grid in grids:
-        if grid.title in (FINDINGS_SHEET, WORK_SHEET):
-            continue
+        if grid.title in (FINDINGS_SHEET, WORK_SHEET) or any(is_own_sheet(grid, b) for b in TITLES):
+            continue  # a sheet of ours (审核结果(2) too), or a clerk's under our name: never a form
         chosen, best = identify(grid, form)
         if chosen is None:
             filing.forms.append(_unrecognised(grid.title, best))

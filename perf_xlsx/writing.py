@@ -296,15 +296,16 @@ def add_work_sheet(
     scores: dict | None = None,
     filled: set[str] | None = None,
     live: Sequence[LiveCell] = (),
+    name: str = WORK_SHEET,
 ) -> None:
-    """The 计算过程 sheet: figure, where it stands, formula, inputs with their cells, value, and the filled cell's
+    """The 计算过程 sheet (under `name`, rerun.added_names): figure, where it stands, formula, inputs with their cells, value, and the filled cell's
     Excel formula (单元格公式); `filled` and `live` as in work_rows.
 
     计算值 and 表中填报值 are numbers: amounts rounded to 2 decimals in the unit of their sheet (named in 单位),
     rates as fractions shown as percentages, scores to 2 decimals; a grade stays text."""
-    if WORK_SHEET in workbook.sheetnames:
-        del workbook[WORK_SHEET]
-    ws = workbook.create_sheet(WORK_SHEET)
+    if name in workbook.sheetnames:  # an earlier output's (added_names never picks a clerk's sheet)
+        del workbook[name]
+    ws = workbook.create_sheet(name)
     ws.append([WORK_TITLE])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(WORK_HEADER))
     ws.append(WORK_HEADER)
