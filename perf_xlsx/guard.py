@@ -197,8 +197,10 @@ def sheet_names(path: Path, archive: zipfile.ZipFile) -> dict[str, str]:
         rels = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
         targets = {r.get("Id"): r.get("Target", "") for r in rels}
         out = {}
-        for sheet in book.iter("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheet"):
-            rid = sheet.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+        for sheet in book.iter():  # in either namespace: transitional, or Strict Open XML (strict.py)
+            if not str(sheet.tag).endswith("}sheet"):
+                continue
+            rid = next((v for k, v in sheet.attrib.items() if k.endswith("relationships}id")), None)
             target = targets.get(rid, "").lstrip("/")
             out[target if target.startswith("xl/") else f"xl/{target}"] = sheet.get("name")
         return out
