@@ -259,7 +259,16 @@ def fill(
     report = ev.report
     earlier = (carried_notes(path) if report.earlier_output else []) + carried_notes(target)
     report.findings, filled = complete(
-        lambda: ev.workbook, ev.completion, report, replaced, earlier, target, mark, values
+        lambda: ev.workbook,
+        ev.completion,
+        report,
+        replaced,
+        earlier,
+        target,
+        mark,
+        values,
+        ev.opened.data,
+        ev.opened.strict,
     )
     report.filled = [ev.filing.slots[r.key].where for r in filled if r.key not in replaced]
     report.output = target

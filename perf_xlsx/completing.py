@@ -148,28 +148,28 @@ def complete(
     target: Path,
     mark: bool = False,
     values: bool = False,
+    source: bytes | None = None,
+    strict: bool = False,
 ) -> tuple[list[Finding], list[Result]]:
     """Write the completed workbook to `target`: the input `report.file`, with the cells of `completion`
     filled. `workbook` gives the input's openpyxl workbook, called only when the input is written the old
-    way (an .xls, a package the patcher leaves alone), so a package is completed without ever loading it. Returns the findings as listed in 审核结果 (with
+    way (an .xls, a package the patcher leaves alone), so a package is completed without ever loading it.
+    `source`: the package's bytes as read (loading.Opened.data; by default the file's), `strict`: they were
+    a Strict Open XML package's, made transitional (strict.py). Returns the findings as listed in 审核结果 (with
     the --recompute records of `replaced` and the 说明 carried from `earlier`) and the results written.
     `values`: 计算过程 lists no Excel formulas (excel_formulas.live_cells)."""
     path = Path(report.file)
     if not is_package(path):  # an .xls: values only
         book = workbook()
-        lost = rules.output_finding(
-            "output-not-kept",
-            f"文件“{report.name}”是旧版 .xls，只读取了各单元格的值：{XLS_LOST}不会保留到输出中；"
-            "需要保留时，请先在 Excel 或 WPS 中把它另存为 .xlsx 再处理",
-        )
-        writer = OpenpyxlWriter(book)
-        return _complete(book, completion, report, replaced, earlier, writer, target, mark, values, [lost])
+        lost = [_legacy_values(report.name)]
+        return _complete(book, completion, report, replaced, earlier, OpenpyxlWriter(book), target, mark, values, lost)
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if source is None else source
         notices = [_macros_dropped(report.name)] if has_macros(data) else []
+        notices += [_strict_read(report.name)] if strict else []
         try:
-            writer = PackageWriter(WorkbookPackage(data))
-            return _complete(None, completion, report, replaced, earlier, writer, target, mark, values, notices)
+            patched = PackageWriter(WorkbookPackage(data))
+            return _complete(None, completion, report, replaced, earlier, patched, target, mark, values, notices)
         except Unsupported as exc:
             reason = str(exc)  # written the old way below
     except PerfXlsxError:
@@ -177,13 +177,29 @@ def complete(
     except Exception as exc:  # nothing is on disk yet
         raise build_failed(target, exc) from exc
     book = workbook()
-    writer = OpenpyxlWriter(book, data, reason)
-    return _complete(book, completion, report, replaced, earlier, writer, target, mark, values, notices)
+    rewritten = OpenpyxlWriter(book, data, reason)
+    return _complete(book, completion, report, replaced, earlier, rewritten, target, mark, values, notices)
+
+
+def _legacy_values(file: str) -> Finding:
+    return rules.output_finding(
+        "output-not-kept",
+        f"文件“{file}”是旧版 .xls，只读取了各单元格的值：{XLS_LOST}不会保留到输出中；"
+        "需要保留时，请先在 Excel 或 WPS 中把它另存为 .xlsx 再处理",
+    )
 
 
 def _macros_dropped(file: str) -> Finding:
     return rules.output_finding(
         "output-not-kept", f"文件“{file}”中的宏（VBA 工程）既不运行也不保留：输出是普通的 .xlsx 工作簿"
+    )
+
+
+def _strict_read(file: str) -> Finding:
+    return rules.output_finding(
+        "output-not-kept",
+        f"文件“{file}”是 Strict Open XML 格式（Excel 另存为“Strict Open XML 电子表格”）：已按普通 .xlsx 读取，"
+        "输出是普通的 .xlsx 工作簿（Excel 工作簿(*.xlsx)），不再是 Strict 格式",
     )
 
 

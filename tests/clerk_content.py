@@ -117,6 +117,9 @@ def utf16_styles(data: bytes) -> bytes:
 
 #: Transitional namespace → its ISO 29500 strict counterpart (what Excel's "Strict Open XML" save writes).
 STRICT = {
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties": (
+        "http://purl.oclc.org/ooxml/officeDocument/relationships/extendedProperties"
+    ),
     "http://schemas.openxmlformats.org/spreadsheetml/2006/main": "http://purl.oclc.org/ooxml/spreadsheetml/main",
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships": (
         "http://purl.oclc.org/ooxml/officeDocument/relationships"
@@ -139,6 +142,7 @@ def strict(data: bytes) -> bytes:
                 text = content.decode("utf-8")
                 for old, new in STRICT.items():
                     text = text.replace(old, new)
+                text = re.sub(r"(<workbook\b)", r'\1 conformance="strict"', text, count=1)
                 content = text.encode("utf-8")
             target.writestr(info, content)
     return out.getvalue()

@@ -155,3 +155,36 @@ def test_libreoffice_shows_the_linked_value_not_name_error(tmp_path):
     for recalculated in lo.recalculated([Path(p) for p in outputs], tmp_path / "lo"):
         value = openpyxl.load_workbook(recalculated, data_only=True)[cc.BASIC][cc.LINK_CELL].value
         assert value == 22, recalculated.name
+
+
+# ---- 6. Strict Open XML ----------------------------------------------------------------------------------
+def test_a_strict_open_xml_workbook_is_read_and_written_as_an_ordinary_one(tmp_path):
+    source = cc.saved(tmp_path / "in", "严格格式.xlsx", cc.strict(cc.SAMPLE.read_bytes()))
+    assert b"purl.oclc.org/ooxml" in parts(source)["xl/workbook.xml"]
+    output, shown = fill(source, tmp_path / "out")
+    ordinary, _ = fill(cc.SAMPLE, tmp_path / "ordinary")
+    assert f"提示：文件“{source.name}”是 Strict Open XML 格式" in shown and "普通的 .xlsx" in shown
+    assert not [n for n, data in parts(output).items() if b"purl.oclc.org/ooxml" in data]  # transitional
+    assert 'conformance="strict"' not in parts(output)["xl/workbook.xml"].decode()
+    strict_book, plain_book = openpyxl.load_workbook(output), openpyxl.load_workbook(ordinary)
+    assert strict_book.sheetnames == plain_book.sheetnames
+    for name in plain_book.sheetnames[:-2]:  # the forms, filled alike
+        cells = lambda ws: [[c.value for c in row] for row in ws.iter_rows()]  # noqa: E731
+        assert cells(strict_book[name]) == cells(plain_book[name]), name
+
+
+def test_a_strict_workbook_keeps_its_seal(tmp_path):
+    rich = rich_inputs.build_rich(tmp_path / "富样例.xlsx")
+    source = cc.saved(tmp_path / "in", "严格富样例.xlsx", cc.strict(rich.read_bytes()))
+    output, shown = fill(source, tmp_path / "out")
+    drawing = linked(output, sheet_parts(output)[rich_inputs.FORM])["drawing"]
+    assert "<pic>" in parts(output)[drawing].decode().replace("xdr:", "")
+    assert "Strict Open XML" in shown and "无法按部件原样修补" not in shown
+
+
+@pytest.mark.skipif(lo.soffice() is None or shutil.which("pdftotext") is None, reason="LibreOffice 未安装")
+def test_libreoffice_opens_the_output_of_a_strict_workbook(tmp_path):
+    source = cc.saved(tmp_path / "in", "严格格式.xlsx", cc.strict(cc.SAMPLE.read_bytes()))
+    output, _ = fill(source, tmp_path / "out")
+    text = "".join(lo.pages_text(lo.to_pdf(output, tmp_path))).replace(" ", "")
+    assert "87.57%" in text and "审核结果" in text
