@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import rules
+from .added_sheets import own_sheets
 from .derive import Completion
 from .detect import unrecognised_message
 from .errors import NotABasicDataWorkbook, PerfXlsxError
@@ -17,7 +18,7 @@ from .model import Filing
 from .paths import output_path
 from .reading import read_grids
 from .report import Report, projects_of, scores_of
-from .rerun import formula_cells, is_earlier_output, own_formulas, own_sheets
+from .rerun import formula_cells, is_earlier_output, own_formulas
 from .scoring import DEFAULT_SCHEME, load_scheme
 
 if TYPE_CHECKING:

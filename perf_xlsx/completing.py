@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from . import rules
+from .added_sheets import added_names
 from .errors import PerfXlsxError
 from .excel_formulas import live_cells, with_formulas
 from .findings_sheet import FILLS, add_findings_sheet, carry_notes, review_marks
@@ -30,7 +31,6 @@ from .losses import XLS_LOST, has_macros, lost_parts
 from .model import FINDINGS_SHEET, WORK_SHEET
 from .outfile import build_failed, write_atomically
 from .package import CellWrite, Unsupported, WorkbookPackage
-from .rerun import added_names
 from .writing import add_work_sheet, cell_at, planned_writes, save_deterministic, value_text, write_cell
 
 if TYPE_CHECKING:

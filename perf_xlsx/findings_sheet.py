@@ -16,9 +16,9 @@ from pathlib import Path
 
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from .added_sheets import numbered
 from .model import FINDINGS_SHEET
 from .report import SEVERITIES, Finding
-from .rerun import numbered
 from .sheet_style import (
     fit_rows,
     fit_title,

@@ -15,6 +15,8 @@ Number = Decimal | int
 #: The sheets perfxlsx adds to a completed workbook (a completed workbook read again ignores them).
 FINDINGS_SHEET = "审核结果"
 WORK_SHEET = "计算过程"
+#: The title each added sheet starts with, in its cell A1 (added_sheets.py, rerun.py).
+TITLES = {FINDINGS_SHEET: "审核结果", WORK_SHEET: "计算过程"}
 
 
 @dataclass

@@ -13,14 +13,14 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import keys, tables
+from .added_sheets import is_own_sheet
 from .detect import TITLE_ROWS, SheetMatch, identify
 from .families import Family, families
 from .grid import Grid, LabelMatcher, ref
 from .labels import clean, label_key
 from .layout import YUAN, Field, SheetLayout, common, expand
-from .model import FINDINGS_SHEET, WORK_SHEET, Filing, Indicator, Institution, SheetForm, Slot
+from .model import FINDINGS_SHEET, TITLES, WORK_SHEET, Filing, Indicator, Institution, SheetForm, Slot
 from .numbers import CellIssue, NumberError, decimals_of, to_amount, to_decimal, to_int, to_percent, to_score
-from .rerun import TITLES, is_own_sheet
 
 PREFIX = {
     "basic": "basic",
