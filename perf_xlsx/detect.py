@@ -91,12 +91,11 @@ def match(grid: Grid, family: Family, layout: SheetLayout) -> SheetMatch:
     """Score one sheet against one layout."""
     rows = range(1, TITLE_ROWS + 1)
     title = any(grid.contains(label_key(fragment), rows) for fragment in layout.title_keys)
-    keys = grid.label_keys()
+    index = grid.label_index()
     found: list[str] = []
     missing: list[str] = []
     for name, variants in signature(layout).labels.items():
-        matcher = LabelMatcher(variants)
-        (found if any(matcher.match(k) for k in keys) else missing).append(name)
+        (found if LabelMatcher(variants).matches_any(index) else missing).append(name)
     return SheetMatch(family, layout, title, tuple(found), tuple(missing))
 
 

@@ -40,6 +40,7 @@ class Grid:
                     self._merge_of[(r, c)] = bounds
         self._keys: dict[tuple[int, int], str] = {}
         self._inline: dict[tuple[int, int], tuple[str, str]] = {}
+        self._index: LabelIndex | None = None
         for pos, value in self.values.items():
             if isinstance(value, str) and value.strip():
                 self._keys[pos] = label_key(value)
@@ -111,6 +112,13 @@ class Grid:
         """Every label on the sheet: each text cell's key, and the label part of each `标签：值` cell."""
         return set(self._keys.values()) | {label for label, _ in self._inline.values()}
 
+    def label_index(self) -> LabelIndex:
+        """label_keys() indexed for LabelMatcher.matches_any (computed once per sheet: every layout of every
+        family is scored against it)."""
+        if self._index is None:
+            self._index = LabelIndex(self.label_keys())
+        return self._index
+
     def find(
         self, matcher: LabelMatcher, rows: range | None = None, cols: range | None = None, inline: bool = False
     ) -> tuple[int, int] | None:
@@ -136,6 +144,18 @@ class Grid:
         return min(hits) if hits else None
 
 
+class LabelIndex:
+    """A sheet's label keys for matching many matchers at once (标签索引): the keys and their bare forms
+    (bare_key), and those of them with a 4-digit number, the only ones a `{year}` pattern can match."""
+
+    def __init__(self, keys: set[str]):
+        self.keys = keys | {bare_key(k) for k in keys}
+        self.dated = [k for k in self.keys if _DIGITS.search(k)]
+
+
+_DIGITS = re.compile(r"\d{4}")
+
+
 class LabelMatcher:
     """Matches a label key against a field's label variants (标签及其变体).
 
@@ -155,6 +175,13 @@ class LabelMatcher:
                     self.patterns.append(re.compile(r"\d{4}".join(re.escape(p) for p in parts) + r"$"))
             else:
                 self.exact.add(label_key(label))
+
+    def matches_any(self, index: LabelIndex) -> bool:
+        """Whether any label of the indexed sheet matches: the same as any(self.match(k) for k in keys),
+        without trying each key against each variant."""
+        if not self.exact.isdisjoint(index.keys):
+            return True
+        return any(p.match(k) for p in self.patterns for k in index.dated)
 
     def match(self, key: str) -> bool:
         """The key is a variant, also once a bracketed annotation at its end is set aside
