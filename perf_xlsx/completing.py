@@ -286,7 +286,7 @@ def _renamed(names: dict[str, str], sheets: list[str], file: str) -> list[Findin
     return [
         rules.output_finding(
             "output-sheet-renamed",
-            f"文件“{file}”中已有名为“{base}”的工作表（不是 perfxlsx 生成的），已原样保留，引用它的公式不变；"
+            f"文件“{file}”中已有名为“{base}”的工作表（不是 perfxlsx 生成的），已原样保留、不覆盖；"
             f"perfxlsx 的{base}写在新表“{name}”中",
             sheet=base,
         )

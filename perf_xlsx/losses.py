@@ -76,7 +76,6 @@ def lost_parts(before: bytes, after: bytes) -> list[str]:
     had, had_other, had_ext = _census(before)
     has, has_other, has_ext = _census(after)
     lost = [label for _, label in KINDS if had.get(label, 0) > has.get(label, 0)]
-    lost = list(dict.fromkeys(lost))
     if had_ext > has_ext:
         lost.append(EXTENSIONS)
     lost += [f"部件 {name}" for name in sorted(had_other - has_other)]
