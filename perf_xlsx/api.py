@@ -15,6 +15,7 @@ from .families import find_family, scheme_of, schemes_of
 from .figures import compute
 from .loading import Opened, read_workbook
 from .model import Filing
+from .own_sheets import own_sheets
 from .paths import output_path
 from .reading import read_grids
 from .report import Report, projects_of, scores_of
@@ -53,6 +54,7 @@ def evaluate(path: Path, scheme: str | None = None, form: str | None = None) -> 
     opened = read_workbook(path)
     filing = read_grids(path, opened.grids, find_family(form) if form else None)
     filing.earlier_output = is_earlier_output(opened.grids)
+    filing.own_sheets = own_sheets(opened.grids)
     if not filing.sheets:
         raise NotABasicDataWorkbook(unrecognised_message(filing.forms, form), path)
     if scheme is None:  # each form by its family's scheme (a workbook may mix families)
@@ -262,7 +264,16 @@ def fill(
     report = ev.report
     earlier = (carried_notes(path) if report.earlier_output else []) + carried_notes(target)
     report.findings, filled = complete(
-        lambda: ev.workbook, ev.completion, report, replaced, earlier, target, mark, values
+        lambda: ev.workbook,
+        ev.completion,
+        report,
+        replaced,
+        earlier,
+        target,
+        mark,
+        values,
+        ev.opened.data,
+        ev.opened.strict,
     )
     report.filled = [ev.filing.slots[r.key].where for r in filled if r.key not in replaced]
     report.output = target

@@ -86,8 +86,12 @@ def _summary_lines(report) -> list[str]:
     lines += ["  " + project.line(report.findings) for project in report.projects]
     c = report.counts
     lines.append(f"  错误 {c['error']}，提示 {c['warning']}，尾差 {c['rounding']}")
-    for finding in report.findings:  # every 错误, every field that could not be found, a project-only workbook
-        if finding.severity == "error" or finding.rule in ("read-not-found", "read-project-only"):
+    for finding in report.findings:  # every 错误, every field not found, a project-only workbook, the output's 提示
+        if (
+            finding.severity == "error"
+            or finding.rule in ("read-not-found", "read-project-only")
+            or finding.rule.startswith("output-")
+        ):
             where = f"{finding.where} " if finding.where else ""
             lines.append(f"  {'错误' if finding.severity == 'error' else '提示'}：{where}{finding.message}")
     return lines

@@ -104,11 +104,11 @@ def match(grid: Grid, family: Family, layout: SheetLayout) -> SheetMatch:
     """Score one sheet against one layout."""
     rows = range(1, TITLE_ROWS + 1)
     title = any(grid.contains(label_key(fragment), rows) for fragment in layout.title_keys)
-    keys = grid.label_key_set()
+    index = grid.label_index()
     found: list[str] = []
     missing: list[str] = []
     for name, matcher in _matchers(layout):
-        (found if matcher.matches_any(keys) else missing).append(name)
+        (found if matcher.matches_any(index) else missing).append(name)
     return SheetMatch(family, layout, title, tuple(found), tuple(missing))
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .added_sheet import AddedSheet, Look
 from .model import FINDINGS_SHEET
+from .own_sheets import numbered
 from .report import SEVERITIES, Finding
 from .sheet_style import (
     fit_rows,
@@ -93,19 +94,21 @@ def carried_notes(output: Path) -> list[tuple[tuple[str, ...], str]]:
     except Exception:  # an unreadable earlier output has nothing to carry over
         return []
     try:
-        if SHEET not in wb.sheetnames:
-            return []
-        rows = wb[SHEET].iter_rows(min_row=2, values_only=True)
-        header = [str(v).strip() if v is not None else "" for v in next(rows, ())]
-        if any(name not in header for name in (*IDENTITY, "说明")):
-            return []  # not a 审核结果 perfxlsx wrote
-        at = [header.index(name) for name in IDENTITY]
-        note = header.index("说明")
-        notes = []
-        for row in rows:
-            if len(row) > note and row[note]:
-                notes.append((_row(*(row[i] if i < len(row) else None for i in at)), str(row[note])))
-        return notes
+        for name in wb.sheetnames:  # 审核结果, or 审核结果(2) beside a clerk's sheet of that name
+            if not numbered(name, SHEET):
+                continue
+            rows = wb[name].iter_rows(min_row=2, values_only=True)
+            header = [str(v).strip() if v is not None else "" for v in next(rows, ())]
+            if any(column not in header for column in (*IDENTITY, "说明")):
+                continue  # not a 审核结果 perfxlsx wrote
+            at = [header.index(column) for column in IDENTITY]
+            note = header.index("说明")
+            notes = []
+            for row in rows:
+                if len(row) > note and row[note]:
+                    notes.append((_row(*(row[i] if i < len(row) else None for i in at)), str(row[note])))
+            return notes
+        return []
     finally:
         wb.close()
 
@@ -125,7 +128,7 @@ def carry_notes(findings: list[Finding], notes: list[tuple[tuple[str, ...], str]
 
 
 def findings_sheet(findings: list[Finding], name: str = SHEET) -> AddedSheet:
-    """The 审核结果 sheet: one row per finding, errors first; the 说明 column left for the clerk.
+    """The 审核结果 sheet, under `name` (own_sheets.added_names): one row per finding, errors first; the 说明 column left for the clerk.
 
     Values are numbers (amounts rounded to 2 decimals in the unit of their sheet, rates as fractions shown
     as percentages, scores to 2 decimals; 允许误差 exact); a value that is text (a grade) stays text."""

@@ -40,8 +40,8 @@ class Grid:
                     self._merge_of[(r, c)] = bounds
         self._keys: dict[tuple[int, int], str] = {}
         self._inline: dict[tuple[int, int], tuple[str, str]] = {}
-        self._key_set: frozenset[str] | None = None
-        self._index: tuple[dict, dict] | None = None
+        self._index: LabelIndex | None = None
+        self._positions: tuple[dict, dict] | None = None
         for pos, value in self.values.items():
             if isinstance(value, str) and value.strip():
                 self._keys[pos] = label_key(value)
@@ -113,13 +113,12 @@ class Grid:
         """Every label on the sheet: each text cell's key, and the label part of each `标签：值` cell."""
         return set(self._keys.values()) | {label for label, _ in self._inline.values()}
 
-    def label_key_set(self) -> frozenset[str]:
-        """`label_keys` with each key's bare form beside it (see `labels.bare_key`), for
-        `LabelMatcher.matches_any`; built once per grid (a grid is not changed once read)."""
-        if self._key_set is None:
-            keys = self.label_keys()
-            self._key_set = frozenset(keys | {bare_key(k) for k in keys})
-        return self._key_set
+    def label_index(self) -> LabelIndex:
+        """label_keys() indexed for LabelMatcher.matches_any (computed once per sheet: every layout of every
+        family is scored against it)."""
+        if self._index is None:
+            self._index = LabelIndex(self.label_keys())
+        return self._index
 
     def find(
         self, matcher: LabelMatcher, rows: range | None = None, cols: range | None = None, inline: bool = False
@@ -137,7 +136,7 @@ class Grid:
                 )
             ]
             return min(hits) if hits else None
-        by_label, by_inline = self._label_index()
+        by_label, by_inline = self._label_positions()
         hits = [
             pos
             for index in ((by_label, by_inline) if inline else (by_label,))
@@ -147,10 +146,10 @@ class Grid:
         ]
         return min(hits) if hits else None
 
-    def _label_index(self) -> tuple[dict[str, list[tuple[int, int]]], dict[str, list[tuple[int, int]]]]:
+    def _label_positions(self) -> tuple[dict[str, list[tuple[int, int]]], dict[str, list[tuple[int, int]]]]:
         """Where each label key stands, also under its bare form (what LabelMatcher.match accepts), for
         the cells' own labels and for the label parts of `标签：值` cells; built once per grid."""
-        if self._index is None:
+        if self._positions is None:
             by_label: dict[str, list[tuple[int, int]]] = {}
             by_inline: dict[str, list[tuple[int, int]]] = {}
             for index, keys in (
@@ -162,8 +161,8 @@ class Grid:
                     bare = bare_key(key)
                     if bare != key:
                         index.setdefault(bare, []).append(pos)
-            self._index = (by_label, by_inline)
-        return self._index
+            self._positions = (by_label, by_inline)
+        return self._positions
 
     def contains(self, fragment: str, rows: range | None = None, longest: int = 40) -> tuple[int, int] | None:
         """First cell whose label contains `fragment` and is no longer than a title (`longest`), not a sentence."""
@@ -173,6 +172,18 @@ class Grid:
             if fragment in key and len(key) <= longest and (rows is None or pos[0] in rows)
         ]
         return min(hits) if hits else None
+
+
+class LabelIndex:
+    """A sheet's label keys for matching many matchers at once (标签索引): the keys and their bare forms
+    (bare_key), and those of them with a 4-digit number, the only ones a `{year}` pattern can match."""
+
+    def __init__(self, keys: set[str]):
+        self.keys = keys | {bare_key(k) for k in keys}
+        self.dated = [k for k in self.keys if _DIGITS.search(k)]
+
+
+_DIGITS = re.compile(r"\d{4}")
 
 
 class LabelMatcher:
@@ -195,12 +206,12 @@ class LabelMatcher:
             else:
                 self.exact.add(label_key(label))
 
-    def matches_any(self, keys: frozenset[str]) -> bool:
-        """Some key of a `Grid.label_key_set` matches: the same answer as `match` over the sheet's
-        label keys, since that set holds every key and its bare form."""
-        if not self.exact.isdisjoint(keys):
+    def matches_any(self, index: LabelIndex) -> bool:
+        """Whether any label of the indexed sheet matches: the same as any(self.match(k) for k in keys),
+        without trying each key against each variant."""
+        if not self.exact.isdisjoint(index.keys):
             return True
-        return bool(self.patterns) and any(p.match(k) for p in self.patterns for k in keys)
+        return any(p.match(k) for p in self.patterns for k in index.dated)
 
     def match(self, key: str) -> bool:
         """The key is a variant, also once a bracketed annotation at its end is set aside

@@ -167,13 +167,11 @@ def _merges(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo):
 
 
 def _last(match) -> tuple[int, int]:
+    """(rows, columns) of a <dimension ref="A1:D100000"> (its last cell), read from the bytes of the part."""
     from openpyxl.utils import column_index_from_string
 
     col, row = (match.group(3), match.group(4)) if match.group(3) else (match.group(1), match.group(2))
-    try:
-        return int(row), column_index_from_string(col.upper())
-    except ValueError:
-        return int(row), 1
+    return int(row), column_index_from_string(col.decode("ascii").upper())
 
 
 def _head(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
@@ -199,8 +197,10 @@ def sheet_names(path: Path, archive: zipfile.ZipFile) -> dict[str, str]:
         rels = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
         targets = {r.get("Id"): r.get("Target", "") for r in rels}
         out = {}
-        for sheet in book.iter("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheet"):
-            rid = sheet.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+        for sheet in book.iter():  # in either namespace: transitional, or Strict Open XML (strict.py)
+            if not str(sheet.tag).endswith("}sheet"):
+                continue
+            rid = next((v for k, v in sheet.attrib.items() if k.endswith("relationships}id")), None)
             target = targets.get(rid, "").lstrip("/")
             out[target if target.startswith("xl/") else f"xl/{target}"] = sheet.get("name")
         return out

@@ -18,7 +18,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from . import guard, sniff
+from . import guard, sniff, strict
 from .errors import (
     DamagedWorkbook,
     EncryptedWorkbook,
@@ -55,8 +55,16 @@ class Opened:
     """A workbook file as read (已读取的工作簿): one Grid per worksheet, and the openpyxl workbook — loaded on
     first access, from the bytes the Grids were read from, so check and inspect never pay for it."""
 
-    def __init__(self, path: Path, grids: list[Grid], data: bytes | None = None, workbook: Any = None):
+    def __init__(
+        self, path: Path, grids: list[Grid], data: bytes | None = None, workbook: Any = None, strict: bool = False
+    ):
         self.path, self.grids, self._data, self._workbook = path, grids, data, workbook
+        self.strict = strict  # a Strict Open XML package, read (and written) as an ordinary one (strict.py)
+
+    @property
+    def data(self) -> bytes | None:
+        """The package's bytes as read (a strict package's made transitional); None for an .xls."""
+        return self._data
 
     @property
     def loaded(self) -> bool:
@@ -115,9 +123,8 @@ def _identify(path: Path) -> tuple[str, int]:
 
 def _read_ooxml(path: Path) -> Opened:
     """An .xlsx/.xlsm read by xlsx_grids; by openpyxl when that reader raises (a construct it does not
-    expect: openpyxl then gives the same Grids, or the error for a broken file)."""
-    from .xlsx_grids import grids_from_package
-
+    expect: openpyxl then gives the same Grids, or the error for a broken file). A Strict Open XML package
+    is read as an ordinary one (strict.py)."""
     try:
         data = path.read_bytes()
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -125,16 +132,31 @@ def _read_ooxml(path: Path) -> Opened:
         raise _load_error(path, exc) from exc
     with archive:
         guard.check_archive(path, archive)
+        is_strict = strict.is_strict(archive)
+        grids = None if is_strict else _grids_or_none(path, archive)
+    if is_strict:  # read as an ordinary package (within the limits just checked)
         try:
-            grids = grids_from_package(path, archive)
-        except Exception:  # any surprise: openpyxl reads it as before
-            grids = None
+            data = strict.transitional(data)
+        except Exception as exc:
+            raise _load_error(path, exc) from exc
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            grids = _grids_or_none(path, archive)
     if grids is None:
         workbook = _load_ooxml(path, data=data, checked=True)
-        return Opened(path, grids_of(workbook, path, data), data, workbook)
+        return Opened(path, grids_of(workbook, path, data), data, workbook, is_strict)
     for grid in grids:
         guard.check_rows(path, grid.title, (grid.max_row, grid.max_col))
-    return Opened(path, grids, data)
+    return Opened(path, grids, data, strict=is_strict)
+
+
+def _grids_or_none(path: Path, archive: zipfile.ZipFile) -> list[Grid] | None:
+    """The Grids xlsx_grids reads, or None when it meets what it does not expect (openpyxl then reads it)."""
+    from .xlsx_grids import grids_from_package
+
+    try:
+        return grids_from_package(path, archive)
+    except Exception:  # any surprise: openpyxl reads it as before
+        return None
 
 
 def _regular_file(path: Path) -> int:
@@ -211,7 +233,9 @@ def _load_ooxml(
                 guard.check_archive(path, archive)
             with warnings.catch_warnings(), quick_merges():
                 warnings.simplefilter("ignore")
-                workbook = openpyxl.load_workbook(handle, data_only=data_only, keep_links=False)
+                # links to other workbooks kept: the completed copy is saved from this load, and a formula
+                # such as =[1]Sheet1!A1 shows #NAME? once its link is gone
+                workbook = openpyxl.load_workbook(handle, data_only=data_only, keep_links=True)
     except UnreadableWorkbook:
         raise
     except Exception as exc:  # openpyxl, zipfile and the XML parser raise many kinds

@@ -15,6 +15,8 @@ Number = Decimal | int
 #: The sheets perfxlsx adds to a completed workbook (a completed workbook read again ignores them).
 FINDINGS_SHEET = "审核结果"
 WORK_SHEET = "计算过程"
+#: The title each added sheet starts with, in its cell A1 (own_sheets.py, rerun.py).
+TITLES = {FINDINGS_SHEET: "审核结果", WORK_SHEET: "计算过程"}
 
 
 @dataclass
@@ -158,6 +160,7 @@ class Filing:
     forms: list[SheetForm] = field(default_factory=list)  # every sheet, as recognised (or not)
     figures: dict[str, str] = field(default_factory=dict)  # figure (指标) name -> the key of its cell on a form
     earlier_output: bool = False  # a workbook perfxlsx completed before (rerun.py)
+    own_sheets: dict[str, str] = field(default_factory=dict)  # 审核结果/计算过程 -> the earlier output's sheet
     schemes: dict[str, str] = field(default_factory=dict)  # form prefix -> its family's scoring scheme (评分方案)
     merges: dict[str, list[tuple[int, int, int, int]]] = field(default_factory=dict)  # sheet -> merged ranges
 

@@ -18,8 +18,9 @@ from .families import Family, families
 from .grid import Grid, LabelMatcher, ref
 from .labels import clean, label_key
 from .layout import YUAN, Field, SheetLayout, common, expand
-from .model import FINDINGS_SHEET, WORK_SHEET, Filing, Indicator, Institution, SheetForm, Slot
+from .model import FINDINGS_SHEET, TITLES, WORK_SHEET, Filing, Indicator, Institution, SheetForm, Slot
 from .numbers import CellIssue, NumberError, decimals_of, to_amount, to_decimal, to_int, to_percent, to_score
+from .own_sheets import is_own_sheet
 
 PREFIX = {
     "basic": "basic",
@@ -133,6 +134,7 @@ class SheetReader:
         self.year = filing.year
         self.scale = sheet_scale(grid)
         self.merged_amounts: dict[tuple[int, int, int, int], Slot] = {}  # merged range → the amount read from it
+        self.headers: dict[str, str] = {}  # column id → its header on the sheet, of the table being read
 
     def matcher(self, labels) -> LabelMatcher:
         return LabelMatcher(labels, self.year)
@@ -196,7 +198,7 @@ class SheetReader:
 
     def labelled(self, key: str, field: Field, rows: range | None = None, label: str | None = None) -> Slot:
         """A value next to its label, or typed into the label's cell (`其中：一般公共预算：1873.66`)."""
-        label = label or label_key(expand(field.label, self.year))
+        label = label or self.layout_name(field)
         pos = self.grid.find(self.matcher(field.labels), rows=rows, inline=True)
         if pos is None:
             return self.slot(key, label, field, None)
@@ -265,7 +267,7 @@ class SheetReader:
         base = keys.join(self.prefix, section["id"], *([section["row"]] if section.get("row") else []))
         for field in section["fields"]:
             key = keys.join(base, field.id)
-            label = field.figure or label_key(expand(field.label, self.year))
+            label = field.figure or self.layout_name(field)
             if field.points == "title":
                 self._title_points(key, label, field, section, start)
                 continue
@@ -295,7 +297,10 @@ class SheetReader:
     read_goals = read_header_values
 
     def _columns(self, columns, band: range, after_col: int) -> dict[str, int]:
+        """The column of each of `columns` found in the header rows `band`; each found column's header as
+        the sheet says it is kept for naming its cells (column_name)."""
         found = {}
+        self.headers = {}
         for column in columns:
             if column.points == "title":
                 continue  # not a column on the form: the points its section title prints
@@ -304,11 +309,24 @@ class SheetReader:
             )
             if pos:
                 found[column.id] = pos[1]
+                self.headers[column.id] = label_key(self.grid.value(*pos))
             elif not column.optional:
-                self.filing.problem(
-                    "not-found", f"未找到列“{label_key(expand(column.label, self.year))}”", self.grid.title
-                )
+                self.filing.problem("not-found", f"未找到列“{self.layout_name(column)}”", self.grid.title)
         return found
+
+    def layout_name(self, field: Field) -> str:
+        """A field's Chinese label from the layout (版式标签), its {year} filled in; without a year, the first
+        of its labels that names no year (`本年预算数`), never a placeholder."""
+        for text in (field.label, *field.labels):
+            shown = label_key(expand(text, self.year))
+            if "{" not in shown:
+                return shown
+        return label_key(re.sub(r"\{\w+\}", "", field.label))
+
+    def column_name(self, column: Field) -> str:
+        """How a column is named in messages (栏目名称): its header as the sheet says it (read by the last
+        _columns), else the layout's label. Never the internal id (`budget`)."""
+        return self.headers.get(column.id) or self.layout_name(column)
 
     def read_matrix(self, section, start, end) -> None:
         sid = keys.join(self.prefix, section["id"])
@@ -343,7 +361,7 @@ class SheetReader:
                 if column.id in row.blank_cells or (column.type != "amount" and cell_spec is None):
                     continue
                 key = keys.join(sid, row.id, column.id)
-                label = f"{row_label}（{label_key(expand(column.label, self.year))}）"
+                label = f"{row_label}（{self.column_name(column)}）"
                 if column.points == "title":
                     self._title_points(key, label, column, section, start)
                     continue
@@ -352,7 +370,7 @@ class SheetReader:
                     self.filing.add(Slot(key, label, column.type, sheet=self.grid.title))
                     continue
                 made = self.slot(key, label, row, pos, type_=column.type)
-                made.row_label, made.col_label = row_label, label_key(expand(column.label, self.year))
+                made.row_label, made.col_label = row_label, self.column_name(column)
                 if cell_spec is None and row.sum:
                     self.filing.derive(
                         key,
@@ -384,11 +402,11 @@ class SheetReader:
             if not label_key(name) and all(v is None for v in values):
                 continue
             base = keys.join(sid, f"{group['id']}[{len(found) + 1}]")
+            by_id = {column.id: column for column in section["columns"]}
             for cid, c in cols.items():
                 field = Field(id=cid, labels=(name,))
-                self.slot(
-                    keys.join(base, cid), f"{label_key(name) or '专项资金'}（{cid}）", field, (r, c), type_="amount"
-                )
+                label = f"{label_key(name) or '专项资金'}（{self.column_name(by_id[cid])}）"
+                self.slot(keys.join(base, cid), label, field, (r, c), type_="amount")
             found.append(base)
         return found
 
@@ -461,7 +479,7 @@ class SheetReader:
                     continue
                 row_keys[cid] = self.slot(
                     keys.join(base, cid),
-                    f"{name}（{columns[cid].label}）",
+                    f"{name}（{self.column_name(columns[cid])}）",
                     columns[cid],
                     (r, c) if c else None,
                     type_="text",
@@ -478,7 +496,7 @@ class SheetReader:
                 single = single and r2 == r
                 row_keys[cid] = self.slot(
                     keys.join(base, cid),
-                    f"{name}（{columns[cid].label}）",
+                    f"{name}（{self.column_name(columns[cid])}）",
                     columns[cid],
                     (r, c),
                     type_="rate" if cid == "coefficient" else "score",
@@ -534,7 +552,7 @@ class SheetReader:
             key = keys.subtotal(self.prefix, cid)
             if key in self.filing.slots:
                 continue  # only the first 合计 row counts
-            self.slot(key, f"指标合计（{columns[cid].label}）", columns[cid], (r, c), type_="score")
+            self.slot(key, f"指标合计（{self.column_name(columns[cid])}）", columns[cid], (r, c), type_="score")
             self.filing.derive(key, "sum", [(k, 1) for k in keyed])
 
     def _is_header_row(self, r: int, cols: dict[str, int], columns: dict[str, Field]) -> bool:
@@ -631,13 +649,13 @@ class SheetReader:
             inst = Institution(name=_institution_name(label) or f"第{r}行", is_summary=summary, id=row_id)
             for column in section["columns"]:
                 skey = keys.join(base, row_id, column.id)
-                label_text = f"{inst.name}（{column.label}）"
+                label_text = f"{inst.name}（{self.column_name(column)}）"
                 pos = (r, cols[column.id]) if column.id in cols else None
                 if pos is None:
                     self.filing.add(Slot(skey, label_text, "amount", sheet=self.grid.title))
                 else:
                     made = self.slot(skey, label_text, column, pos, type_="amount")
-                    made.row_label, made.col_label = inst.name, column.label
+                    made.row_label, made.col_label = inst.name, self.column_name(column)
                 inst.slots[column.id] = skey
             table.append(inst)
         if not any(i.is_summary for i in table):
@@ -665,8 +683,8 @@ def read_grids(path: Path, grids: list[Grid], form: Family | None = None) -> Fil
     filing = Filing(path=Path(path))
     filing.year = find_year(grids)
     for grid in grids:
-        if grid.title in (FINDINGS_SHEET, WORK_SHEET):
-            continue
+        if grid.title in (FINDINGS_SHEET, WORK_SHEET) or any(is_own_sheet(grid, b) for b in TITLES):
+            continue  # a sheet of ours (审核结果(2) too), or a clerk's under our name: never a form
         chosen, best = identify(grid, form)
         if chosen is None:
             filing.forms.append(_unrecognised(grid.title, best))

@@ -1,9 +1,9 @@
 """Re-running on an output (再次处理已填工作簿): a workbook perfxlsx completed before is a normal input.
 
 A clerk corrects an input in `…_已填.xlsx` and runs fill on it again. It is recognised by the two sheets
-perfxlsx added to it, each with the title row it writes (a clerk's own sheet that merely shares a name is
-not taken for one); the output is then named from the original file name (paths.original_stem), and the
-terminal and the JSON say that the input was an earlier output.
+perfxlsx added to it, each with the title row and header it writes (own_sheets.py; a clerk's own sheet
+that merely shares a name is not taken for one); the output is then named from the original file name (paths.original_stem), and
+the terminal and the JSON say that the input was an earlier output.
 
 The cells perfxlsx filled are recognised by their formulas: a derived cell holding exactly the formula
 perfxlsx writes there is its own, so it is assessed as blank (its stale cached value is not a stated
@@ -22,22 +22,16 @@ import re
 from typing import TYPE_CHECKING
 
 from .grid import Grid
-from .model import FINDINGS_SHEET, WORK_SHEET, Filing
+from .model import TITLES, WORK_SHEET, Filing
+from .own_sheets import own_sheets
 
 if TYPE_CHECKING:
     from .derive import Completion
 
-#: The title each added sheet starts with, in its cell A1.
-TITLES = {FINDINGS_SHEET: "审核结果", WORK_SHEET: "计算过程"}
-
 
 def is_earlier_output(grids: list[Grid]) -> bool:
     """Whether the workbook holds the 审核结果 and 计算过程 sheets perfxlsx adds, with their title rows."""
-    by_title = {g.title: g for g in grids}
-    return all(
-        name in by_title and str(by_title[name].values.get((1, 1), "")).startswith(title)
-        for name, title in TITLES.items()
-    )
+    return set(own_sheets(grids)) == set(TITLES)
 
 
 def _normal(formula: str) -> str:
@@ -60,7 +54,8 @@ def filled_values(grids: list[Grid], filing: Filing) -> list[str]:
     still hold that value (see the module's text). Columns are found by their header (row 2)."""
     from .sheet_style import number
 
-    work = next((g for g in grids if g.title == WORK_SHEET), None)
+    name = filing.own_sheets.get(WORK_SHEET)  # the earlier output's 计算过程, perhaps 计算过程(2)
+    work = next((g for g in grids if g.title == name), None)
     if work is None:
         return []
     header = {str(v).strip(): c for (r, c), v in work.values.items() if r == 2 and v is not None}

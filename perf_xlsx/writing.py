@@ -295,7 +295,7 @@ def work_sheet(
     live: Sequence[LiveCell] = (),
     name: str = WORK_SHEET,
 ) -> AddedSheet:
-    """The 计算过程 sheet: figure, where it stands, formula, inputs with their cells, value, and the filled cell's
+    """The 计算过程 sheet (under `name`, own_sheets.added_names): figure, where it stands, formula, inputs with their cells, value, and the filled cell's
     Excel formula (单元格公式); `filled` and `live` as in work_rows.
 
     计算值 and 表中填报值 are numbers: amounts rounded to 2 decimals in the unit of their sheet (named in 单位),

@@ -507,6 +507,16 @@ def build_wide_columns(folder: Path) -> Path:
     return saved_workbook(folder, "超宽.xlsx", wb)
 
 
+def build_wide_dimension(folder: Path) -> Path:
+    """Ten rows whose dimension says they reach column AMK (1,025 columns): refused before loading."""
+    return saved(folder, "超宽尺寸.xlsx", one_sheet_workbook(sheet_xml(10, 2, dimension="A1:AMK10")))
+
+
+def build_tall_four_columns(folder: Path) -> Path:
+    """A used range A1:D100000 (four columns): its rows and its columns are both reported as they are."""
+    return saved(folder, "十万行四列.xlsx", one_sheet_workbook(sheet_xml(3, 4, dimension="A1:D100000")))
+
+
 def build_huge_merge(folder: Path) -> Path:
     """A merged range A1:XFD1048576 (openpyxl would make 17 billion cells of it)."""
     data = sample_bytes()

@@ -26,7 +26,7 @@ from perf_xlsx.rules import load_rules, rule
 from perf_xlsx.rules.catalogue import REFERENCED, RULES_ENV, parse
 from perf_xlsx.rules.kinds import KINDS
 from perf_xlsx.rules.params import EMITTED, PARAMS, Identity, UnitSlip, Weights
-from tests import hostile
+from tests import clerk_content, hostile
 from tests.golden import ROOT, SAMPLE
 from tests.project_only import national_project
 from tests.rule_cases import variant, where
@@ -215,7 +215,7 @@ def test_every_kind_declares_its_parameters():
 # ---- every finding a user can meet has a catalogue entry ----------------------------------------
 def _emitted_ids() -> set[str]:
     """Rule ids the code names: `rule="…"` literals, the reader's problem kinds (read-<kind>), NumberError
-    kinds, and rules the audit looks up by id."""
+    kinds, rules the audit looks up by id, and what fill says about its output (output_finding)."""
     found: set[str] = set()
     for path in (ROOT / "perf_xlsx").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
@@ -223,6 +223,7 @@ def _emitted_ids() -> set[str]:
         found |= set(re.findall(r'rule\("([a-z-]+)"\)', text))
         found |= set(re.findall(r'self\.rules(?:\.get\(|\[)"([a-z-]+)"', text))
         found |= {f"read-{k}" for k in re.findall(r'problem\(\s*"([a-z-]+)"', text)}
+        found |= set(re.findall(r'output_finding\(\s*"([a-z-]+)"', text))
         if path.name in ("numbers.py", "formulas.py"):
             found |= {f"read-{k}" for k in re.findall(r'\bkind(?:: str)?\s*=\s*"([a-z-]+)"', text)}
     return found
@@ -235,7 +236,8 @@ def test_every_rule_id_the_code_can_emit_has_a_catalogue_entry():
     assert {"read-error-value", "read-merged-fields", "read-hidden", "read-duplicate-sheet"} <= emitted
     ids = {r.id for r in load_rules()}
     assert emitted - ids == set(), "每个程序会报告的规则编号都要写进 workbook_templates/rules.toml"
-    assert {i for i in emitted if i.startswith("read-") or i == "recomputed"} == {
+    assert {"output-sheet-renamed", "output-not-kept"} <= emitted
+    assert {i for i in emitted if i.startswith(("read-", "output-")) or i == "recomputed"} == {
         i for i, kind in REFERENCED.items() if kind in EMITTED
     }
 
@@ -279,9 +281,24 @@ READING_CASES = {
 }
 
 
+#: A workbook whose output gets each finding fill emits about it (written through fill, not check).
+OUTPUT_CASES = {
+    "output-sheet-renamed": lambda folder: clerk_content.with_clerk_sheets(folder),
+    "output-not-kept": _hostile("xls_legacy"),
+}
+
+
 def test_every_emitted_finding_has_a_firing_case():
     emitted = sorted(r.id for r in load_rules() if not r.audited)
-    assert sorted([*READING_CASES, "recomputed"]) == emitted
+    assert sorted([*READING_CASES, *OUTPUT_CASES, "recomputed"]) == emitted
+
+
+@pytest.mark.parametrize("rule_id", OUTPUT_CASES)
+def test_output_findings_take_title_and_severity_from_the_catalogue(rule_id, tmp_path):
+    report = api.fill(OUTPUT_CASES[rule_id](tmp_path), tmp_path / "out")
+    entry = rule(rule_id)
+    found = [f for f in report.findings if f.rule == rule_id]
+    assert found and {(f.severity, f.title) for f in found} == {(entry.severity, entry.title)}
 
 
 @pytest.mark.parametrize("rule_id", READING_CASES)

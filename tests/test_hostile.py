@@ -74,6 +74,8 @@ CASES: dict[str, Case] = {
     "rows_no_dimension": Case("too-large", "rows", exit=UNREADABLE, words=("70000 行",)),
     "stray_far_cell": Case("too-large", "rows", exit=UNREADABLE, words=("表“基础数据表”", "F1000000")),
     "wide_columns": Case("too-large", "columns", exit=UNREADABLE, words=("2000 列", "1024")),
+    "wide_dimension": Case("too-large", "columns", exit=UNREADABLE, words=("表“数据”", "AMK10", "1025 列", "1024 列")),
+    "tall_four_columns": Case("too-large", "rows", exit=UNREADABLE, words=("表“数据”", "100000 行 × 4 列")),
     "huge_merge": Case("too-large", "rows", exit=UNREADABLE, words=("合并单元格", "1048576")),
     "merge_area": Case("too-large", "merged", exit=UNREADABLE, words=("合并单元格", "200000")),
     "big_sheet_xml": Case("too-large", "sheet-size", exit=UNREADABLE, words=("表“数据”", "10 MB")),
@@ -457,3 +459,19 @@ def test_failure_while_renaming_leaves_no_temp_file(tmp_path, monkeypatch):
         api.fill(path, out)
     assert info.value.kind == "not-writable" and "磁盘空间已满" in info.value.describe()
     assert list(out.iterdir()) == []
+
+
+def test_the_column_limit_is_checked_before_any_cell_is_read(corpus, monkeypatch):
+    """The dimension's columns count, not only its rows: A1:AMK10 is refused from the zip directory and the
+    head of the part, before xlsx_grids or openpyxl reads a cell."""
+    from perf_xlsx import loading, xlsx_grids
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a cell was read")
+
+    monkeypatch.setattr(xlsx_grids, "grids_from_package", refuse)
+    monkeypatch.setattr(loading, "_load_ooxml", refuse)
+    for name, words in (("wide_dimension", "（10 行 × 1025 列）"), ("tall_four_columns", "（100000 行 × 4 列）")):
+        with pytest.raises(PerfXlsxError) as info:
+            api.check(corpus[name])
+        assert words in info.value.describe() and "表“数据”" in info.value.describe()

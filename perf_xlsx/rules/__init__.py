@@ -12,7 +12,7 @@ from ..figures import Figure
 from ..report import Finding
 from .audit import Audit
 from .catalogue import Rule, load_rules, rule
-from .emitted import reading_findings, recomputed_finding
+from .emitted import output_finding, reading_findings, recomputed_finding
 from .kinds import KINDS
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "rounding": 2}
@@ -55,4 +55,4 @@ def _cell_order(cell: str | None) -> tuple[int, str]:
     return (int(cell[len(letters) :]), letters.rjust(3))
 
 
-__all__ = ["run", "Rule", "load_rules", "rule", "reading_findings", "recomputed_finding"]
+__all__ = ["run", "Rule", "load_rules", "rule", "output_finding", "reading_findings", "recomputed_finding"]

@@ -35,7 +35,7 @@ SEVERITY_ZH = {"error": "错误", "warning": "提示", "rounding": "尾差"}
 RULE_SEVERITIES = ("error", "warning")
 RULES_ENV = "PERFXLSX_RULES"
 #: Rules the program refers to by id, with their kind: the reader's problems (`read-<problem>`), the values
-#: --recompute replaces, and unit-slip, whose ratio and hints every 元/万元 check uses. A catalogue must have them.
+#: --recompute replaces, what fill says about its output (`output-<what>`), and unit-slip, whose ratio and hints every 元/万元 check uses. A catalogue must have them.
 REFERENCED = {
     "read-not-found": "reading",
     "read-unreadable": "reading",
@@ -47,6 +47,8 @@ REFERENCED = {
     "read-project-only": "reading",
     "read-block-missing": "reading",
     "recomputed": "recompute",
+    "output-sheet-renamed": "output",
+    "output-not-kept": "output",
     "unit-slip": "unit-slip",
 }
 
@@ -176,7 +178,7 @@ def _rule(entry: dict[str, Any], mistakes: list[str]) -> Rule | None:
         return None
     values = {k: v for k, v in entry.items() if k not in _CORE}
     params = _build(spec, values, "", mistakes)
-    if kind != "reading" and "message" not in core and "message" not in entry:
+    if kind not in ("reading", "output") and "message" not in core and "message" not in entry:
         mistakes.append("缺少 message（消息模板）")
     allowed = getattr(spec, "message_fields", MESSAGE_FIELDS) + getattr(spec, "placeholders", ())
     templates = [("message", core.get("message", ""), allowed)]

@@ -52,3 +52,10 @@ def recomputed_finding(slot: Slot, old: Any, new: Any, old_text: str, new_text: 
         scale=slot.scale,
         message=entry.message.format(label=slot.label, stated=old_text, computed=new_text),
     )
+
+
+def output_finding(rule_id: str, message: str, sheet: str | None = None) -> Finding:
+    """Something fill says about the output it writes (`output-<what>`, 输出提示): a sheet of ours renamed
+    beside a clerk's sheet of the same name, content of the input that does not survive."""
+    entry = rule(rule_id)
+    return Finding(rule=entry.id, severity=entry.severity, sheet=sheet, cell=None, message=message, title=entry.title)

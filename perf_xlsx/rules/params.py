@@ -12,8 +12,8 @@ A kind's `placeholders` are the message-template fields it supplies beyond the c
 `message_fields` replaces the common ones, and `templates` names its other template parameters with the fields
 each is given. Templates are checked at load too: a misspelt {placeholder} would fail in every workbook.
 A `__post_init__` may refuse a combination of values by raising ParamError with a Chinese reason.
-The kinds are in kinds.py; `reading` and `recompute` are catalogue entries for findings the reader and
-`fill --recompute` emit (EMITTED), which the audit does not run.
+The kinds are in kinds.py; `reading`, `recompute` and `output` are catalogue entries for findings the reader,
+`fill --recompute` and the writing of the output emit (EMITTED), which the audit does not run.
 """
 
 from __future__ import annotations
@@ -37,8 +37,9 @@ MESSAGE_FIELDS = (
     *SCHEME_FIELDS,
 )
 
-#: Kinds whose findings are emitted outside the audit: by the reader (`read-*`) and by `fill --recompute`.
-EMITTED = ("reading", "recompute")
+#: Kinds whose findings are emitted outside the audit: by the reader (`read-*`), by `fill --recompute`, and
+#: by fill as it writes the output (`output-*`).
+EMITTED = ("reading", "recompute", "output")
 
 PARAMS: dict[str, type] = {}
 
@@ -348,6 +349,13 @@ class ListedUses:
 @dataclass(frozen=True)
 class Reading:
     """A reading problem (`read-<problem>`), emitted by the reader with its own message."""
+
+
+@params("output")
+@dataclass(frozen=True)
+class Output:
+    """Something about the output (`output-<what>`): a sheet renamed, content not kept; emitted by fill with
+    its own message."""
 
 
 @params("recompute")
