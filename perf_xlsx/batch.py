@@ -28,16 +28,25 @@ def process(
     form: str | None = None,
     values: bool = False,
     mark: bool = False,
+    draft: bool = False,
 ) -> Report:
     """Fill one workbook into `out_dir` as `name`; never raises: a file that cannot be processed gives
     a report with its reason (`error`) and the technical error behind it (`trace`, for --debug).
     `shown` is how the file is named in the results (文件), by default its name; `scheme`, `form`,
-    `values` and `mark` as for api.fill (None: the forms' family's scheme; each sheet's best family)."""
+    `values`, `mark` and `draft` as for api.fill (None: the forms' family's scheme; each sheet's best family)."""
     from . import api
 
     try:
         report = api.fill(
-            path, out_dir, recompute=recompute, scheme=scheme, name=name, form=form, values=values, mark=mark
+            path,
+            out_dir,
+            recompute=recompute,
+            scheme=scheme,
+            name=name,
+            form=form,
+            values=values,
+            mark=mark,
+            draft=draft,
         )
     except Exception as exc:  # an unreadable file, or a bug: either must not stop the batch
         report = unprocessed(path, exc)
@@ -46,8 +55,8 @@ def process(
 
 
 def _work(args) -> tuple[int, Report]:
-    index, path, out_dir, scheme, recompute, shown, name, form, values, mark = args
-    return index, process(path, out_dir, scheme, recompute, name, shown, form, values, mark)
+    index, path, out_dir, scheme, recompute, shown, name, form, values, mark, draft = args
+    return index, process(path, out_dir, scheme, recompute, name, shown, form, values, mark, draft)
 
 
 def _start_worker(run_time) -> None:
@@ -79,6 +88,7 @@ def run(
     form: str | None = None,
     values: bool = False,
     mark: bool = False,
+    draft: bool = False,
 ) -> list[Report]:
     """Process `paths` with `jobs` worker processes (default: CPUs); rows come back in the order of `paths`."""
     paths = list(paths)
@@ -96,6 +106,7 @@ def run(
             form,
             values,
             mark,
+            draft,
         )
         for i, p in enumerate(paths)
     ]
