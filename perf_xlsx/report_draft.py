@@ -10,13 +10,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from . import keys
+from .derive import Completion
+from .model import Filing
+from .report import Report
 from .report_text import SCORES, Text, Value, Writer, load_text
 
-if TYPE_CHECKING:
-    from .api import Evaluation
+
+class Evaluation(Protocol):
+    """What the draft is built from: an api.Evaluation (the workbook as read, recomputed and checked)."""
+
+    filing: Filing
+    completion: Completion
+    report: Report
+
 
 #: The sheets of the whole department (部门整体): a workbook without any is a project-only one.
 DEPARTMENT_SHEETS = ("basic", "income_expenditure", "department_form")
