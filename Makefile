@@ -45,7 +45,8 @@ docs: $(BIN)/perfxlsx
 	$(BIN)/python -m perf_xlsx.rules.docs > docs/rules.md
 	$(BIN)/python -m perf_xlsx.forms_docs > docs/forms.md
 
-# Every sheet of the filled sample as a PNG of its first page (LibreOffice → PDF → PNG), for a person to look at.
+# Every sheet of the filled sample as a PNG of its first page, and the first pages of its 自评报告 draft
+# (LibreOffice → PDF → PNG), for a person to look at.
 render: $(BIN)/perfxlsx
 	$(BIN)/python -m tests.lo out
 

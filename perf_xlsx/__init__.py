@@ -4,6 +4,13 @@ The public API lives in perf_xlsx.api (fill, check, write_template); it is impor
 the command line starts fast.
 """
 
+import os
+
+# openpyxl writes its XML with lxml whenever lxml is installed (python-docx, which writes the 自评报告 draft,
+# brings it), and then writes other bytes than with the standard library: the same input would give other
+# outputs on machines with and without lxml. Pinned to the standard library, unless a user sets it.
+os.environ.setdefault("OPENPYXL_LXML", "False")
+
 __version__ = "0.2.0"
 __all__ = ["fill", "check", "write_template"]
 

@@ -236,6 +236,7 @@ def fill(
     form: str | None = None,
     values: bool = False,
     mark: bool = False,
+    draft: bool = False,
 ) -> Report:
     """Write the completed workbook (生成已填工作簿) and return the report. The input is never modified.
 
@@ -246,7 +247,8 @@ def fill(
     Flagged cells get a comment with the messages; `mark` (审核标注着色) also colours them by severity
     (a colour prints, so by default the official forms get none). An .xlsx/.xlsm is otherwise copied
     part for part: images, charts, data validation and extension parts stay (see completing.py).
-    `name` is the output's file name (输出文件名), by default paths.output_name(path).
+    `name` is the output's file name (输出文件名), by default paths.output_name(path). With `draft` the
+    自评报告 draft is written beside it too (write_draft), from the same evaluation.
 
     Filled cells whose value is spreadsheet arithmetic get a live formula with the computed value cached
     (excel_formulas.with_formulas), listed in 计算过程; with `values`, or for an .xls input (openpyxl
@@ -277,7 +279,31 @@ def fill(
     )
     report.filled = [ev.filing.slots[r.key].where for r in filled if r.key not in replaced]
     report.output = target
+    if draft:
+        report.draft = write_draft(ev, target.parent, target.name)
     return report
+
+
+def report(
+    path: Path, out_dir: Path | None = None, scheme: str | None = None, form: str | None = None, name: str | None = None
+) -> Report:
+    """Write the 整体支出绩效自评报告 draft (自评报告草稿) `<文件名>_自评报告.docx` of a workbook, by default in
+    `已生成/` beside it, and return the report (its `draft` the file written). The input is never modified;
+    a workbook with 错误 gets a draft that says so on its first page. `name` is the completed workbook's
+    name the draft is named after (as in a folder run), by default paths.output_name(path)."""
+    path = Path(path)
+    target = output_path(path, out_dir, name)
+    ev = evaluate(path, scheme, form)
+    ev.report.draft = write_draft(ev, target.parent, target.name)
+    return ev.report
+
+
+def write_draft(ev: Evaluation, folder: Path, output_name: str) -> Path:
+    """The draft of an evaluation, written as `<文件名>_自评报告.docx` into `folder` (see report_docx)."""
+    from . import report_docx
+    from .report_draft import build
+
+    return report_docx.write_draft(build(ev), Path(folder) / report_docx.report_name(output_name))
 
 
 def write_template(

@@ -31,16 +31,25 @@ def process(
     form: str | None = None,
     values: bool = False,
     mark: bool = False,
+    draft: bool = False,
 ) -> Report:
     """Fill one workbook into `out_dir` as `name`; never raises: a file that cannot be processed gives
     a report with its reason (`error`) and the technical error behind it (`trace`, for --debug).
     `shown` is how the file is named in the results (文件), by default its name; `scheme`, `form`,
-    `values` and `mark` as for api.fill (None: the forms' family's scheme; each sheet's best family)."""
+    `values`, `mark` and `draft` as for api.fill (None: the forms' family's scheme; each sheet's best family)."""
     from . import api
 
     try:
         report = api.fill(
-            path, out_dir, recompute=recompute, scheme=scheme, name=name, form=form, values=values, mark=mark
+            path,
+            out_dir,
+            recompute=recompute,
+            scheme=scheme,
+            name=name,
+            form=form,
+            values=values,
+            mark=mark,
+            draft=draft,
         )
     except Exception as exc:  # an unreadable file, or a bug: either must not stop the batch
         report = unprocessed(path, exc)
@@ -51,10 +60,10 @@ def process(
 def _work(args) -> tuple[int, Report]:
     from .lifeline import Stopped, busy
 
-    index, path, out_dir, scheme, recompute, shown, name, form, values, mark = args
+    index, path, out_dir, scheme, recompute, shown, name, form, values, mark, draft = args
     try:
         with busy():
-            return index, process(path, out_dir, scheme, recompute, name, shown, form, values, mark)
+            return index, process(path, out_dir, scheme, recompute, name, shown, form, values, mark, draft)
     except Stopped as stop:  # unwound (its temporary file removed): end here, not in the pool's loop
         os._exit(stop.code if isinstance(stop.code, int) else 1)
 
@@ -109,6 +118,7 @@ def run(
     form: str | None = None,
     values: bool = False,
     mark: bool = False,
+    draft: bool = False,
 ) -> list[Report]:
     """Process `paths` with `jobs` worker processes (default: CPUs); rows come back in the order of `paths`."""
     paths = list(paths)
@@ -126,6 +136,7 @@ def run(
             form,
             values,
             mark,
+            draft,
         )
         for i, p in enumerate(paths)
     ]

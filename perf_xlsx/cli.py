@@ -77,6 +77,8 @@ def _summary_lines(report) -> list[str]:
         )
     if report.output is not None:
         lines.append(f"  已生成：{report.output}（填入 {len(report.filled)} 个单元格）")
+    if report.draft is not None:
+        lines.append(f"  自评报告草稿：{report.draft}")
     lines += ["  " + sheet_line(s) for s in report.sheets]
     shown = [f"{name} {fig.percent:.2f}%" for name, fig in report.figures.items() if fig.value is not None]
     for i in range(0, len(shown), 4):
@@ -201,6 +203,7 @@ def _form(ctx, param, value: str | None) -> str | None:
     return value
 
 
+REPORT_HELP = "另生成“<文件名>_自评报告.docx”：整体支出绩效自评报告草稿（数字取自复算后的工作簿，工作簿中没有的内容标为【待填写：…】）。"
 FORM_HELP = "按指定的表样系列读取各表（默认：每张表按标题和栏目自动识别）；perfxlsx forms 列出可用的表样系列。"
 
 
@@ -247,6 +250,7 @@ def cli() -> None:
     help="按严重程度给有问题的单元格着色（会随表打印）。默认不着色，只加批注（批注不打印）。",
 )
 @click.option("--form", default=None, callback=_form, help=FORM_HELP)
+@click.option("--report", "draft", is_flag=True, help=REPORT_HELP)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果。")
 @click.option("--debug", is_flag=True, help="出错时显示技术细节（供开发者排查）。")
 def fill(
@@ -261,6 +265,7 @@ def fill(
     values: bool,
     mark: bool,
     form: str | None,
+    draft: bool,
     as_json: bool,
     debug: bool,
 ) -> None:
@@ -272,6 +277,8 @@ def fill(
     from . import api
 
     _check_catalogue()
+    if draft:
+        _check_report_text()
     if target.is_dir():
         _sweep(output_dir or target / OUTPUT_DIR, recursive=True)
         sys.exit(
@@ -289,12 +296,13 @@ def fill(
                 form,
                 values,
                 mark,
+                draft,
             )
         )
     _sweep(output_dir or target.parent / OUTPUT_DIR)
     sys.exit(
         _run(
-            lambda p: api.fill(p, output_dir, recompute, scheme, form=form, values=values, mark=mark),
+            lambda p: api.fill(p, output_dir, recompute, scheme, form=form, values=values, mark=mark, draft=draft),
             target,
             as_json,
             debug,
@@ -316,6 +324,7 @@ def _run_folder(
     form: str | None = None,
     values: bool = False,
     mark: bool = False,
+    draft: bool = False,
 ) -> int:
     """The folder run: workers, progress, the summary table, 汇总.xlsx and the optional zip.
     With --json the same per-file objects as a single-file run, as one list."""
@@ -351,6 +360,7 @@ def _run_folder(
             form=form,
             values=values,
             mark=mark,
+            draft=draft,
         )
     except KeyboardInterrupt:
         _echo_err(f"\n{_stopped()}：已完成的文件保留，未完成的没有留下半个文件。")
@@ -413,6 +423,46 @@ def check(target: Path, scheme: str, form: str | None, as_json: bool, debug: boo
 
     _check_catalogue()
     sys.exit(_run(lambda p: api.check(p, scheme, form), target, as_json, debug))
+
+
+@cli.command("report", context_settings=CONTEXT)
+@click.help_option("-h", "--help", help="显示帮助并退出。")
+@click.argument("target", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help=f"输出文件夹（默认：输入文件旁或输入文件夹中的“{OUTPUT_DIR}”文件夹）。",
+)
+@click.option("--scheme", default=None, callback=_scheme, help=SCHEME_HELP)
+@click.option("--form", default=None, callback=_form, help=FORM_HELP)
+@click.option("--debug", is_flag=True, help="出错时显示技术细节（供开发者排查）。")
+def report_command(target: Path, output_dir: Path | None, scheme: str | None, form: str | None, debug: bool) -> None:
+    """生成整体支出绩效自评报告草稿“<文件名>_自评报告.docx”（TARGET 为工作簿或文件夹）。
+
+    数字全部取自复算、审核后的工作簿；工作簿中没有的内容标为【待填写：…】；工作簿有错误时，
+    草稿首页注明，并在附录中列出。文字模板见 workbook_templates/report_text.toml。输入文件不会被修改。
+    """
+    from . import api
+
+    _check_catalogue()
+    _check_report_text()
+    out_dir = output_dir if output_dir is not None or not target.is_dir() else target / OUTPUT_DIR
+    sys.exit(_run(lambda p: api.report(p, out_dir, scheme, form), target, False, debug))
+
+
+def _check_report_text() -> None:
+    """Load the report's text template (自评报告文字模板) before any workbook is read: a broken one is one
+    Chinese message and exit 2."""
+    from .errors import PerfXlsxError
+    from .report_text import load_text
+
+    try:
+        load_text()
+    except PerfXlsxError as exc:
+        _echo_err(f"错误：{exc.describe()}")
+        sys.exit(EXIT_USAGE)
 
 
 @cli.command(context_settings=CONTEXT)

@@ -113,6 +113,7 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     filled: list[str] = field(default_factory=list)
     output: Path | None = None
+    draft: Path | None = None  # the 自评报告 draft written (`report`, `fill --report`), when one was
     error: str | None = None  # why the file could not be processed (无法处理的原因), in Chinese
     trace: str | None = None  # the technical error behind `error`, shown only with --debug; never in JSON
     earlier_output: bool = False  # the input is a workbook perfxlsx completed before (再次处理已填工作簿)

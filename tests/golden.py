@@ -21,7 +21,9 @@ SAMPLE = ROOT / "samples" / "湘西州政府办_2022_基础数据表.xlsx"
 
 
 def dump(path: Path) -> str:
-    """The cell-level dump of a workbook."""
+    """The cell-level dump of a workbook; of a .docx (the 自评报告 draft) its text (docx_text)."""
+    if Path(path).suffix == ".docx":
+        return docx_text(path)
     wb = openpyxl.load_workbook(path)
     lines = []
     for ws in wb.worksheets:
@@ -44,6 +46,37 @@ def dump(path: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+def docx_text(path: Path) -> str:
+    """The text of a .docx as Word shows it, in order: a line per paragraph (its style-free text), a line per
+    table row (cells joined by tabs, a merged cell once), `\f` for a page break. Read with python-docx."""
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    document = docx.Document(str(path))
+    lines = []
+    for item in document.iter_inner_content():
+        if isinstance(item, Paragraph):
+            if item._p.xpath('.//w:br[@w:type="page"]'):
+                lines.append("\f")
+            elif item.text or not lines or lines[-1] != "":
+                lines.append(item.text)
+        elif isinstance(item, Table):
+            for row in item.rows:
+                cells: list[str] = []
+                for cell in row.cells:
+                    if not cells or cell._tc is not row.cells[len(cells) - 1]._tc:
+                        cells.append(cell.text)
+                lines.append("\t".join(cells))
+    return "\n".join(lines) + "\n"
+
+
+def sample_report(folder: Path) -> Path:
+    from perf_xlsx import api
+
+    return api.report(SAMPLE, folder).draft
+
+
 def filled_sample(folder: Path) -> Path:
     from perf_xlsx import api
 
@@ -57,7 +90,7 @@ def blank_template(folder: Path) -> Path:
 
 
 #: snapshot file -> how to produce the workbook it describes
-CASES = {"sample_filled.txt": filled_sample, "template_2022.txt": blank_template}
+CASES = {"sample_filled.txt": filled_sample, "template_2022.txt": blank_template, "sample_report.txt": sample_report}
 
 
 def regenerate() -> None:

@@ -120,6 +120,17 @@ def only_sheet(workbook: Path, sheet: str, target: Path) -> Path:
     return target
 
 
+def render_pages(document: Path, png: Path, pages: int = 2, dpi: int = 80) -> list[Path]:
+    """The first `pages` pages of a document (the 自评报告 .docx) as PNGs `<png stem>-1.png`, `-2.png` …"""
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = to_pdf(document, Path(tmp))
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", str(pages), str(pdf), str(png.with_suffix(""))],
+            check=True,
+        )
+    return sorted(png.parent.glob(f"{png.stem}-*.png"))
+
+
 def render(workbook: Path, sheet: str, png: Path, dpi: int = 80) -> Path:
     """The first page of one sheet as a PNG, for a person to look at."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -153,6 +164,8 @@ if __name__ == "__main__":  # make render
             "需要 LibreOffice：apt-get install libreoffice-calc-nogui poppler-utils fonts-wqy-zenhei fonts-crosextra-carlito"
         )
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "out")
-    report = api.fill(SAMPLE, out)
+    report = api.fill(SAMPLE, out, draft=True)
     for name in openpyxl.load_workbook(report.output, read_only=True).sheetnames:  # every sheet, its first page
         print(f"已生成：{render(report.output, name, out / f'{name}.png')}")
+    for page in render_pages(report.draft, out / "自评报告.png"):  # the draft's first pages
+        print(f"已生成：{page}")
