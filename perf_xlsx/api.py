@@ -222,9 +222,37 @@ def _recompute(ev: Evaluation, scheme: str) -> tuple[Evaluation, dict[str, objec
     return (_assess(ev.report.file, ev.opened, ev.filing, scheme) if kept else ev), replaced
 
 
-def check(path: Path, scheme: str | None = None, form: str | None = None) -> Report:
-    """Recompute and report, writing nothing (审核)."""
-    return evaluate(path, scheme, form).report
+def check(path: Path, scheme: str | None = None, form: str | None = None, last_year: Path | None = None) -> Report:
+    """Recompute and report, writing nothing (审核). With `last_year` (上年工作簿) also checked against it
+    (与上年核对, see with_last_year)."""
+    ev = evaluate(path, scheme, form)
+    if last_year is not None:
+        with_last_year(ev, last_year, scheme, form)
+    return ev.report
+
+
+def with_last_year(ev: Evaluation, last_year: Path, scheme: str | None = None, form: str | None = None) -> None:
+    """与上年核对: read last year's workbook `last_year` the same way (as sent, or an earlier perfxlsx output;
+    in 元 or 万元: values compare in 万元) and add the findings of the 与上年 rules to `ev`'s report. A
+    workbook that cannot be read is a PerfXlsxError naming both files."""
+    last_year = Path(last_year)
+    try:
+        old = evaluate(last_year, scheme, form)
+    except PerfXlsxError as exc:
+        raise PerfXlsxError(
+            f"上年工作簿（--last-year）无法使用，未与上年核对：{exc.describe()}", ev.report.file
+        ) from exc
+    last = rules.LastYear(
+        completion=old.completion,
+        file=ev.report.file.name,
+        last_file=last_year.name,
+        scores=ev.report.scores,
+        last_scores=old.report.scores,
+    )
+    found = rules.compare_years(ev.completion, ev.report.figures, last)
+    ev.report.findings = rules.ordered(ev.report.findings + found, ev.completion)
+    ev.report.last_year = last_year
+    ev.report.last_year_report = old.report
 
 
 def fill(
@@ -237,6 +265,7 @@ def fill(
     values: bool = False,
     mark: bool = False,
     draft: bool = False,
+    last_year: Path | None = None,
 ) -> Report:
     """Write the completed workbook (生成已填工作簿) and return the report. The input is never modified.
 
@@ -248,7 +277,8 @@ def fill(
     (a colour prints, so by default the official forms get none). An .xlsx/.xlsm is otherwise copied
     part for part: images, charts, data validation and extension parts stay (see completing.py).
     `name` is the output's file name (输出文件名), by default paths.output_name(path). With `draft` the
-    自评报告 draft is written beside it too (write_draft), from the same evaluation.
+    自评报告 draft is written beside it too (write_draft), from the same evaluation. With `last_year` the
+    workbook is also checked against last year's (with_last_year): those findings are in 审核结果 too.
 
     Filled cells whose value is spreadsheet arithmetic get a live formula with the computed value cached
     (excel_formulas.with_formulas), listed in 计算过程; with `values`, or for an .xls input (openpyxl
@@ -263,6 +293,8 @@ def fill(
         raise PerfXlsxError("输出文件与输入文件相同，为保护原文件已停止；请换一个输出文件夹。", path)
     ev = evaluate(path, scheme, form)
     ev, replaced = _recompute(ev, ev.completion.scheme) if recompute else (ev, {})
+    if last_year is not None:
+        with_last_year(ev, last_year, scheme, form)
     report = ev.report
     earlier = (carried_notes(path) if report.earlier_output else []) + carried_notes(target)
     report.findings, filled = complete(

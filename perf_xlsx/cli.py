@@ -88,11 +88,18 @@ def _summary_lines(report) -> list[str]:
     lines += ["  " + project.line(report.findings) for project in report.projects]
     c = report.counts
     lines.append(f"  错误 {c['error']}，提示 {c['warning']}，尾差 {c['rounding']}")
+    if report.last_year is not None:
+        mine = [f for f in report.findings if f.last_file]
+        n = {s: sum(1 for f in mine if f.severity == s) for s in c}
+        lines.append(
+            f"  与上年核对（上年文件“{report.last_year.name}”）：错误 {n['error']}，提示 {n['warning']}，尾差 {n['rounding']}"
+        )
     for finding in report.findings:  # every 错误, every field not found, a project-only workbook, the output's 提示
         if (
             finding.severity == "error"
             or finding.rule in ("read-not-found", "read-project-only")
             or finding.rule.startswith("output-")
+            or (finding.last_file and finding.severity == "warning")
         ):
             where = f"{finding.where} " if finding.where else ""
             lines.append(f"  {'错误' if finding.severity == 'error' else '提示'}：{where}{finding.message}")
@@ -204,6 +211,10 @@ def _form(ctx, param, value: str | None) -> str | None:
 
 
 REPORT_HELP = "另生成“<文件名>_自评报告.docx”：整体支出绩效自评报告草稿（数字取自复算后的工作簿，工作簿中没有的内容标为【待填写：…】）。"
+LAST_YEAR_HELP = (
+    "与上年核对：上年的工作簿（原表或 perfxlsx 生成的已填工作簿均可）；TARGET 为文件夹时给上年的文件夹，"
+    "按单位名称（及预算编码）逐个配对。核对上年决算数、年初结转结余、编制数、指标目标和评价等次。"
+)
 FORM_HELP = "按指定的表样系列读取各表（默认：每张表按标题和栏目自动识别）；perfxlsx forms 列出可用的表样系列。"
 
 
@@ -251,6 +262,9 @@ def cli() -> None:
 )
 @click.option("--form", default=None, callback=_form, help=FORM_HELP)
 @click.option("--report", "draft", is_flag=True, help=REPORT_HELP)
+@click.option(
+    "--last-year", "last_year", type=click.Path(path_type=Path, readable=False), default=None, help=LAST_YEAR_HELP
+)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果。")
 @click.option("--debug", is_flag=True, help="出错时显示技术细节（供开发者排查）。")
 def fill(
@@ -266,6 +280,7 @@ def fill(
     mark: bool,
     form: str | None,
     draft: bool,
+    last_year: Path | None,
     as_json: bool,
     debug: bool,
 ) -> None:
@@ -302,7 +317,9 @@ def fill(
     _sweep(output_dir or target.parent / OUTPUT_DIR)
     sys.exit(
         _run(
-            lambda p: api.fill(p, output_dir, recompute, scheme, form=form, values=values, mark=mark, draft=draft),
+            lambda p: api.fill(
+                p, output_dir, recompute, scheme, form=form, values=values, mark=mark, draft=draft, last_year=last_year
+            ),
             target,
             as_json,
             debug,
@@ -415,14 +432,17 @@ def _unreadable_row(folder: Path, sub: Path, exc: OSError):
     help=SCHEME_HELP,
 )
 @click.option("--form", default=None, callback=_form, help=FORM_HELP)
+@click.option(
+    "--last-year", "last_year", type=click.Path(path_type=Path, readable=False), default=None, help=LAST_YEAR_HELP
+)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果（TARGET 为文件夹时是一个列表，每个文件一项）。")
 @click.option("--debug", is_flag=True, help="出错时显示技术细节（供开发者排查）。")
-def check(target: Path, scheme: str, form: str | None, as_json: bool, debug: bool) -> None:
+def check(target: Path, scheme: str, form: str | None, last_year: Path | None, as_json: bool, debug: bool) -> None:
     """只审核、不写文件：复算 TARGET（工作簿或文件夹）的全部派生数并报告。"""
     from . import api
 
     _check_catalogue()
-    sys.exit(_run(lambda p: api.check(p, scheme, form), target, as_json, debug))
+    sys.exit(_run(lambda p: api.check(p, scheme, form, last_year), target, as_json, debug))
 
 
 @cli.command("report", context_settings=CONTEXT)

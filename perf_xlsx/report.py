@@ -35,6 +35,9 @@ class Finding:
     note: str = ""  # the clerk's 出错说明, carried over from an earlier output
     value_type: str = "amount"  # what stated/computed/difference/tolerance are: amount, rate, score, count, …
     scale: Decimal = Decimal(1)  # the 万元 in one unit of the sheet they are on (0.0001 on a 元 sheet)
+    last_file: str | None = None  # 与上年 findings (--last-year): last year's file and the cell compared with
+    last_sheet: str | None = None
+    last_cell: str | None = None
 
     @property
     def where(self) -> str:
@@ -52,7 +55,11 @@ class Finding:
             "difference": _num(self.difference),
             "tolerance": _num(self.tolerance),
             "message": self.message,
+            **({"last_year": self.last_year_json()} if self.last_file else {}),
         }
+
+    def last_year_json(self) -> dict:
+        return {"file": self.last_file, "sheet": self.last_sheet, "cell": self.last_cell}
 
 
 def _num(value) -> str | None:
@@ -118,6 +125,8 @@ class Report:
     trace: str | None = None  # the technical error behind `error`, shown only with --debug; never in JSON
     earlier_output: bool = False  # the input is a workbook perfxlsx completed before (再次处理已填工作簿)
     name: str = ""  # the file as shown (文件): its name, or its path within the folder of a folder run
+    last_year: Path | None = None  # last year's workbook it was checked against (--last-year), when one was
+    last_year_report: Report | None = None  # that workbook's own report (its rates, score, grade)
     sheets: list[SheetForm] = field(default_factory=list)  # what each sheet was read as
     projects: list[ProjectResult] = field(default_factory=list)  # each project form, checked and scored
 
@@ -180,6 +189,8 @@ class Report:
             out["output"] = shown_name(self.output)
         if self.earlier_output:
             out["earlier_output"] = True
+        if self.last_year is not None:
+            out["last_year"] = shown_name(self.last_year.name)
         if self.error is not None:
             out["error"] = self.error
         out["counts"] = self.counts

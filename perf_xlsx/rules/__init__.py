@@ -10,10 +10,10 @@ from __future__ import annotations
 from ..derive import Completion
 from ..figures import Figure
 from ..report import Finding
-from .audit import Audit
+from .audit import Audit, LastYear
 from .catalogue import Rule, load_rules, rule
 from .emitted import output_finding, reading_findings, recomputed_finding
-from .kinds import KINDS
+from .kinds import KINDS, LAST_YEAR_KINDS
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "rounding": 2}
 
@@ -22,24 +22,45 @@ def run(completion: Completion, figures: dict[str, Figure]) -> list[Finding]:
     """Every finding of every rule, errors first, then by sheet order and cell."""
     audit = Audit(completion, figures)
     for entry in load_rules():
-        if not entry.audited:  # emitted by the reader or --recompute (see emitted.py)
+        if not entry.audited or entry.kind in LAST_YEAR_KINDS:  # emitted (emitted.py); 与上年: compare_years
             continue
-        try:
-            KINDS[entry.kind](entry, audit)
-        except Exception as exc:  # a bug in a kind must not hide the other rules
-            audit.findings.append(
-                Finding(
-                    rule=entry.id,
-                    severity="warning",
-                    sheet=None,
-                    cell=None,
-                    title=entry.title,
-                    message=f"规则“{entry.title}”执行失败（{type(exc).__name__}），请反馈给开发者",
-                )
+        _run_rule(entry, audit)
+    return ordered(audit.findings, completion)
+
+
+def compare_years(completion: Completion, figures: dict[str, Figure], last: LastYear) -> list[Finding]:
+    """The 与上年 rules (--last-year): this year's workbook against last year's. When the years do not
+    follow on, only that is said: the other comparisons would compare the wrong years."""
+    audit = Audit(completion, figures, last)
+    for entry in load_rules():
+        if entry.kind in LAST_YEAR_KINDS:
+            _run_rule(entry, audit)
+            if entry.kind == "last-year-year" and audit.findings:
+                break
+    return ordered(audit.findings, completion)
+
+
+def _run_rule(entry: Rule, audit: Audit) -> None:
+    try:
+        KINDS[entry.kind](entry, audit)
+    except Exception as exc:  # a bug in a kind must not hide the other rules
+        audit.findings.append(
+            Finding(
+                rule=entry.id,
+                severity="warning",
+                sheet=None,
+                cell=None,
+                title=entry.title,
+                message=f"规则“{entry.title}”执行失败（{type(exc).__name__}），请反馈给开发者",
             )
+        )
+
+
+def ordered(findings: list[Finding], completion: Completion) -> list[Finding]:
+    """Errors first, then by sheet order and cell."""
     sheets = list(completion.filing.sheets.values())
     return sorted(
-        audit.findings,
+        findings,
         key=lambda f: (SEVERITY_ORDER[f.severity], _sheet_index(sheets, f.sheet), _cell_order(f.cell), f.rule),
     )
 
@@ -55,4 +76,15 @@ def _cell_order(cell: str | None) -> tuple[int, str]:
     return (int(cell[len(letters) :]), letters.rjust(3))
 
 
-__all__ = ["run", "Rule", "load_rules", "rule", "output_finding", "reading_findings", "recomputed_finding"]
+__all__ = [
+    "run",
+    "compare_years",
+    "ordered",
+    "LastYear",
+    "Rule",
+    "load_rules",
+    "rule",
+    "output_finding",
+    "reading_findings",
+    "recomputed_finding",
+]

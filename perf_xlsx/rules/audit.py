@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median_low
 from typing import Any
@@ -21,12 +22,26 @@ from .params import UnitSlip, UnitSlipSize
 from .tolerance import ZERO, classify, half, half_unit, own_half
 
 
-class Audit:
-    """One workbook's completion and figures, plus the findings the rules record."""
+@dataclass
+class LastYear:
+    """Last year's workbook beside this year's (--last-year): its completion, the two files as named in the
+    messages, and both years' scores (总分, 等次)."""
 
-    def __init__(self, completion: Completion, figures: dict[str, Figure]):
+    completion: Completion
+    file: str
+    last_file: str
+    scores: dict = field(default_factory=dict)
+    last_scores: dict = field(default_factory=dict)
+
+
+class Audit:
+    """One workbook's completion and figures, plus the findings the rules record; `last`: last year's
+    workbook, for the 与上年 rules (None in a single-workbook audit)."""
+
+    def __init__(self, completion: Completion, figures: dict[str, Figure], last: LastYear | None = None):
         self.completion = completion
         self.figures = figures
+        self.last = last
         self.findings: list[Finding] = []
         self._seen: set[tuple[str, str | None, str | None]] = set()
         self._slipped: set[str] = set()
@@ -282,12 +297,14 @@ class Audit:
         value_type: str | None = None,
         fields: dict[str, str] | None = None,
         template: str | None = None,
+        last: tuple[str, Slot | None] | None = None,
     ) -> None:
         """Record a finding at `slot`; its values are shown as the slot's type in its sheet's unit, or as
         `value_type` (e.g. a §1 rate reported at a cell of another type). Values stay numbers. `fields`:
         a kind's own placeholders of the message template, as text (named in rules.toml's header; the active
         scheme's {grades}, {weights} and {qualitative} are always there, see scoring.scheme_texts); `template`:
-        another template of the rule in place of its message (e.g. stated-total-score's capped_message)."""
+        another template of the rule in place of its message (e.g. stated-total-score's capped_message); `last`:
+        (last year's file, its cell) a 与上年 finding compares with."""
         sheet = slot.sheet if slot is not None else None
         cell = slot.cell if slot is not None else None
         if (rule.id, sheet, cell) in self._seen:
@@ -334,5 +351,8 @@ class Audit:
                 scale=unit[1],
                 title=rule.title,
                 formula=formula or "",
+                last_file=last[0] if last else None,
+                last_sheet=last[1].sheet if last and last[1] is not None else None,
+                last_cell=last[1].cell if last and last[1] is not None else None,
             )
         )

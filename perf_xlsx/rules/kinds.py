@@ -965,6 +965,240 @@ def block_points(rule: Rule, audit: Audit) -> None:
                 )
 
 
+# ---- 与上年核对 (--last-year) -------------------------------------------------------------------------
+# These kinds compare this year's workbook with last year's (audit.last, see rules.compare_years); in the
+# single-workbook audit there is no last year and they say nothing. Values are compared as read: amounts in
+# 万元 whatever unit each sheet is in, within the rounding envelope of both cells (tolerance.py), so a 尾差
+# stays a 尾差.
+
+
+def _last_fields(audit: Audit, slot: Slot | None, last: Slot | None) -> dict[str, str]:
+    """The placeholders every 与上年 message has: both files, last year's cell and label, both years."""
+    ly = audit.last
+    return {
+        "file": ly.file,
+        "last_file": ly.last_file,
+        "last_where": last.where if last is not None and last.cell else "（上年未找到）",
+        "last_label": last.label if last is not None else "",
+        "year": str(audit.completion.filing.year or "（未识别）"),
+        "last_year": str(ly.completion.filing.year or "（未识别）"),
+    }
+
+
+def _versus_last(rule: Rule, audit: Audit, key: str, last_key: str) -> None:
+    """This year's `key` = last year's `last_key`, within both cells' rounding (own: either alone, envelope:
+    both together, as Audit.twin_tolerance)."""
+    ly = audit.last
+    slot, last = audit.slot(key), ly.completion.filing.slots.get(last_key)
+    if slot is None or last is None or not slot.found or not last.found:
+        return
+    a = audit.shown(key)
+    b = ly.completion.shown(last_key)
+    if not isinstance(a, (Decimal, int)) or not isinstance(b, (Decimal, int)):
+        return
+    mine, theirs = half(audit.completion, key), half(ly.completion, last_key)
+    diff = Decimal(a) - Decimal(b)
+    outcome = classify(diff, max(mine, theirs), mine + theirs)
+    if outcome is None:
+        return
+    audit.finding(
+        rule,
+        slot,
+        stated=Decimal(a),
+        computed=Decimal(b),
+        difference=diff,
+        tolerance=mine + theirs,
+        severity=None if outcome == "error" else "rounding",
+        formula=f"{slot.label}[{slot.where}] = 上年文件“{ly.last_file}” {last.label}[{last.where}]："
+        f"{audit.text(a, key)} − {audit.text(b, key)} = {audit.text(diff, key)}",
+        fields=_last_fields(audit, slot, last),
+        last=(ly.last_file, last),
+    )
+
+
+def _last_formula(audit: Audit, slot: Slot | None, last: Slot | None, shown: str, last_shown: str) -> str:
+    """The 公式 column of a 与上年 finding: both files, both cells, both values."""
+    here = f"[{slot.where}]" if slot is not None and slot.cell else ""
+    there = f"[{last.where}]" if last is not None and last.cell else ""
+    return f"本年文件“{audit.last.file}”{here} {shown}；上年文件“{audit.last.last_file}”{there} {last_shown}"
+
+
+def last_year_year(rule: Rule, audit: Audit) -> None:
+    """Last year's workbook is of the year before this year's."""
+    year, last = audit.completion.filing.year, audit.last.completion.filing.year
+    if year is None or last is None or last == year - 1:
+        return
+    audit.finding(
+        rule,
+        None,
+        stated=None,
+        computed=None,
+        fields={**_last_fields(audit, None, None), "expected": str(year - 1)},
+        formula=_last_formula(audit, None, None, f"{year} 年度", f"{last} 年度"),
+        last=(audit.last.last_file, None),
+    )
+
+
+def last_year_equals(rule: Rule, audit: Audit) -> None:
+    """Each 上年 figure against last year's 本年 figure of the same row."""
+    p = rule.params
+    for key in sorted(audit.completion.filing.slots):
+        if _matches(key, p.fields):
+            _versus_last(rule, audit, key, keys.join(keys.parent(key), p.counterpart))
+
+
+def last_year_rows(rule: Rule, audit: Audit) -> None:
+    """Each institution's `left` against last year's `last` of the institution of the same name."""
+    from ..labels import label_key
+
+    table, column = keys.table_column(rule.params.left)
+    last_table, last_column = keys.table_column(rule.params.last)
+    olds = audit.last.completion.filing.tables.get(last_table, [])
+    for inst in audit.completion.filing.tables.get(table, []):
+        if inst.is_summary:
+            twin = next((o for o in olds if o.is_summary), None)
+        else:
+            twin = next((o for o in olds if not o.is_summary and label_key(o.name) == label_key(inst.name)), None)
+        if twin is None or column not in inst.slots or last_column not in twin.slots:
+            continue  # an institution new this year has no 上年 figure to agree with
+        _versus_last(rule, audit, inst.slots[column], twin.slots[last_column])
+
+
+def last_year_change(rule: Rule, audit: Audit) -> None:
+    """`field` changed by more than `limit` of last year's."""
+    key = rule.params.field
+    slot, last = audit.slot(key), audit.last.completion.filing.slots.get(key)
+    a, b = audit.shown(key), audit.last.completion.shown(key) if last is not None else None
+    if slot is None or last is None or not isinstance(a, (Decimal, int)) or not isinstance(b, (Decimal, int)) or not b:
+        return
+    change = (Decimal(a) - Decimal(b)) / Decimal(b)
+    if abs(change) <= rule.params.limit:
+        return
+    audit.finding(
+        rule,
+        slot,
+        stated=a,
+        computed=b,
+        difference=Decimal(a) - Decimal(b),
+        fields={
+            **_last_fields(audit, slot, last),
+            "change": f"{(change * 100).quantize(Decimal('0.01'))}%",
+            "limit": f"{(rule.params.limit * 100).normalize():f}%",
+        },
+        formula=_last_formula(audit, slot, last, audit.text(a, key), audit.text(b, key)),
+        last=(audit.last.last_file, last),
+    )
+
+
+def _same_forms(audit: Audit) -> list[tuple[str, str]]:
+    """(this year's form prefix, last year's) of the forms that hold the same indicators: the 整体 form by
+    its prefix, a project form by its 项目名称."""
+    from ..labels import label_key
+
+    this, last = audit.completion, audit.last.completion
+    pairs = []
+    for form in this.filing.indicators:
+        if keys.project_number(form):
+            name = this.shown(keys.head(form, "name"))
+            match = next(
+                (
+                    f
+                    for f in last.filing.indicators
+                    if keys.project_number(f)
+                    and name
+                    and label_key(last.shown(keys.head(f, "name")) or "") == label_key(name)
+                ),
+                None,
+            )
+        else:
+            match = form if form in last.filing.indicators else None
+        if match is not None:
+            pairs.append((form, match))
+    return pairs
+
+
+def last_year_target(rule: Rule, audit: Audit) -> None:
+    """An indicator whose 目标值 is below last year's 实际完成值 of the same indicator (目标设置偏低)."""
+    from ..indicators import parse
+    from ..labels import label_key
+
+    this, last = audit.completion, audit.last.completion
+    for form, last_form in _same_forms(audit):
+
+        def name(i) -> tuple[str, str]:  # 指标1 of 产出 is not 指标1 of 效益: named within its 一级指标
+            return label_key(i.level1), label_key(i.level3)
+
+        olds = {name(i): i for i in last.filing.indicators[last_form] if i.level3}
+        for ind in this.filing.indicators[form]:
+            old = olds.get(name(ind)) if ind.level3 else None
+            if old is None or not ind.target_key or not old.actual_key:
+                continue
+            target, actual = parse(this.shown(ind.target_key)), parse(last.shown(old.actual_key))
+            if (
+                target.kind != "number"
+                or actual.kind != "number"
+                or target.value is None
+                or actual.value is None
+                or target.unit != actual.unit
+                or target.direction in ("<=", "<")
+                or "反向" in ind.nature
+                or "≤" in ind.nature
+                or target.value >= actual.value
+            ):
+                continue
+            slot, old_slot = this.filing.slots.get(ind.target_key), last.filing.slots.get(old.actual_key)
+            audit.finding(
+                rule,
+                slot,
+                stated=target.text,
+                computed=actual.text,
+                label=ind.level3,
+                value_type="text",
+                fields={**_last_fields(audit, slot, old_slot), "target": target.text, "last_actual": actual.text},
+                formula=_last_formula(audit, slot, old_slot, f"年度目标 {target.text}", f"实际完成值 {actual.text}"),
+                last=(audit.last.last_file, old_slot),
+            )
+
+
+def last_year_grade(rule: Rule, audit: Audit) -> None:
+    """The 评价等次 moved `bands` or more bands from last year's."""
+    from ..scoring import _grades
+
+    grade, last_grade = audit.last.scores.get("等次"), audit.last.last_scores.get("等次")
+    names = [b["name"] for b in _grades(audit.completion.scheme)]
+    if grade not in names or last_grade not in names:
+        return
+    jump = abs(names.index(grade) - names.index(last_grade))
+    if jump < rule.params.bands:
+        return
+    key = keys.closing_grade("dept")
+    slot = audit.slot(key) or audit.slot(keys.closing_total("dept"))
+    last = audit.last.completion.filing.slots.get(key) or audit.last.completion.filing.slots.get(
+        keys.closing_total("dept")
+    )
+    audit.finding(
+        rule,
+        slot,
+        stated=grade,
+        computed=last_grade,
+        value_type="text",
+        label="评价等次",
+        fields={**_last_fields(audit, slot, last), "grade": str(grade), "last_grade": str(last_grade)},
+        formula=_last_formula(audit, slot, last, f"等次 {grade}", f"等次 {last_grade}"),
+        last=(audit.last.last_file, last),
+    )
+
+
+#: The kinds of the 与上年 family: run by rules.compare_years only.
+LAST_YEAR_KINDS = {
+    "last-year-year": last_year_year,
+    "last-year-equals": last_year_equals,
+    "last-year-rows": last_year_rows,
+    "last-year-change": last_year_change,
+    "last-year-target": last_year_target,
+    "last-year-grade": last_year_grade,
+}
+
 #: Each kind's function; its parameters are declared in params.PARAMS under the same name.
 KINDS: dict[str, Callable[[Rule[Any], Audit], None]] = {
     "coefficient": coefficient,
@@ -992,4 +1226,5 @@ KINDS: dict[str, Callable[[Rule[Any], Audit], None]] = {
     "negative-balance": negative_balance,
     "score-times-actual": score_times_actual,
     "block-points": block_points,
+    **LAST_YEAR_KINDS,
 }

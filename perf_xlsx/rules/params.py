@@ -364,3 +364,74 @@ class Recompute:
     """A stated value replaced by `fill --recompute`; its message gets {label}, {stated}, {computed}."""
 
     message_fields: ClassVar[tuple[str, ...]] = ("label", "stated", "computed")
+
+
+# ---- 与上年核对 (`--last-year`): run only when last year's workbook is given -----------------------
+#: Placeholders every 与上年 message may use beyond the common ones: the two files, last year's cell and
+#: label, and the two years.
+LAST_YEAR_FIELDS = ("file", "last_file", "last_where", "last_label", "year", "last_year")
+
+
+@params("last-year-year")
+@dataclass(frozen=True)
+class LastYearYear:
+    """Last year's workbook is of the year before this year's (its year and this year's named)."""
+
+    placeholders: ClassVar[tuple[str, ...]] = (*LAST_YEAR_FIELDS, "expected")
+
+
+@params("last-year-equals")
+@dataclass(frozen=True)
+class LastYearEquals:
+    """Each field matching `fields` (this year's 上年 figure) equals last year's field of the same row in the
+    column `counterpart` (its 本年 figure), within the rounding envelope of both."""
+
+    fields: tuple[str, ...]
+    counterpart: str
+    placeholders: ClassVar[tuple[str, ...]] = LAST_YEAR_FIELDS
+
+
+@params("last-year-rows")
+@dataclass(frozen=True)
+class LastYearRows:
+    """Each institution's `left` ("table.column") equals last year's `last` of the institution of the same
+    name (the summary row with the summary row)."""
+
+    left: str
+    last: str
+    note: str = ""
+    placeholders: ClassVar[tuple[str, ...]] = LAST_YEAR_FIELDS
+
+    def __post_init__(self) -> None:
+        for name in ("left", "last"):
+            if getattr(self, name).count(".") != 1:
+                raise ParamError(f'{name} 应写成“表.列”（如 "spending.cumulative"），实为“{getattr(self, name)}”')
+
+
+@params("last-year-change")
+@dataclass(frozen=True)
+class LastYearChange:
+    """`field` changed from last year's by more than `limit` (a share: "0.2" is 20%)."""
+
+    field: str
+    limit: Decimal
+    placeholders: ClassVar[tuple[str, ...]] = (*LAST_YEAR_FIELDS, "change", "limit")
+
+
+@params("last-year-target")
+@dataclass(frozen=True)
+class LastYearTarget:
+    """An indicator (by its name, on the form of the same kind: the 整体 form, a project form by 项目名称)
+    whose 年度目标值 is below last year's 实际完成值 of the same indicator, in the same unit; a 反向 (≤)
+    indicator is skipped (a lower ceiling is a stricter target)."""
+
+    placeholders: ClassVar[tuple[str, ...]] = (*LAST_YEAR_FIELDS, "target", "last_actual")
+
+
+@params("last-year-grade")
+@dataclass(frozen=True)
+class LastYearGrade:
+    """The 评价等次 moved `bands` or more bands of the scoring scheme from last year's."""
+
+    bands: Decimal
+    placeholders: ClassVar[tuple[str, ...]] = (*LAST_YEAR_FIELDS, "grade", "last_grade")
