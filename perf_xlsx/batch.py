@@ -32,11 +32,12 @@ def process(
     values: bool = False,
     mark: bool = False,
     draft: bool = False,
+    last_year: Path | None = None,
 ) -> Report:
     """Fill one workbook into `out_dir` as `name`; never raises: a file that cannot be processed gives
     a report with its reason (`error`) and the technical error behind it (`trace`, for --debug).
     `shown` is how the file is named in the results (文件), by default its name; `scheme`, `form`,
-    `values`, `mark` and `draft` as for api.fill (None: the forms' family's scheme; each sheet's best family)."""
+    `values`, `mark`, `draft` and `last_year` as for api.fill (None: the forms' family's scheme; each sheet's best family)."""
     from . import api
 
     try:
@@ -50,6 +51,7 @@ def process(
             values=values,
             mark=mark,
             draft=draft,
+            last_year=last_year,
         )
     except Exception as exc:  # an unreadable file, or a bug: either must not stop the batch
         report = unprocessed(path, exc)
@@ -60,10 +62,10 @@ def process(
 def _work(args) -> tuple[int, Report]:
     from .lifeline import Stopped, busy
 
-    index, path, out_dir, scheme, recompute, shown, name, form, values, mark, draft = args
+    index, path, out_dir, scheme, recompute, shown, name, form, values, mark, draft, last_year = args
     try:
         with busy():
-            return index, process(path, out_dir, scheme, recompute, name, shown, form, values, mark, draft)
+            return index, process(path, out_dir, scheme, recompute, name, shown, form, values, mark, draft, last_year)
     except Stopped as stop:  # unwound (its temporary file removed): end here, not in the pool's loop
         os._exit(stop.code if isinstance(stop.code, int) else 1)
 
@@ -119,8 +121,10 @@ def run(
     values: bool = False,
     mark: bool = False,
     draft: bool = False,
+    last_years: dict[Path, Path] | None = None,
 ) -> list[Report]:
-    """Process `paths` with `jobs` worker processes (default: CPUs); rows come back in the order of `paths`."""
+    """Process `paths` with `jobs` worker processes (default: CPUs); rows come back in the order of `paths`.
+    `last_years`: each workbook's last year's (与上年配对, pairing.py), checked against it."""
     paths = list(paths)
     jobs = max(1, jobs or os.cpu_count() or 1)
     names = output_names(paths, folder, out_dir)
@@ -137,6 +141,7 @@ def run(
             values,
             mark,
             draft,
+            (last_years or {}).get(p),
         )
         for i, p in enumerate(paths)
     ]

@@ -106,6 +106,61 @@ def _summary_lines(report) -> list[str]:
     return lines
 
 
+def _pairing(target: Path, last_year: Path | None, recursive: bool = False):
+    """--last-year given a folder (与上年配对, pairing.py): this run's workbooks with last year's of the same
+    unit; None when --last-year is a file (or not given). A folder TARGET with a file --last-year is a
+    usage error said in Chinese."""
+    from .errors import unreadable_folder
+    from .pairing import identify, pair
+    from .paths import scan
+
+    if last_year is None or not last_year.is_dir():
+        if last_year is not None and target.is_dir():
+            _echo_err(f"错误：TARGET 是文件夹，--last-year 也应是上年的文件夹（“{last_year}”不是文件夹）。")
+            sys.exit(EXIT_USAGE)
+        return None
+    try:
+        olds = scan(last_year, recursive, exclude=last_year / OUTPUT_DIR).workbooks
+        mine = scan(target, recursive, exclude=target / OUTPUT_DIR).workbooks if target.is_dir() else [target]
+    except OSError as exc:
+        _echo_err(f"错误：{unreadable_folder(Path(exc.filename or last_year), exc).describe()}")
+        sys.exit(EXIT_FINDINGS)
+    return pair([identify(p) for p in mine], [identify(p) for p in olds])
+
+
+def _pairing_lines(pairing, folder: Path) -> list[str]:
+    """What the pairing left unpaired, said once after the run (never guessed)."""
+    if pairing is None:
+        return []
+    lines = [f"与上年配对：{len(pairing.pairs)} 个工作簿找到了上年的工作簿"]
+    for path, why in pairing.unmatched.items():
+        lines.append(f"  未配对（本年）：{_shown_in(path, folder)}：{why}")
+    for old in pairing.unmatched_last:
+        what = old.problem or f"单位“{old.unit or '（未识别）'}”在本年文件夹中没有对应的工作簿"
+        lines.append(f"  未配对（上年）：{old.path.name}：{what}")
+    return lines
+
+
+def _shown_in(path: Path, folder: Path) -> str:
+    try:
+        return path.relative_to(folder).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _with_pairing(action, pairing, last_year: Path | None):
+    """`action(path, last_year)` as `action(path)`: each file with its own last year's by `pairing` (its reason
+    kept when it has none), or, without a pairing, with the file `last_year` (or none)."""
+
+    def run(path: Path):
+        report = action(path, pairing.pairs.get(path) if pairing is not None else last_year)
+        if pairing is not None and path in pairing.unmatched:
+            report.last_year_note = pairing.unmatched[path]
+        return report
+
+    return run
+
+
 def _run(action, target: Path, as_json: bool, debug: bool) -> int:
     """Each input through `action`; with --json one JSON document: an object for a file, a list for a folder."""
     from .report import unprocessed
@@ -294,6 +349,7 @@ def fill(
     _check_catalogue()
     if draft:
         _check_report_text()
+    pairing = _pairing(target, last_year, recursive)
     if target.is_dir():
         _sweep(output_dir or target / OUTPUT_DIR, recursive=True)
         sys.exit(
@@ -312,19 +368,25 @@ def fill(
                 values,
                 mark,
                 draft,
+                pairing,
             )
         )
     _sweep(output_dir or target.parent / OUTPUT_DIR)
-    sys.exit(
-        _run(
-            lambda p: api.fill(
-                p, output_dir, recompute, scheme, form=form, values=values, mark=mark, draft=draft, last_year=last_year
+    code = _run(
+        _with_pairing(
+            lambda p, old: api.fill(
+                p, output_dir, recompute, scheme, form=form, values=values, mark=mark, draft=draft, last_year=old
             ),
-            target,
-            as_json,
-            debug,
-        )
+            pairing,
+            last_year,
+        ),
+        target,
+        as_json,
+        debug,
     )
+    if not as_json and pairing is not None:
+        _echo("\n".join(_pairing_lines(pairing, target.parent)))
+    sys.exit(code)
 
 
 def _run_folder(
@@ -342,6 +404,7 @@ def _run_folder(
     values: bool = False,
     mark: bool = False,
     draft: bool = False,
+    pairing=None,
 ) -> int:
     """The folder run: workers, progress, the summary table, 汇总.xlsx and the optional zip.
     With --json the same per-file objects as a single-file run, as one list."""
@@ -378,15 +441,19 @@ def _run_folder(
             values=values,
             mark=mark,
             draft=draft,
+            last_years=pairing.pairs if pairing is not None else None,
         )
     except KeyboardInterrupt:
         _echo_err(f"\n{_stopped()}：已完成的文件保留，未完成的没有留下半个文件。")
         return _stop_code()
+    if pairing is not None:
+        for path, row in zip(paths, rows):
+            row.last_year_note = pairing.unmatched.get(path)
     rows += [_unreadable_row(folder, sub, exc) for sub, exc in found.unreadable]
     failure: PerfXlsxError | None = None
     summary = archive = None
     try:
-        summary = write_summary(rows, out_dir / SUMMARY_NAME)
+        summary = write_summary(rows, out_dir / SUMMARY_NAME, pairing)
         archive = write_bundle(rows, summary, out_dir, folder) if bundle else None
     except KeyboardInterrupt:
         _echo_err(f"\n{_stopped()}：各已填工作簿已写出，汇总表或压缩包未完成，没有留下半个文件。")
@@ -399,7 +466,7 @@ def _run_folder(
     if as_json:
         _echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
     else:
-        _echo("\n".join(table(rows)))
+        _echo("\n".join(table(rows) + _pairing_lines(pairing, folder)))
         if summary is not None:
             _echo(f"汇总表：{summary}" + (f"\n上报压缩包：{archive}" if archive else ""))
     if failure is not None:
@@ -442,7 +509,12 @@ def check(target: Path, scheme: str, form: str | None, last_year: Path | None, a
     from . import api
 
     _check_catalogue()
-    sys.exit(_run(lambda p: api.check(p, scheme, form, last_year), target, as_json, debug))
+    pairing = _pairing(target, last_year)
+    action = _with_pairing(lambda p, old: api.check(p, scheme, form, old), pairing, last_year)
+    code = _run(action, target, as_json, debug)
+    if not as_json and pairing is not None:
+        _echo("\n".join(_pairing_lines(pairing, target if target.is_dir() else target.parent)))
+    sys.exit(code)
 
 
 @cli.command("report", context_settings=CONTEXT)

@@ -127,6 +127,7 @@ class Report:
     name: str = ""  # the file as shown (文件): its name, or its path within the folder of a folder run
     last_year: Path | None = None  # last year's workbook it was checked against (--last-year), when one was
     last_year_report: Report | None = None  # that workbook's own report (its rates, score, grade)
+    last_year_note: str | None = None  # a folder run with --last-year: why it was paired with none (未配对)
     sheets: list[SheetForm] = field(default_factory=list)  # what each sheet was read as
     projects: list[ProjectResult] = field(default_factory=list)  # each project form, checked and scored
 

@@ -38,6 +38,8 @@ from .report import Report
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .pairing import Pairing
+
 RATES = [name for name, _, _ in REGISTRY]
 SCORES = ["预算执行", "产出", "效益", "满意度", "总分"]
 COUNTS = {"error": "错误", "warning": "提示", "rounding": "尾差"}
@@ -59,6 +61,8 @@ KINDS = {
     **dict.fromkeys([*SCORES, *PROJECT_SCORES.values()], "score"),
     **dict.fromkeys(MONEY.values(), "money"),
     **dict.fromkeys(COUNTS.values(), "count"),
+    **{f"{rate}{part}": "percent" for rate in RATES for part in ("（本年）", "（上年）", "变动")},
+    **{f"总分{part}": "score" for part in ("（本年）", "（上年）", "变动")},
 }
 #: Column widths (列宽, in Excel's character units) of the tables, by column, else by kind: narrow enough
 #: that the widest sheet, fit to an A4 landscape page, prints at 90% or more; long text wraps (WRAP).
@@ -74,9 +78,13 @@ WIDTHS = {
     "严重程度": 8,
     "位置": 16,
     "说明": 96,
+    "文件（本年）": 22,
+    "文件（上年）": 22,
+    "等次（本年）": 5,
+    "等次（上年）": 5,
 }
 KIND_WIDTHS = {"percent": 8.5, "score": 7, "money": 10, "count": 5, "text": 10}
-WRAP = {"文件", "单位", "项目名称", "原因", "说明"}
+WRAP = {"文件", "单位", "项目名称", "原因", "说明", "文件（本年）", "文件（上年）"}
 FONT_SIZE = 10
 LINE_HEIGHT = 13.5  # points, a line of FONT_SIZE text
 #: Page margins in inches (页边距): narrow at the sides, room for the header row at the top.
@@ -169,18 +177,77 @@ def status_counts(frame: pd.DataFrame) -> pd.DataFrame:
     return counts
 
 
-def write_summary(rows: list[Report], path: Path) -> Path:
+#: 与上年比较: the figures compared, this year's and last year's side by side, and the change.
+def _year_frame(records: list[dict]) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame.from_records(records, columns=["键", "文件", "单位", "年度", *RATES, "总分", "等次"]).astype(
+        object
+    )
+
+
+def _year_record(key: str, name: str, report: Report) -> dict:
+    return {
+        "键": key,
+        "文件": name,
+        "单位": report.unit,
+        "年度": report.year,
+        **{rate: _fraction(report.rate(rate)) for rate in RATES},
+        "总分": _decimal(report.scores.get("总分")),
+        "等次": report.scores.get("等次"),
+    }
+
+
+def comparison_frame(rows: list[Report], pairing: Pairing | None) -> pd.DataFrame:
+    """The 与上年比较 table: one row per unit, this year's and last year's rates, 总分 and 等次 side by side
+    and the change (rates in points, as fractions; 总分 in points), a merge (outer, on the pairing) of this
+    year's table with last year's. A workbook with no last year's, and a last year's workbook no workbook
+    of this year took, have their row too, with why in 说明."""
+    this = _year_frame([_year_record(row.name, row.name, row) for row in rows if row.error is None])
+    last_records = [
+        _year_record(row.name, row.last_year_report.name, row.last_year_report)
+        for row in rows
+        if row.last_year_report is not None
+    ]
+    olds = pairing.unmatched_last if pairing is not None else []
+    last_records += [
+        {"键": f"上年:{old.path}", "文件": old.path.name, "单位": old.unit, "年度": old.year} for old in olds
+    ]
+    last = _year_frame(last_records)
+    merged = this.merge(last, on="键", how="outer", suffixes=("（本年）", "（上年）"), sort=False)
+    out = merged[["文件（本年）", "文件（上年）"]].copy()
+    out.insert(0, "单位", merged["单位（本年）"].where(merged["单位（本年）"].notna(), merged["单位（上年）"]))
+    for name in [*RATES, "总分"]:
+        now, before = merged[f"{name}（本年）"], merged[f"{name}（上年）"]
+        out[f"{name}（本年）"] = now
+        out[f"{name}（上年）"] = before
+        out[f"{name}变动"] = [
+            a - b if isinstance(a, Decimal) and isinstance(b, Decimal) else None for a, b in zip(now, before)
+        ]
+    out["等次（本年）"] = merged["等次（本年）"]
+    out["等次（上年）"] = merged["等次（上年）"]
+    notes = {row.name: row.last_year_note for row in rows if row.last_year_note}
+    out["说明"] = [
+        notes.get(key)
+        if key in notes
+        else ("上年有、本年文件夹中没有对应的工作簿" if str(key).startswith("上年:") else None)
+        for key in merged["键"]
+    ]
+    return out.astype(object).where(out.notna(), None).reset_index(drop=True)
+
+
+def write_summary(rows: list[Report], path: Path, pairing: Pairing | None = None) -> Path:
     """Write 汇总.xlsx atomically (temp file + rename), with the mode of the one it replaces or the one the
     user's umask gives new files. A failure to write (a full disk, a read-only folder…) is an
     OutputNotWritable naming 汇总.xlsx, the earlier 汇总.xlsx left as it was."""
     path = Path(path)
     try:
-        return _write_summary(rows, path)
+        return _write_summary(rows, path, pairing)
     except OSError as exc:
         raise OutputNotWritable(f"无法写出汇总表：{write_advice(exc)}", path) from exc
 
 
-def _write_summary(rows: list[Report], path: Path) -> Path:
+def _write_summary(rows: list[Report], path: Path, pairing: Pairing | None = None) -> Path:
     import xlsxwriter
     from xlsxwriter.exceptions import FileCreateError
 
@@ -204,6 +271,8 @@ def _write_summary(rows: list[Report], path: Path) -> Path:
             empty="本次处理的工作簿中没有项目支出绩效自评表",
         )
         _errors_sheet(wb, styles, rows)
+        if pairing is not None:  # --last-year: 与上年比较
+            _table_sheet(wb, styles, "与上年比较", comparison_frame(rows, pairing), [])
         _charts_sheet(wb, styles, frame)
         try:
             wb.close()
