@@ -8,7 +8,8 @@ the files with 错误 first, then those that could not be processed, then those 
 included: its 万元 amounts, 执行率, scores, 等次 and the findings on its sheet; the files in the order
 of 汇总), 错误清单 (every 错误 of every file, and the folder-level 提示), 图表 (总分 and 预算执行率 by
 unit, highest 总分 first, value axes from 0 and every bar labelled with its value; and the files, 错误,
-提示 and 尾差 counted by 状态). The tables have a frozen header and filters.
+提示 and 尾差 counted by 状态), and with --last-year 与上年比较 (comparison_frame: this year's and last year's
+rates, 总分 and 等次 by unit, and the change). The tables have a frozen header and filters.
 
 Rates are stored as fractions with a 0.00% format, as the forms store them. Every sheet prints on A4
 landscape, one page wide, its header row on each page, in 宋体 10 pt (charts 9 pt and up); the columns

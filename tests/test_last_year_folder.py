@@ -75,3 +75,10 @@ def test_pairing_by_budget_code_and_never_guessed(tmp_path):
     assert result.pairs == {a.path: renamed.path}
     assert "不止一个" in result.unmatched[b.path]
     assert {o.path for o in result.unmatched_last} == {twin1.path, twin2.path}
+
+
+def test_a_single_file_finds_its_last_year_in_a_folder(tmp_path):
+    now, before = folders(tmp_path)
+    result = CliRunner().invoke(cli, ["check", str(now / "州政府办.xlsx"), "--last-year", str(before)])
+    assert "与上年核对（上年文件“去年_政府办.xlsx”）：错误 1" in result.output
+    assert "未配对（上年）：撤并单位.xlsx" in result.output
