@@ -146,3 +146,37 @@ def test_a_bad_last_year_workbook_is_a_chinese_error(tmp_path, content):
     assert result.exit_code != 0
     assert "上年工作簿" in result.output and "上年.xlsx" in result.output
     assert "Traceback" not in result.output
+
+
+def test_last_years_project_on_another_familys_form(tmp_path):
+    """Last year's project sheet on the national form, this year's on Hubei's: the project is paired by its
+    项目名称 and its indicators by 一级指标 and name whatever the layout, so a target set below last year's
+    actual is found across the two families; a target at or above it is not."""
+    from dataclasses import replace
+
+    from openpyxl import Workbook
+
+    from tests.family_forms.common import quant
+    from tests.family_forms.hubei import EXTENSION, OUT, BForm
+    from tests.family_forms.national import WATER, NForm
+
+    def saved(form, path):
+        wb = Workbook()
+        wb.remove(wb.worksheets[0])
+        form.draw(wb.create_sheet("Sheet1"))
+        wb.save(path)
+        return path
+
+    this = saved(BForm(project=EXTENSION), tmp_path / "2022.xlsx")  # 开展农技培训场次 ≥ 40
+
+    def last(done: str):
+        indicators = (quant(OUT, "数量指标", "开展农技培训场次", "≥", "36", done, "场", 20), *WATER.indicators[1:])
+        project = replace(WATER, year=2021, name=EXTENSION.name, indicators=indicators)
+        return saved(NForm(project=project), tmp_path / f"2021-{done}.xlsx")
+
+    report = api.check(this, last_year=last("45"))
+    assert [f.rule for f in yearly(report)] == ["last-year-target-low"]
+    (finding,) = yearly(report)
+    assert "开展农技培训场次" in finding.message and "2021-45.xlsx" in finding.message
+    assert finding.last_cell and finding.cell
+    assert not yearly(api.check(this, last_year=last("40")))
