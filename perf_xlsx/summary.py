@@ -199,6 +199,15 @@ def _year_record(key: str, name: str, report: Report) -> dict:
     }
 
 
+def comparison_groups(columns: list[str]) -> list[int]:
+    """Where each group of 与上年比较's columns starts: the files, each figure's 本年/上年/变动, the 等次, 说明."""
+    starts = [1]
+    for i, column in enumerate(columns):
+        if column.endswith("（本年）") and not column.startswith("文件") or column == "说明":
+            starts.append(i)
+    return starts
+
+
 def comparison_frame(rows: list[Report], pairing: Pairing | None) -> pd.DataFrame:
     """The 与上年比较 table: one row per unit, this year's and last year's rates, 总分 and 等次 side by side
     and the change (rates in points, as fractions; 总分 in points), a merge (outer, on the pairing) of this
@@ -273,7 +282,8 @@ def _write_summary(rows: list[Report], path: Path, pairing: Pairing | None = Non
         )
         _errors_sheet(wb, styles, rows)
         if pairing is not None:  # --last-year: 与上年比较
-            _table_sheet(wb, styles, "与上年比较", comparison_frame(rows, pairing), [])
+            table = comparison_frame(rows, pairing)
+            _table_sheet(wb, styles, "与上年比较", table, [], groups=comparison_groups(list(table.columns)))
         _charts_sheet(wb, styles, frame)
         try:
             wb.close()
@@ -306,12 +316,20 @@ def _styles(wb) -> dict:
 
 
 def _table_sheet(
-    wb, styles: dict, name: str, frame: pd.DataFrame, highlight: list[tuple[str, str, Any]], empty: str = ""
+    wb,
+    styles: dict,
+    name: str,
+    frame: pd.DataFrame,
+    highlight: list[tuple[str, str, Any]],
+    empty: str = "",
+    groups: list[int] | None = None,
 ) -> None:
     """A sheet holding `frame` (表格): a header row, frozen with the first two columns, and filters; each
     column written as its kind (KINDS: percent, score, money, count; text, wrapped where WRAP) and
     width (WIDTHS), Decimals as floats; a row whose `column` meets a highlight's condition (`="有错误"`,
-    `>0`) gets its format; `empty` said under the header when there are no rows."""
+    `>0`) gets its format; `empty` said under the header when there are no rows. `groups`: a table too
+    wide for one page (the first column of each group of columns kept together), printed across pages
+    at full size (_pages_across) instead of fitted to one page wide."""
     ws = wb.add_worksheet(name)
     columns = list(frame.columns)
     widths = [WIDTHS.get(column) or KIND_WIDTHS[KINDS.get(column, "text")] for column in columns]
@@ -339,7 +357,9 @@ def _table_sheet(
     ws.autofilter(0, 0, max(rows, 1), last_col)
     for c, width in enumerate(widths):
         ws.set_column(c, c, width)
-    _page(ws)
+    _page(ws, fit=groups is None)
+    if groups is not None:
+        _pages_across(ws, widths, groups)
 
 
 def _height(cells: Iterable[tuple[str, float]]) -> float:
@@ -362,15 +382,38 @@ def _lines(text: str, width: float) -> int:
     )
 
 
-def _page(ws) -> None:
-    """Printing (打印): A4 landscape, narrow margins, one page wide (as many pages down as it takes), the
-    header row on each page. The columns (WIDTHS) are chosen so that fitting a sheet to the width keeps
+def _page(ws, fit: bool = True) -> None:
+    """Printing (打印): A4 landscape, narrow margins, one page wide (as many pages down as it takes; `fit`),
+    the header row on each page. The columns (WIDTHS) are chosen so that fitting a sheet to the width keeps
     it at 90% or more, so its 10 pt prints at 9 pt or more."""
     ws.set_landscape()
     ws.set_paper(9)
     ws.set_margins(**MARGINS)
-    ws.fit_to_pages(1, 0)
+    if fit:
+        ws.fit_to_pages(1, 0)
     ws.repeat_rows(0)
+
+
+#: An A4 landscape page between MARGINS, in column-width units, counted as 8 pixels at 96 dpi (a unit is 7 px
+#: in Excel with Calibri 11 and about 8 in LibreOffice, sheet_style.CHAR_PX: the narrower count never spills).
+PAGE_UNITS = ((297 / 25.4 - MARGINS["left"] - MARGINS["right"]) * 96) / 8
+
+
+def _pages_across(ws, widths: list[float], groups: list[int]) -> None:
+    """A wide table on paper (跨页打印): at full size (not fitted, see _page), its first column (单位) repeated on every page, pages
+    across before down, and each page break between two groups of columns (a figure's 本年, 上年 and 变动
+    stay on one page)."""
+    ws.repeat_columns(0)
+    ws.print_across()
+    first = widths[0] + 1
+    breaks, used = [], first
+    for start, end in zip(groups, [*groups[1:], len(widths)]):
+        group = sum(w + 1 for w in widths[start:end])
+        if used + group > PAGE_UNITS and used > first:
+            breaks.append(start)
+            used = first
+        used += group
+    ws.set_v_pagebreaks(breaks)
 
 
 def xl_col(index: int) -> str:

@@ -82,3 +82,27 @@ def test_a_single_file_finds_its_last_year_in_a_folder(tmp_path):
     result = CliRunner().invoke(cli, ["check", str(now / "州政府办.xlsx"), "--last-year", str(before)])
     assert "与上年核对（上年文件“去年_政府办.xlsx”）：错误 1" in result.output
     assert "未配对（上年）：撤并单位.xlsx" in result.output
+
+
+def test_the_comparison_prints_across_pages_at_full_size_keeping_each_figure_whole(tmp_path):
+    """与上年比较 is too wide for one page: it prints at 100% (not shrunk to one page wide), 单位 repeated on
+    every page, pages across first, and every page break falls before a figure's 本年 column, so 本年, 上年
+    and 变动 of a figure are on one page; the columns between two breaks fit an A4 landscape page."""
+    from perf_xlsx.summary import PAGE_UNITS
+
+    now, before = folders(tmp_path)
+    CliRunner().invoke(cli, ["fill", str(now), "--last-year", str(before), "--jobs", "1", "-q"])
+    ws = openpyxl.load_workbook(now / "已生成" / "汇总.xlsx")["与上年比较"]
+    assert ws.page_setup.scale in (None, 100) and not ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_cols == "$A:$A" and ws.page_setup.pageOrder == "overThenDown"
+    header = [c.value for c in ws[1]]
+    breaks = [b.id for b in ws.col_breaks.brk]  # the last column before each break (1-based)
+    assert len(breaks) >= 2
+    assert all(header[b].endswith("（本年）") or header[b] in ("说明",) for b in breaks)
+    # widths as stored (with the column's padding, 5 px, in them); one <col> may span several columns
+    widths = [0.0] * len(header)
+    for dim in ws.column_dimensions.values():
+        for c in range(dim.min, min(dim.max, len(header)) + 1):
+            widths[c - 1] = dim.width
+    for start, end in zip([1, *breaks], [*breaks, len(header)]):
+        assert widths[0] + sum(widths[start:end]) <= PAGE_UNITS
