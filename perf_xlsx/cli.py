@@ -709,6 +709,65 @@ def watch(folder: Path, output_dir: Path | None, interval: float, scheme: str | 
     sys.exit(EXIT_OK)
 
 
+@cli.command(context_settings=CONTEXT)
+@click.help_option("-h", "--help", help="显示帮助并退出。")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="监听地址；供局域网其他电脑使用时用 0.0.0.0（请同时设 --password）。",
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True, help="端口。")
+@click.option("--open", "open_browser", is_flag=True, help="启动后自动打开浏览器。")
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="保存上传文件和处理结果的文件夹（默认：用户主文件夹下的“perfxlsx-网页数据”）。",
+)
+@click.option(
+    "--password",
+    default=None,
+    envvar="PERFXLSX_PASSWORD",
+    help="访问密码（也可用环境变量 PERFXLSX_PASSWORD）；不设则无需密码。",
+)
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="并行处理进程数（默认：CPU 数）。")
+@click.option(
+    "--max-size", type=click.IntRange(1, 1024), default=20, show_default=True, help="单个文件大小上限（MB）。"
+)
+@click.option(
+    "--max-files", type=click.IntRange(1, 10000), default=50, show_default=True, help="一次上传的文件数上限。"
+)
+@click.option(
+    "--keep-days",
+    type=click.FloatRange(0.01, 3650),
+    default=7,
+    show_default=True,
+    help="上传和结果保存天数，过期自动删除。",
+)
+def serve(
+    host: str,
+    port: int,
+    open_browser: bool,
+    data: Path | None,
+    password: str | None,
+    jobs: int | None,
+    max_size: int,
+    max_files: int,
+    keep_days: float,
+) -> None:
+    """启动网页界面：在浏览器中上传工作簿、查看审核结果、下载已填工作簿和汇总表。按 Ctrl-C 停止。"""
+    gc.enable()  # a server keeps running, as watch does
+    from .web.jobs import Limits
+    from .web.serve import run
+
+    _check_catalogue()
+    limits = Limits(max_file_bytes=max_size * 1024 * 1024, max_files=max_files, keep_seconds=keep_days * 86400)
+    folder = data or Path.home() / "perfxlsx-网页数据"
+    run(host, port, folder, password or None, limits, jobs, open_browser, _echo)
+    sys.exit(EXIT_OK)
+
+
 #: The signal that stopped the run (SIGINT: Ctrl-C, SIGTERM: kill, a closing session), once there is one.
 _signalled: list[int] = []
 

@@ -120,3 +120,23 @@ def test_perf_xlsx_has_no_import_cycle():
 def test_paths_is_low_level():
     """The one home of output paths imports nothing else of perf_xlsx, so anything may use it."""
     assert import_graph()["perf_xlsx.paths"] == set()
+
+
+def test_the_web_stack_is_imported_only_by_serve():
+    """`perfxlsx --help` and every other command start without Starlette, uvicorn or python-multipart; the
+    worker side of serve (jobs, work) never imports them either, so a pool process starts light."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from perf_xlsx import cli\n"
+        "import perf_xlsx.web.jobs, perf_xlsx.web.work\n"
+        "try:\n"
+        "    cli.cli.main(['--help'], standalone_mode=False)\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in ('starlette', 'uvicorn', 'python_multipart') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8", check=True)
+    assert out.stdout.strip().endswith("[]"), out.stdout

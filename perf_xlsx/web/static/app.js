@@ -1,0 +1,113 @@
+"use strict";
+// 上传页: sends the chosen or dropped workbooks, then polls the job's status until every file is done.
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const message = $("upload-message");
+  let current = null;
+  let timer = null;
+
+  function el(tag, attrs, text) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function upload(files) {
+    if (!files.length) return;
+    const form = new FormData();
+    for (const f of files) form.append("files", f, f.name);
+    form.append("draft", $("draft").checked ? "1" : "0");
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", "/api/jobs");
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) message.textContent = "正在上传… " + Math.round((100 * e.loaded) / e.total) + "%";
+    };
+    xhr.onload = () => {
+      let body = {};
+      try { body = JSON.parse(xhr.responseText); } catch (e) { body = {}; }
+      if (xhr.status === 201) {
+        message.textContent = "上传完成，正在处理…";
+        location.hash = body.id;
+        watch(body.id);
+      } else {
+        message.textContent = "错误：" + (body.error || "上传失败（" + xhr.status + "）");
+      }
+    };
+    xhr.onerror = () => { message.textContent = "错误：无法连接服务器，请检查网络后重试。"; };
+    message.textContent = "正在上传…";
+    xhr.send(form);
+  }
+
+  function watch(id) {
+    if (timer) clearTimeout(timer);
+    const poll = () => {
+      fetch("/api/jobs/" + id).then((r) => r.json().then((body) => [r.status, body])).then(([code, body]) => {
+        if (code !== 200) { message.textContent = "错误：" + (body.error || code); return; }
+        current = body;
+        render(body);
+        if (!body.done) timer = setTimeout(poll, 1000);
+        else message.textContent = "处理完成。";
+      }).catch(() => { timer = setTimeout(poll, 3000); });
+    };
+    poll();
+  }
+
+  function render(job) {
+    $("job").hidden = false;
+    $("zip").href = "/api/jobs/" + job.id + "/zip";
+    const severity = $("severity").value;
+    const box = $("results");
+    box.textContent = "";
+    for (const file of job.files) {
+      const card = el("article", { class: "file " + file.state, "data-n": file.n });
+      card.appendChild(el("h3", {}, file.name));
+      const r = file.result;
+      if (file.state === "pending") {
+        card.appendChild(el("p", { class: "state" }, "处理中…"));
+      } else if (file.state === "error") {
+        card.appendChild(el("p", { class: "state error-message" }, r.error));
+      } else {
+        const facts = el("p", { class: "facts" });
+        facts.appendChild(el("span", {}, (r.unit || "（未识别单位）") + "，" + (r.year || "（未识别年度）") + "年度"));
+        const rate = r.rates["预算执行率"];
+        facts.appendChild(el("span", { class: "rate" }, "预算执行率 " + (rate === null || rate === undefined ? "—" : rate + "%")));
+        facts.appendChild(el("span", { class: "score" }, "总分 " + (r.scores["总分"] || "—")));
+        facts.appendChild(el("span", { class: "grade" }, "等次 " + (r.scores["等次"] || "—")));
+        facts.appendChild(el("span", {}, "错误 " + r.counts.error + "，提示 " + r.counts.warning + "，尾差 " + r.counts.rounding));
+        card.appendChild(facts);
+        const links = el("p", { class: "links" });
+        if (r.workbook) links.appendChild(el("a", { class: "button", href: "/api/jobs/" + job.id + "/files/" + file.n + "/workbook" }, "下载已填工作簿"));
+        if (r.draft) links.appendChild(el("a", { class: "button", href: "/api/jobs/" + job.id + "/files/" + file.n + "/draft" }, "下载自评报告初稿"));
+        card.appendChild(links);
+        const rows = r.findings.filter((f) => !severity || f.severity === severity);
+        if (rows.length) {
+          const table = el("table", { class: "findings" });
+          const head = el("tr");
+          for (const h of ["严重程度", "表", "单元格", "说明"]) head.appendChild(el("th", {}, h));
+          table.appendChild(head);
+          for (const f of rows) {
+            const tr = el("tr", { class: f.severity });
+            tr.appendChild(el("td", {}, f.severity_zh));
+            tr.appendChild(el("td", {}, f.sheet || ""));
+            tr.appendChild(el("td", {}, f.cell || ""));
+            tr.appendChild(el("td", {}, f.message));
+            table.appendChild(tr);
+          }
+          card.appendChild(table);
+        } else {
+          card.appendChild(el("p", {}, severity ? "没有这一类审核发现。" : "没有审核发现。"));
+        }
+      }
+      box.appendChild(card);
+    }
+  }
+
+  $("files").addEventListener("change", (e) => upload(e.target.files));
+  $("severity").addEventListener("change", () => { if (current) render(current); });
+  const drop = $("drop");
+  drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
+  drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+  drop.addEventListener("drop", (e) => { e.preventDefault(); drop.classList.remove("over"); upload(e.dataTransfer.files); });
+  if (location.hash.length > 1) watch(location.hash.slice(1));
+})();
