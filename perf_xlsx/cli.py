@@ -272,6 +272,23 @@ LAST_YEAR_HELP = (
 )
 FORM_HELP = "按指定的表样系列读取各表（默认：每张表按标题和栏目自动识别）；perfxlsx forms 列出可用的表样系列。"
 
+# Arguments and options that fill, check and report share (共用参数), declared once. The target is not checked
+# for readability by click: an unreadable file or folder is said in Chinese by the command (exit 1).
+TARGET_ARGUMENT = click.argument("target", type=click.Path(path_type=Path, readable=False))
+OUTPUT_OPTION = click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help=f"输出文件夹（默认：输入文件旁或输入文件夹中的“{OUTPUT_DIR}”文件夹）。",
+)
+SCHEME_OPTION = click.option("--scheme", default=None, callback=_scheme, help=SCHEME_HELP)
+FORM_OPTION = click.option("--form", default=None, callback=_form, help=FORM_HELP)
+LAST_YEAR_OPTION = click.option(
+    "--last-year", "last_year", type=click.Path(path_type=Path, readable=False), default=None, help=LAST_YEAR_HELP
+)
+DEBUG_OPTION = click.option("--debug", is_flag=True, help="出错时显示技术细节（供开发者排查）。")
+
 
 @click.group(context_settings=CONTEXT)
 @click.help_option("-h", "--help", help="显示帮助并退出。")
@@ -282,24 +299,13 @@ def cli() -> None:
 
 @cli.command(context_settings=CONTEXT)
 @click.help_option("-h", "--help", help="显示帮助并退出。")
-@click.argument("target", type=click.Path(path_type=Path, readable=False))
-@click.option(
-    "-o",
-    "--output-dir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help=f"输出文件夹（默认：输入文件旁或输入文件夹中的“{OUTPUT_DIR}”文件夹）。",
-)
+@TARGET_ARGUMENT
+@OUTPUT_OPTION
 @click.option("-r", "--recursive", is_flag=True, help="文件夹：连同子文件夹中的工作簿一起处理。")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="文件夹：并行进程数（默认：CPU 数）。")
 @click.option("--bundle", is_flag=True, help="文件夹：另把所有已填工作簿和汇总表打成一个 zip，便于邮件上报。")
 @click.option("-q", "--quiet", is_flag=True, help="不显示进度条。")
-@click.option(
-    "--scheme",
-    default=None,
-    callback=_scheme,
-    help=SCHEME_HELP,
-)
+@SCHEME_OPTION
 @click.option(
     "--recompute",
     is_flag=True,
@@ -315,13 +321,11 @@ def cli() -> None:
     is_flag=True,
     help="按严重程度给有问题的单元格着色（会随表打印）。默认不着色，只加批注（批注不打印）。",
 )
-@click.option("--form", default=None, callback=_form, help=FORM_HELP)
+@FORM_OPTION
 @click.option("--report", "draft", is_flag=True, help=REPORT_HELP)
-@click.option(
-    "--last-year", "last_year", type=click.Path(path_type=Path, readable=False), default=None, help=LAST_YEAR_HELP
-)
+@LAST_YEAR_OPTION
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果。")
-@click.option("--debug", is_flag=True, help="出错时显示技术细节（供开发者排查）。")
+@DEBUG_OPTION
 def fill(
     target: Path,
     output_dir: Path | None,
@@ -491,19 +495,12 @@ def _unreadable_row(folder: Path, sub: Path, exc: OSError):
 
 @cli.command(context_settings=CONTEXT)
 @click.help_option("-h", "--help", help="显示帮助并退出。")
-@click.argument("target", type=click.Path(path_type=Path, readable=False))
-@click.option(
-    "--scheme",
-    default=None,
-    callback=_scheme,
-    help=SCHEME_HELP,
-)
-@click.option("--form", default=None, callback=_form, help=FORM_HELP)
-@click.option(
-    "--last-year", "last_year", type=click.Path(path_type=Path, readable=False), default=None, help=LAST_YEAR_HELP
-)
+@TARGET_ARGUMENT
+@SCHEME_OPTION
+@FORM_OPTION
+@LAST_YEAR_OPTION
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果（TARGET 为文件夹时是一个列表，每个文件一项）。")
-@click.option("--debug", is_flag=True, help="出错时显示技术细节（供开发者排查）。")
+@DEBUG_OPTION
 def check(target: Path, scheme: str, form: str | None, last_year: Path | None, as_json: bool, debug: bool) -> None:
     """只审核、不写文件：复算 TARGET（工作簿或文件夹）的全部派生数并报告。"""
     from . import api
@@ -519,17 +516,11 @@ def check(target: Path, scheme: str, form: str | None, last_year: Path | None, a
 
 @cli.command("report", context_settings=CONTEXT)
 @click.help_option("-h", "--help", help="显示帮助并退出。")
-@click.argument("target", type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output-dir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help=f"输出文件夹（默认：输入文件旁或输入文件夹中的“{OUTPUT_DIR}”文件夹）。",
-)
-@click.option("--scheme", default=None, callback=_scheme, help=SCHEME_HELP)
-@click.option("--form", default=None, callback=_form, help=FORM_HELP)
-@click.option("--debug", is_flag=True, help="出错时显示技术细节（供开发者排查）。")
+@TARGET_ARGUMENT
+@OUTPUT_OPTION
+@SCHEME_OPTION
+@FORM_OPTION
+@DEBUG_OPTION
 def report_command(target: Path, output_dir: Path | None, scheme: str | None, form: str | None, debug: bool) -> None:
     """生成整体支出绩效自评报告草稿“<文件名>_自评报告.docx”（TARGET 为工作簿或文件夹）。
 
@@ -560,9 +551,9 @@ def _check_report_text() -> None:
 @cli.command(context_settings=CONTEXT)
 @click.help_option("-h", "--help", help="显示帮助并退出。")
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False, readable=False))
-@click.option("--form", default=None, callback=_form, help=FORM_HELP)
+@FORM_OPTION
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
-@click.option("--debug", is_flag=True, help="出错时显示技术细节（供开发者排查）。")
+@DEBUG_OPTION
 def inspect(path: Path, form: str | None, as_json: bool, debug: bool) -> None:
     """显示读取明细：每张表被识别为哪种表样、把握多大；每个栏目在哪个单元格、原文和读到的值；
     表样中有而没有找到的栏目。用来查明某个数为什么没有读到。"""
@@ -673,7 +664,7 @@ def template(output: Path | None, year: int | None, unit: str, projects: int, sc
     show_default=True,
     help="检查间隔（秒）；文件在一个间隔内大小不变才处理。",
 )
-@click.option("--scheme", default=None, callback=_scheme, help=SCHEME_HELP)
+@SCHEME_OPTION
 def watch(folder: Path, output_dir: Path | None, interval: float, scheme: str | None) -> None:
     """监视 FOLDER：每放入（或修改）一个工作簿，待其写完后自动处理，并刷新 汇总.xlsx。按 Ctrl-C 停止。"""
     gc.enable()  # paused by main() for a one-off run; this one keeps running
