@@ -23,6 +23,21 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def require(package: str = "libreoffice-calc-nogui", pdftotext: bool = True) -> None:
+    """Called at the top of a test module that needs LibreOffice (and pdftotext): without them the module is
+    skipped with what to install, unless PERFXLSX_REQUIRE_LIBREOFFICE=1 (CI), which makes it a failure."""
+    import os
+
+    import pytest
+
+    if soffice() is not None and (not pdftotext or shutil.which("pdftotext") is not None):
+        return
+    if os.environ.get("PERFXLSX_REQUIRE_LIBREOFFICE") == "1":
+        pytest.fail("LibreOffice/pdftotext 未安装，而 PERFXLSX_REQUIRE_LIBREOFFICE=1 要求运行这些测试", pytrace=False)
+    extra = " poppler-utils fonts-wqy-zenhei" if pdftotext else ""
+    pytest.skip(f"LibreOffice 未安装（apt-get install {package}{extra}）", allow_module_level=True)
+
+
 def to_pdf(workbook: Path, folder: Path) -> Path:
     """Convert with a private profile (so parallel runs and a user's settings do not interfere)."""
     profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))

@@ -6,22 +6,13 @@ it, which turns the skip into a failure.
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 
 from perf_xlsx import api
 from tests import lo
 from tests.golden import SAMPLE
 
-if lo.soffice() is None or shutil.which("pdftotext") is None:
-    if os.environ.get("PERFXLSX_REQUIRE_LIBREOFFICE") == "1":
-        pytest.fail("LibreOffice/pdftotext 未安装，而 PERFXLSX_REQUIRE_LIBREOFFICE=1 要求运行这些测试", pytrace=False)
-    pytest.skip(
-        "LibreOffice 未安装（apt-get install libreoffice-calc-nogui poppler-utils fonts-wqy-zenhei）",
-        allow_module_level=True,
-    )
+lo.require()
 
 #: For each form: a label at its left edge and one at its right edge; on a page printed one page wide,
 #: whenever the left one shows, the right one shows too.

@@ -14,7 +14,6 @@ it, which turns the skip into a failure (as tests/test_libreoffice.py).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -29,10 +28,7 @@ from perf_xlsx.writing import fill_cells
 from tests import families, live, lo, messy
 from tests.golden import SAMPLE
 
-if lo.soffice() is None:
-    if os.environ.get("PERFXLSX_REQUIRE_LIBREOFFICE") == "1":
-        pytest.fail("LibreOffice 未安装，而 PERFXLSX_REQUIRE_LIBREOFFICE=1 要求运行这些测试", pytrace=False)
-    pytest.skip("LibreOffice 未安装（apt-get install libreoffice-calc-nogui）", allow_module_level=True)
+lo.require(pdftotext=False)
 
 #: Family fixtures with no form perfxlsx fills (a report's cover, unrelated tables) are left out.
 FAMILIES = [name for name in families.BUILDERS if name not in ("r_report", "unrelated_tables")]

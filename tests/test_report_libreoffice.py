@@ -6,22 +6,11 @@ Skipped with a reason when LibreOffice is absent; CI sets PERFXLSX_REQUIRE_LIBRE
 
 from __future__ import annotations
 
-import os
-import shutil
-
-import pytest
-
 from perf_xlsx import api
 from tests import lo
 from tests.golden import SAMPLE
 
-if lo.soffice() is None or shutil.which("pdftotext") is None:
-    if os.environ.get("PERFXLSX_REQUIRE_LIBREOFFICE") == "1":
-        pytest.fail("LibreOffice/pdftotext 未安装，而 PERFXLSX_REQUIRE_LIBREOFFICE=1 要求运行这些测试", pytrace=False)
-    pytest.skip(
-        "LibreOffice 未安装（apt-get install libreoffice-writer-nogui poppler-utils fonts-wqy-zenhei）",
-        allow_module_level=True,
-    )
+lo.require("libreoffice-writer-nogui")
 
 
 def test_the_draft_converts_to_pdf_with_its_chinese_text(tmp_path):
