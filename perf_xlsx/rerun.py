@@ -19,6 +19,7 @@ cell — a number the clerk typed over it, a formula of the clerk's — is the c
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from .grid import Grid
@@ -45,14 +46,11 @@ def formula_cells(filing: Filing) -> list[str]:
     return [k for k, s in filing.slots.items() if k in targets and s.found and s.formula]
 
 
-#: 计算过程's 处理 of a cell perfxlsx filled (writing.work_rows).
-FILLED = ("已填入", "已重新计算并填入")
-
-
 def filled_values(grids: list[Grid], filing: Filing) -> list[str]:
     """Keys of the derived cells an earlier run filled with a plain value, as its 计算过程 records them, that
     still hold that value (see the module's text). Columns are found by their header (row 2)."""
     from .sheet_style import number
+    from .writing import FILLED, REFILLED
 
     name = filing.own_sheets.get(WORK_SHEET)  # the earlier output's 计算过程, perhaps 计算过程(2)
     work = next((g for g in grids if g.title == name), None)
@@ -68,7 +66,7 @@ def filled_values(grids: list[Grid], filing: Filing) -> list[str]:
         status = str(work.values.get((row, header["处理"])) or "")
         formula = work.values.get((row, header["单元格公式"])) if "单元格公式" in header else None
         key = by_place.get(str(work.values.get((row, header["位置"])) or ""))
-        if not status.startswith(FILLED) or formula or key is None or key not in targets:
+        if not status.startswith((FILLED, REFILLED)) or formula or key is None or key not in targets:
             continue
         slot = filing.slots[key]
         if slot.formula or slot.value is None:
@@ -80,9 +78,10 @@ def filled_values(grids: list[Grid], filing: Filing) -> list[str]:
 
 
 def _same(value: object, recorded: object) -> bool:
-    """A cell's value, as 计算过程 shows it, against what 计算过程 recorded."""
+    """A cell's value, as 计算过程 shows it (sheet_style.number: rounded, then a float), against what 计算过程
+    recorded: numbers compared as the decimals they print as, text as text."""
     if isinstance(value, int | float) and isinstance(recorded, int | float) and not isinstance(recorded, bool):
-        return abs(float(value) - float(recorded)) < 1e-9
+        return Decimal(repr(value)) == Decimal(repr(recorded))
     return value is not None and str(value) == str(recorded)
 
 

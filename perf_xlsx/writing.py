@@ -249,7 +249,7 @@ def work_rows(
         elif filled is not None and result.key not in filled:
             status = "未填入（单元格含公式或无法写入，保留原样）"
         else:
-            status = "已重新计算并填入（替换上次填入的值）" if slot.own_formula else "已填入"
+            status = f"{REFILLED}（替换上次填入的值）" if slot.own_formula else FILLED
         cell = completion.filing.anchor(slot.sheet, slot.cell) if slot.cell else None
         formula = formula_at.get((slot.sheet or "", cell or ""))
         rows.append(
@@ -267,6 +267,10 @@ def work_rows(
             )
         )
     return rows
+
+
+#: 计算过程's 处理 of a cell it filled, and of one it filled again on a re-run (rerun.filled_values reads them back).
+FILLED, REFILLED = "已填入", "已重新计算并填入"
 
 
 #: 计算过程's columns (A4 landscape) and their widths in characters, which add up to what fits across the
