@@ -195,6 +195,7 @@ def test_a_restart_keeps_finished_results(data):
         units = [dict(zip(table["columns"], row, strict=True)) for row in table["rows"]]
         sample = next(u for u in units if u["文件"] == SAMPLE.name)
         assert sample["总分"] == "95.00" and sample["等次"] == "优" and sample["预算执行率"] == "87.57%"
+        assert sample["年度"] == "2022" and sample["在职人员控制率"] == "86.99%"  # a year, not 2022.0; every rate
         assert any(u["状态"] == "无法处理" for u in units)
         xlsx = client.get("/summary.xlsx")
         assert xlsx.status_code == 200

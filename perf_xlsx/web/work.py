@@ -84,11 +84,18 @@ def load_reports(paths: list[str]) -> list[Report]:
 
 
 def summary_table(paths: list[str]) -> dict:
-    """The 汇总 table (summary.summary_frame) of the given results, as text for the page: columns and rows."""
-    from ..summary import KINDS, summary_frame
+    """The 汇总 table (summary.summary_frame) of the given results, as text for the page: columns and rows,
+    those of 汇总.xlsx's 汇总 sheet first (status, grade, counts, reason), then the other rates."""
+    from ..summary import KINDS, RATES, SUMMARY_COLUMNS, summary_frame
 
     frame = summary_frame(load_reports(paths))
-    kinds = {"percent": lambda v: f"{v * 100:.2f}%", "score": lambda v: f"{v:.2f}"}
+    frame = frame[SUMMARY_COLUMNS + [rate for rate in RATES if rate not in SUMMARY_COLUMNS]]
+    kinds = {
+        "percent": lambda v: f"{v * 100:.2f}%",
+        "score": lambda v: f"{v:.2f}",
+        "money": lambda v: f"{v:,.2f}",
+        "count": lambda v: f"{v:.0f}",
+    }
     rows = []
     for record_ in frame.to_dict(orient="records"):
         row = []

@@ -10,9 +10,15 @@
     const head = document.createElement("tr");
     for (const c of body.columns) { const th = document.createElement("th"); th.textContent = c; head.appendChild(th); }
     table.appendChild(head);
+    const wide = new Set(["文件", "单位", "原因"]);  // text that wraps: given room, the numbers keep theirs
     for (const row of body.rows) {
       const tr = document.createElement("tr");
-      for (const v of row) { const td = document.createElement("td"); td.textContent = v; tr.appendChild(td); }
+      row.forEach((v, i) => {
+        const td = document.createElement("td");
+        td.textContent = v;
+        if (wide.has(body.columns[i])) td.className = "wide";
+        tr.appendChild(td);
+      });
       table.appendChild(tr);
     }
   }).catch(() => { message.textContent = "错误：无法连接服务器，请刷新页面重试。"; });
