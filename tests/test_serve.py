@@ -1,6 +1,7 @@
 """perfxlsx serve (网页界面) through Starlette's TestClient: the sample's figures on the page's JSON, the
-completed workbook byte-identical to api.fill's, a bad file's Chinese message, the password, upload names
-that try to leave the job folder, the upload limits, a restart that keeps finished results, the sweep."""
+completed workbook byte-identical to api.fill's, the preview of its completed 自评表 with the flagged cells
+marked, a bad file's Chinese message, the password, upload names that try to leave the job folder, the
+upload limits, a restart that keeps finished results, the sweep."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from perf_xlsx import api
 from perf_xlsx.batch import process
 from perf_xlsx.web.app import create_app
 from perf_xlsx.web.jobs import JOB_ID, Limits, Store, safe_name
+from perf_xlsx.web.preview import shown
 from tests.golden import SAMPLE
+from tests.rule_cases import variant
 
 with warnings.catch_warnings():  # Starlette now prefers httpx2 for its TestClient; httpx still works
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
@@ -104,11 +107,41 @@ def test_the_sample_shows_its_figures_and_its_workbook_is_the_clis(client, data,
     assert expected.output is not None and result["workbook"] == expected.output.name
     assert workbook.content == expected.output.read_bytes()  # byte-identical to what `perfxlsx fill` writes
 
+    preview = client.get(f"/api/jobs/{job_id}/files/0/preview")
+    assert preview.status_code == 200
+    cells = {c["ref"]: c for row in preview.json()["rows"] for c in row}
+    assert preview.json()["sheet"] == "整体支出绩效自评表"
+    assert cells["H5"]["text"] == "87.57%" and cells["H5"]["filled"]  # a formula's saved result, as Excel shows it
+    assert cells["D5"]["text"] == "9,332.43" and cells["G21"]["text"] == "95.00" and cells["F22"]["text"] == "优"
+    assert cells["A1"]["colspan"] == 9 and cells["A14"]["rowspan"] == 4 and "B1" not in cells  # merged ranges
+    assert cells["H5"]["severity"] == "warning"
+    assert any("低于 90%" in note["message"] for note in cells["H5"]["notes"])
+
     draft = client.get(f"/api/jobs/{job_id}/files/0/draft")
     assert draft.status_code == 200 and draft.content[:2] == b"PK"
     archive = client.get(f"/api/jobs/{job_id}/zip")
     assert archive.status_code == 200 and archive.content[:2] == b"PK"
     (data / "sample-job").write_text(job_id, encoding="utf-8")
+
+
+def test_the_preview_marks_the_cell_of_an_error(client, tmp_path):
+    path = variant(tmp_path, {"dept.money.total.rate": "100%", "dept.goals.expected": '<img src=x onerror="alert(1)">'})
+    status = wait(client, upload(client, [(path.name, path.read_bytes())]).json()["id"])
+    (error,) = [f for f in status["files"][0]["result"]["findings"] if f["severity"] == "error"]
+    assert (error["sheet"], error["cell"]) == ("整体支出绩效自评表", "H5")
+    preview = client.get(f"/api/jobs/{status['id']}/files/0/preview").json()
+    cells = {c["ref"]: c for row in preview["rows"] for c in row}
+    assert cells["H5"]["text"] == "100%" and cells["H5"]["severity"] == "error"
+    assert error["message"] in [note["message"] for note in cells["H5"]["notes"]]
+    assert cells["B12"]["text"] == '<img src=x onerror="alert(1)">'  # text as data; the page sets it as text
+
+
+def test_shown_as_the_number_format_shows_it():
+    assert shown(0.8757346537600748, "0.00%") == "87.57%" and shown(0.5, "0%") == "50%"
+    assert shown(9332.431817, "#,##0.00") == "9,332.43" and shown(-1234.5, "#,##0.00") == "-1,234.50"
+    assert shown(10, "0.00") == "10.00" and shown(2.675, "0.00") == "2.68"  # half up, as Excel rounds
+    assert shown(95.0, "General") == "95" and shown(0.1 + 0.2, "General") == "0.3"
+    assert shown(None) == "" and shown("优") == "优" and shown(dt.datetime(2023, 11, 30, 8)) == "2023年11月30日"
 
 
 def test_a_broken_file_shows_the_clis_chinese_message(client, tmp_path):

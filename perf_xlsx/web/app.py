@@ -2,7 +2,8 @@
 
 Every file is processed in a process pool (work.run_file, which calls batch.process: the same api.fill a
 folder run calls), never in the request's thread; the page polls the job's status. The web layer holds
-no figure or rule logic: what it shows is the Report's own JSON (work.describe) and summary.summary_frame.
+no figure or rule logic: what it shows is the Report's own JSON (work.describe), the completed workbook as
+read back (preview.build) and summary.summary_frame.
 """
 
 from __future__ import annotations
@@ -249,6 +250,15 @@ def create_app(
             return JSONResponse({"error": "这个文件还没有生成，或没有生成。"}, status_code=404)
         return FileResponse(path, filename=path.name)
 
+    async def preview(request: Request) -> Response:
+        job = _job(request)
+        if job is None:
+            return _missing()
+        data = job.preview(request.path_params["n"])
+        if data is None:
+            return JSONResponse({"error": "这个文件的预览还没有生成。"}, status_code=404)
+        return Response(data, media_type="application/json")
+
     async def archive(request: Request) -> Response:
         job = _job(request)
         if job is None:
@@ -303,6 +313,7 @@ def create_app(
         Route("/login", login, methods=["POST"]),
         Route("/api/jobs", upload, methods=["POST"]),
         Route("/api/jobs/{job}", status),
+        Route("/api/jobs/{job}/files/{n:int}/preview", preview),
         Route("/api/jobs/{job}/files/{n:int}/{kind}", download),
         Route("/api/jobs/{job}/zip", archive),
         Route("/api/summary", summary_api),

@@ -4,6 +4,7 @@
     <data>/<id>/in/…          the uploaded files, under sanitised names (safe_name): never outside in/
     <data>/<id>/out/…         the completed workbooks and 自评报告 drafts (api.fill's names)
     <data>/<id>/results/<n>.json, <n>.pickle   each file's result, written by the worker that processed it
+    <data>/<id>/results/<n>.preview.json       the preview of its completed 自评表 (preview.py), written first
 
 job.json is written once, after the whole upload arrived; a folder without it is an upload cut short
 (never listed, swept). A file is finished when its result exists, so a restart loses no finished result
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from ..outfile import write_atomically
 from ..shown import shown as shown_name
-from .work import RESULT_JSON, RESULT_PICKLE
+from .work import RESULT_JSON, RESULT_PICKLE, RESULT_PREVIEW
 
 #: A job's id: 16 hex digits (64 random bits), the only names under --data that are jobs.
 JOB_ID = re.compile(r"^[0-9a-f]{16}$")
@@ -136,6 +137,13 @@ class Job:
         try:
             return json.loads((self.results / RESULT_JSON.format(n=n)).read_text(encoding="utf-8"))
         except (OSError, ValueError):
+            return None
+
+    def preview(self, n: int) -> bytes | None:
+        """The preview JSON of file `n` as written (None: not yet, or not for this file)."""
+        try:
+            return (self.results / RESULT_PREVIEW.format(n=n)).read_bytes()
+        except OSError:
             return None
 
     def result_pickles(self) -> list[Path]:

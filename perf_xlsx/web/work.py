@@ -18,9 +18,11 @@ from pathlib import Path
 from ..outfile import write_atomically
 from ..report import SEVERITIES, Report
 
-#: The file of a result in a job's results folder: <n>.json (shown) and <n>.pickle (the Report).
+#: The file of a result in a job's results folder: <n>.json (shown) and <n>.pickle (the Report), and the
+#: preview of its completed 自评表, <n>.preview.json (preview.py).
 RESULT_JSON = "{n}.json"
 RESULT_PICKLE = "{n}.pickle"
+RESULT_PREVIEW = "{n}.preview.json"
 
 
 def run_file(path: str, out_dir: str, shown: str, draft: bool, when: dt.datetime, results: str, n: int) -> dict:
@@ -31,7 +33,21 @@ def run_file(path: str, out_dir: str, shown: str, draft: bool, when: dt.datetime
 
     clock.share(when)
     report = process(Path(path), Path(out_dir), shown=shown, draft=draft)
+    write_preview(report, Path(results), n)  # before the result: a finished file has its preview
     return record(report, Path(results), n)
+
+
+def write_preview(report: Report, results: Path, n: int) -> None:
+    """Write the preview of the completed 自评表 (preview.build) into `results`. A preview that cannot be
+    built costs the file nothing: the preview then says so, in Chinese."""
+    from .preview import build
+
+    try:
+        data = build(report)
+    except Exception:  # a completed workbook the preview cannot read: the result stands without it
+        data = {"note": "无法生成已填自评表的预览；请下载已填工作簿查看。"}
+    results.mkdir(parents=True, exist_ok=True)
+    write_atomically(json.dumps(data, ensure_ascii=False).encode("utf-8"), results / RESULT_PREVIEW.format(n=n))
 
 
 def record(report: Report, results: Path, n: int) -> dict:

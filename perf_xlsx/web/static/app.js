@@ -1,8 +1,11 @@
 "use strict";
-// 上传页: sends the chosen or dropped workbooks, then polls the job's status until every file is done.
+// 上传页: sends the chosen or dropped workbooks, then polls the job's status until every file is done,
+// and shows each finished file's completed 自评表 (its preview, fetched once) with the flagged cells marked.
+// Every text from the server goes in as textContent, never as HTML: a workbook's text is untrusted.
 (function () {
   const $ = (id) => document.getElementById(id);
   const message = $("upload-message");
+  const previews = new Map();  // "job/n" → the preview's JSON, or "loading"
   let current = null;
   let timer = null;
 
@@ -53,6 +56,61 @@
     poll();
   }
 
+  function loadPreview(job, n) {
+    const key = job.id + "/" + n;
+    if (previews.has(key)) return previews.get(key);
+    previews.set(key, "loading");
+    fetch("/api/jobs/" + job.id + "/files/" + n + "/preview")
+      .then((r) => r.json().then((body) => [r.status, body]))
+      .then(([code, body]) => {
+        previews.set(key, code === 200 ? body : { note: body.error || "预览暂不可用。" });
+        if (current && current.id === job.id) render(current);
+      })
+      .catch(() => previews.delete(key));  // tried again at the next render
+    return "loading";
+  }
+
+  function previewBlock(p, severity) {
+    if (p === "loading") return el("p", { class: "preview-note" }, "正在生成预览…");
+    if (p.note) return el("p", { class: "preview-note" }, p.note);
+    const box = el("details", { class: "preview", open: "" });
+    box.appendChild(el("summary", {}, "已填自评表预览（工作表“" + p.sheet + "”）"));
+    const legend = el("p", { class: "legend" });
+    legend.appendChild(el("span", { class: "mark-error" }, "错误"));
+    legend.appendChild(el("span", { class: "mark-warning" }, "提示"));
+    legend.appendChild(el("span", { class: "mark-rounding" }, "尾差"));
+    legend.appendChild(el("span", { class: "filled" }, "由 perfxlsx 计算填入"));
+    legend.appendChild(el("span", { class: "hint" }, "鼠标停在有框的单元格上可看说明。"));
+    box.appendChild(legend);
+    const table = el("table", { class: "sheet" });
+    for (const row of p.rows) {
+      const tr = el("tr");
+      for (const c of row) {
+        const td = el("td", { "data-ref": c.ref }, c.text);
+        const classes = [];
+        if (c.colspan) td.colSpan = c.colspan;
+        if (c.rowspan) td.rowSpan = c.rowspan;
+        if (c.number) classes.push("num");
+        if (c.filled) classes.push("filled");
+        const notes = (c.notes || []).filter((f) => !severity || f.severity === severity);
+        if (notes.length) {
+          classes.push("mark", "mark-" + notes[0].severity);
+          td.title = notes.map((f) => c.ref + " " + f.severity_zh + "：" + f.message).join("\n");
+        } else if (c.filled) {
+          td.title = c.ref + " 由 perfxlsx 计算填入";
+        }
+        if (classes.length) td.className = classes.join(" ");
+        tr.appendChild(td);
+      }
+      table.appendChild(tr);
+    }
+    const scroll = el("div", { class: "scroll" });
+    scroll.appendChild(table);
+    box.appendChild(scroll);
+    if (p.outside) box.appendChild(el("p", { class: "preview-note" }, "另有 " + p.outside + " 条审核发现所在的单元格超出预览范围，见上表。"));
+    return box;
+  }
+
   function render(job) {
     $("job").hidden = false;
     $("zip").href = "/api/jobs/" + job.id + "/zip";
@@ -98,6 +156,7 @@
         } else {
           card.appendChild(el("p", {}, severity ? "没有这一类审核发现。" : "没有审核发现。"));
         }
+        if (r.workbook) card.appendChild(previewBlock(loadPreview(job, file.n), severity));
       }
       box.appendChild(card);
     }
