@@ -7,7 +7,7 @@ export PYTHONUTF8 := 1
 
 SAMPLE := samples/湘西州政府办_2022_基础数据表.xlsx
 
-.PHONY: demo test golden sample lint clean docs render bench install-check
+.PHONY: demo test golden sample lint clean docs render screenshot bench install-check
 
 $(BIN)/perfxlsx: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ docs: $(BIN)/perfxlsx
 # (LibreOffice → PDF → PNG), for a person to look at.
 render: $(BIN)/perfxlsx
 	$(BIN)/python -m tests.lo out
+
+# The page of perfxlsx serve after an upload of the sample, as a PNG (out/serve.png), for a person to look at
+# (a real server and the system's Chromium through Playwright: apt-get install chromium fonts-wqy-zenhei).
+screenshot: $(BIN)/perfxlsx
+	$(BIN)/python -m tests.browser out/serve.png
 
 # Speed figures beside their baselines (not a test: the machines are shared); writes docs/performance.md.
 bench: $(BIN)/perfxlsx
