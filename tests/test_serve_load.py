@@ -20,10 +20,11 @@ from tests.server import running
 WORKERS = 2
 UPLOADS = 20
 #: The slowest status request allowed while the 20 files are processed (s). A status request reads a few
-#: small JSON files in the server's event loop and never waits for the pool, so it takes milliseconds; the
-#: bound is generous because the machine is shared (benchmarks, other test runs), so that a busy moment does
-#: not fail it, while a request that waited for the processing would (the 20 files with their drafts take
-#: about 12 s on two cores).
+#: small JSON files in the server's event loop and never waits for the pool: it takes 0.03-0.08 s here while
+#: the 20 files (with their drafts) take 5-12 s on two cores. The bound is that generous because the machine
+#: is shared (benchmarks, other test runs): a busy moment must not fail it, a server that stops answering must.
+#: That the processing does not happen in the request is shown by the status being asked while files are
+#: still pending: the 20 uploads were all answered before their files were done.
 STATUS_SECONDS = 5.0
 #: The memory allowed (MB, the VmRSS of the server and every process under it added up): 150 MB for the
 #: server and for each worker (one sample file takes well under that), 150 MB for the rest together (the
@@ -31,7 +32,7 @@ STATUS_SECONDS = 5.0
 #: of uploads: the files wait on disk, not in memory.
 MB_PER_PROCESS = 150
 MEMORY_MB = MB_PER_PROCESS * (WORKERS + 2)
-#: How long all 20 may take to complete (s): about 12 s alone on two cores; generous for a shared machine.
+#: How long all 20 may take to complete (s): 5-12 s on two cores; generous for a shared machine.
 ALL_DONE = 600
 
 
