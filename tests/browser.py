@@ -19,10 +19,11 @@ CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/bin/chrom
 
 
 def chromium() -> str | None:
-    """The system Chromium: PERFXLSX_CHROMIUM when set, else Debian's binary, else one on PATH."""
+    """The system Chromium: PERFXLSX_CHROMIUM when set (None if that is not a program), else Debian's
+    binary, else one on PATH."""
     given = os.environ.get("PERFXLSX_CHROMIUM")
     if given:
-        return given
+        return given if os.access(given, os.X_OK) else None
     found = next((path for path in CANDIDATES if os.access(path, os.X_OK)), None)
     return found or shutil.which("chromium") or shutil.which("chromium-browser")
 
