@@ -203,7 +203,8 @@ def test_the_password_keeps_anonymous_visitors_out(tmp_path):
     with TestClient(create_app(tmp_path / "data", password="s3cret", workers=1)) as client:
         page = client.get("/")
         assert page.status_code == 401 and "密码" in page.text
-        for path in ("/api/jobs/0123456789abcdef", "/api/summary", "/summary.xlsx", "/summary", "/static/app.js"):
+        paths = ("/api/jobs/0123456789abcdef", "/api/jobs/0123456789abcdef/files/0/preview", "/api/summary")
+        for path in (*paths, "/summary.xlsx", "/summary", "/static/app.js"):
             assert client.get(path).status_code == 401, path
         assert "密码" in client.post("/api/jobs", content=b"").json()["error"]
         wrong = "Basic " + base64.b64encode(b"x:wrong").decode()

@@ -256,7 +256,10 @@ def create_app(
             return _missing()
         data = job.preview(request.path_params["n"])
         if data is None:
-            return JSONResponse({"error": "这个文件的预览还没有生成。"}, status_code=404)
+            return JSONResponse(
+                {"error": "这个文件没有预览（还没有处理完，或是在更新前处理的）；请下载已填工作簿查看。"},
+                status_code=404,
+            )
         return Response(data, media_type="application/json")
 
     async def archive(request: Request) -> Response:
