@@ -326,6 +326,37 @@ def test_cells_and_rows_are_created_in_order(tmp_path):
     assert re.search(r'<dimension ref="A1:F7"', xml)
 
 
+@pytest.mark.parametrize(
+    "between",
+    ["", "<!-- 合并单元格 -->"],  # merges found by their tags alone, and element by element past a comment
+)
+def test_a_write_inside_a_merged_range_goes_to_its_top_left_cell(tmp_path, between):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "表"
+    ws["A1"] = "标题"
+    ws.merge_cells("A1:C1")
+    ws.merge_cells("B3:B5")
+    wb.save(tmp_path / "合并.xlsx")
+    data = parts(tmp_path / "合并.xlsx")
+    sheet = data["xl/worksheets/sheet1.xml"].decode()
+    # a range down a whole column (scanned, not indexed by row), and overlapping ranges with no free cell
+    extra = f'{between}<mergeCell ref="E1:E1048576"/><mergeCell ref="G2:H3"/><mergeCell ref="F1:G2"/>'
+    sheet = re.sub(r'(<mergeCells count=")\d+(">)(.*?)(</mergeCells>)', rf"\g<1>5\g<2>\g<3>{extra}\g<4>", sheet)
+    data["xl/worksheets/sheet1.xml"] = sheet.encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in data.items():
+            z.writestr(name, content)
+    book = WorkbookPackage(buffer.getvalue())
+    writes = [CellWrite("B1", "改写标题"), CellWrite("B4", 7), CellWrite("E70000", 8), CellWrite("H3", 9)]
+    assert book.write_cells("表", writes) == [True, True, True, False]
+    xml = parts(book.to_bytes())["xl/worksheets/sheet1.xml"].decode()
+    cells = dict(re.findall(r'<c r="([A-Z]+\d+)"[^>]*>(.*?)</c>', xml))
+    assert "改写标题" in cells["A1"] and cells["B3"] == "<v>7</v>" and cells["E1"] == "<v>8</v>"
+    assert not re.search(r'<c r="(B1|B4|E70000|H3)"', xml)
+
+
 def test_writes_keep_the_cells_formats():
     book = WorkbookPackage(SAMPLE.read_bytes())
     source = openpyxl.load_workbook(SAMPLE)[BASIC]

@@ -41,6 +41,9 @@ FLAT = frozenset(
     }
 )
 
+#: The most rows the merged ranges of a sheet may span in all for them to be indexed by row (Worksheet._ranges_by_row).
+MERGE_INDEX_ROWS = 100_000
+
 
 @dataclass(frozen=True)
 class CellWrite:
@@ -62,8 +65,9 @@ def _start_tag(prefix: str, name: str) -> re.Pattern[str]:
     return re.compile(rf"<{re.escape(prefix)}{name}\b{_ATTRS}(/?)>", re.S)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def position(ref: str) -> tuple[int, int]:
-    """ "D7" → (7, 4)."""
+    """ "D7" → (7, 4) (remembered: a form's addresses come back in every workbook of a folder)."""
     column, row = coordinate_from_string(ref.replace("$", ""))
     return row, column_index_from_string(column)
 
@@ -110,41 +114,78 @@ class Worksheet:
     @text.setter
     def text(self, text: str) -> None:
         self._text = text
-        self._parse()
+        self._located: tuple[X.Element, dict[str, X.Element]] | None = None
 
     #: A formula was written over (perfxlsx's own, from an earlier run): the calculation chain is stale.
     formulas_replaced = False
 
-    def _parse(self) -> None:
-        """Locate the sheet's top-level elements in its text (merged ranges and column formats are read
-        when first asked for: edits change neither)."""
-        text = self._text
-        self.top = X.root(text, FLAT)
-        self.prefix = self.top.prefix
-        self.parts = {e.name: e for e in reversed(X.children(text, self.top, FLAT))}
+    def _locate(self) -> tuple[X.Element, dict[str, X.Element]]:
+        """The sheet's top-level elements in its text, located when first asked for after an edit (most
+        sheets are edited once and never looked at again). Merged ranges and column formats are read when
+        first asked for: edits change neither."""
+        if self._located is None:
+            top = X.root(self._text, FLAT)
+            self._located = top, {e.name: e for e in reversed(X.children(self._text, top, FLAT))}
+        return self._located
+
+    @property
+    def top(self) -> X.Element:
+        """The <worksheet> element."""
+        return self._locate()[0]
+
+    @property
+    def prefix(self) -> str:
+        """The prefix of the sheet's elements ("x:" or "")."""
+        return self._locate()[0].prefix
+
+    @property
+    def parts(self) -> dict[str, X.Element]:
+        """The top-level elements by local name (the first of a name)."""
+        return self._locate()[1]
 
     @functools.cached_property
     def merges(self) -> list[tuple[int, int, int, int]]:
         """The merged ranges, (first row, first column, last row, last column)."""
-        ranges = (_range(X.attr(e.tag(self.text), "ref") or "") for e in self._children("mergeCells"))
-        return [m for m in ranges if m is not None]
+        element = self.parts.get("mergeCells")
+        if element is None or element.empty:
+            return []
+        return list(_merge_ranges(self.text[element.open_end : element.close_start], self.prefix))
 
     @functools.cached_property
     def column_styles(self) -> list[tuple[int, int, int]]:
         """(first column, last column, cell format) of each <col>."""
-        tags = (e.tag(self.text) for e in self._children("cols"))
+        tags = self._child_tags("cols", "col")
         return [(int(X.attr(t, "min") or 0), int(X.attr(t, "max") or 0), int(X.attr(t, "style") or 0)) for t in tags]
 
-    def _children(self, name: str) -> list[X.Element]:
+    def _child_tags(self, name: str, child: str) -> list[str]:
+        """The start tags of the <child> elements of top-level element `name` (see _child_tags)."""
         element = self.parts.get(name)
-        return [] if element is None or element.empty else X.children(self.text, element, FLAT)
+        if element is None or element.empty:
+            return []
+        return _child_tags(self.text[element.open_end : element.close_start], self.prefix, child)
 
     # ---- merged cells ----------------------------------------------------------------------------
+    @functools.cached_property
+    def _ranges_by_row(self) -> dict[int, list[tuple[int, int, int, int]]] | None:
+        """Each row a merged range spans → the ranges spanning it, in the part's order; None when they
+        span more than MERGE_INDEX_ROWS rows in all (whole-column merges), which are then scanned."""
+        if sum(r2 - r1 + 1 for r1, _, r2, _ in self.merges) > MERGE_INDEX_ROWS:
+            return None
+        by_row: dict[int, list[tuple[int, int, int, int]]] = {}
+        for merge in self.merges:
+            for row in range(merge[0], merge[2] + 1):
+                by_row.setdefault(row, []).append(merge)
+        return by_row
+
+    def _holding(self, row: int, column: int) -> list[tuple[int, int, int, int]]:
+        """The merged ranges `row`, `column` lies in, in the part's order."""
+        by_row = self._ranges_by_row
+        spanning = self.merges if by_row is None else by_row.get(row, ())
+        return [m for m in spanning if m[0] <= row <= m[2] and m[1] <= column <= m[3]]
+
     def _covered(self, row: int, column: int) -> bool:
         """Inside a merged range, not its top-left cell (what openpyxl makes a MergedCell)."""
-        return any(
-            r1 <= row <= r2 and c1 <= column <= c2 and (row, column) != (r1, c1) for r1, c1, r2, c2 in self.merges
-        )
+        return any((row, column) != (r1, c1) for r1, c1, _, _ in self._holding(row, column))
 
     def target(self, ref: str) -> tuple[int, int] | None:
         """The cell written for `ref`: itself, or the top-left cell of the merged range it lies in; None
@@ -152,8 +193,8 @@ class Worksheet:
         row, column = position(ref)
         if not self._covered(row, column):
             return row, column
-        for r1, c1, r2, c2 in self.merges:
-            if r1 <= row <= r2 and c1 <= column <= c2 and not self._covered(r1, c1):
+        for r1, c1, _, _ in self._holding(row, column):
+            if not self._covered(r1, c1):
                 return r1, c1
         return None
 
@@ -320,6 +361,24 @@ class Worksheet:
             return []
         ref = f"{coordinate(wider[0], wider[1])}:{coordinate(wider[2], wider[3])}"
         return [(element.start, element.open_end, X.set_attr(tag, "ref", ref))]
+
+
+def _child_tags(inner: str, prefix: str, child: str) -> list[str]:
+    """The start tags of the <child> elements in `inner`, the content of an element that lists them
+    (<cols>, <mergeCells>): found by their start tag alone, unless a comment, CDATA section or processing
+    instruction stands among them, when they are taken element by element (xmltext.children)."""
+    if "<!" in inner or "<?" in inner:
+        whole = X.Element(prefix, "list", 0, 0, len(inner), len(inner))
+        return [e.tag(inner) for e in X.children(inner, whole, FLAT) if e.name == child]
+    return [m.group(0) for m in _start_tag(prefix, child).finditer(inner)]
+
+
+@functools.lru_cache(maxsize=64)
+def _merge_ranges(inner: str, prefix: str) -> tuple[tuple[int, int, int, int], ...]:
+    """The ranges of the <mergeCell> elements in `inner` (a <mergeCells> element's content). Remembered:
+    the workbooks of a folder mostly share their forms, and so these lists, to the byte."""
+    ranges = (_range(X.attr(tag, "ref") or "") for tag in _child_tags(inner, prefix, "mergeCell"))
+    return tuple(m for m in ranges if m is not None)
 
 
 def _range(ref: str) -> tuple[int, int, int, int] | None:
