@@ -180,7 +180,8 @@ def _complete(
     for sheet, colours in fills.items():
         book.colour_cells(sheet, colours)
     keys = {r.key for r in filled}
-    live = [] if values else live_cells(None, completion, filled)
+    built = {result.key: write.formula for result, write in planned}  # the formulas with_formulas gave
+    live = [] if values else live_cells(None, completion, filled, built)
     book.add_sheet(findings_sheet(findings, names[FINDINGS_SHEET]))
     book.add_sheet(work_sheet(completion, report.figures, report.scores, keys, live, names[WORK_SHEET]))
     write_atomically(book.to_bytes(), target)

@@ -104,12 +104,19 @@ def formula_for(completion: Completion, result: Result, filled: Collection[str] 
     return _Formulas(completion, filled).formula(result)
 
 
-def live_cells(workbook, completion: Completion, filled: Iterable[Result]) -> list[LiveCell]:
+def live_cells(
+    workbook, completion: Completion, filled: Iterable[Result], built: dict[str, str | None] | None = None
+) -> list[LiveCell]:
     """A LiveCell for each cell of `filled` (what writing.fill_cells wrote) that has a formula, in that
     order. The cells without formula hold their value, as fill_cells wrote it. `workbook` (openpyxl) gives
-    each cell's own number format; None (a package, never loaded into openpyxl): the type's format."""
+    each cell's own number format; None (a package, never loaded into openpyxl): the type's format.
+    `built`: the formulas by key already built for exactly these filled cells (with_formulas' writes),
+    taken as they are instead of being built again."""
     results = list(filled)
-    formulas = _Formulas(completion, {r.key for r in results})
+    keys = {r.key for r in results}
+    formulas = _Formulas(completion, keys)
+    if built is not None and set(built) == keys:
+        formulas.memo.update(built)
     out = []
     for result in results:
         text = formulas.formula(result)

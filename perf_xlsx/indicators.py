@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -225,6 +226,13 @@ def parse(raw: object) -> Quantity:
         return _qualitative("", "空白，需人工评分")
     if not isinstance(raw, str):
         return _from_cell(raw)
+    return _parse_text(raw)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_text(raw: str) -> Quantity:
+    """parse() of a text (remembered: a Quantity is immutable, and a workbook is assessed more than once
+    when it has 错误, while the workbooks of a folder share many of their texts)."""
     text, s = raw, re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw))
     if not s:
         return _qualitative(text, "空白，需人工评分")

@@ -163,10 +163,18 @@ class Filing:
     own_sheets: dict[str, str] = field(default_factory=dict)  # 审核结果/计算过程 -> the earlier output's sheet
     schemes: dict[str, str] = field(default_factory=dict)  # form prefix -> its family's scoring scheme (评分方案)
     merges: dict[str, list[tuple[int, int, int, int]]] = field(default_factory=dict)  # sheet -> merged ranges
+    _anchors: dict[tuple[str | None, str], str] = field(default_factory=dict, repr=False, compare=False)
+    _indicator_at: tuple[int, dict[str | None, Indicator]] | None = field(default=None, repr=False, compare=False)
 
     def anchor(self, sheet: str | None, cell: str) -> str:
         """The cell a formula names for `cell`: the top-left cell of the merged range it lies in (the one
-        that holds the value), else `cell` itself."""
+        that holds the value), else `cell` itself. Remembered: every formula naming the cell asks again."""
+        known = self._anchors.get((sheet, cell))
+        if known is None:
+            known = self._anchors[sheet, cell] = self._anchor(sheet, cell)
+        return known
+
+    def _anchor(self, sheet: str | None, cell: str) -> str:
         letters, row = coordinate_from_string(cell)
         col = column_index_from_string(letters)
         for r1, c1, r2, c2 in self.merges.get(sheet or "", ()):
@@ -185,12 +193,15 @@ class Filing:
         self.checks.append(Derivation(target, kind, tuple(inputs)))
 
     def indicator_of(self, score_key: str) -> Indicator | None:
-        """The indicator whose 得分 is at `score_key`."""
-        for rows in self.indicators.values():
-            for indicator in rows:
-                if indicator.score_key == score_key:
-                    return indicator
-        return None
+        """The indicator whose 得分 is at `score_key` (the first, in form and row order)."""
+        count = sum(len(rows) for rows in self.indicators.values())
+        if self._indicator_at is None or self._indicator_at[0] != count:  # indexed again if rows were added
+            at: dict[str | None, Indicator] = {}
+            for rows in self.indicators.values():
+                for indicator in rows:
+                    at.setdefault(indicator.score_key, indicator)
+            self._indicator_at = (count, at)
+        return self._indicator_at[1].get(score_key)
 
     def problem(self, kind: str, message: str, sheet: str | None = None, cell: str | None = None) -> None:
         self.problems.append({"kind": kind, "message": message, "sheet": sheet, "cell": cell})

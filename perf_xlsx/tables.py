@@ -23,6 +23,7 @@ only when a workbook has these tables.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -204,11 +205,31 @@ class IncomeTables:
             if identity.table in checks:
                 value, _ = self._identity(identity, ~self._institutions[identity.table])
                 checks[identity.table][identity.column] = value[0]
-        frame_of = {t: (f.index, f.columns) for t, f in self.stated.items()}
-        self.shown = {t: pd.DataFrame(a, *frame_of[t], dtype=object) for t, a in self._shown.items()}
-        self.computed = {t: pd.DataFrame(a, *frame_of[t], dtype=object) for t, a in self._computed.items()}
-        self.unknown = {t: pd.DataFrame(a, *frame_of[t], dtype=bool) for t, a in self._unknown.items()}
         self.checks = {t: pd.Series(c, dtype=object) for t, c in checks.items()}
+        self._row_at = {t: {row: i for i, row in enumerate(f.index)} for t, f in self.stated.items()}
+
+    # ---- the results as DataFrames (built when first asked for: the checks read the arrays) --------
+    def _frames(self, arrays: dict[str, np.ndarray], dtype) -> dict[str, pd.DataFrame]:
+        import pandas as pd
+
+        return {
+            t: pd.DataFrame(a, self.stated[t].index, self.stated[t].columns, dtype=dtype) for t, a in arrays.items()
+        }
+
+    @functools.cached_property
+    def shown(self) -> dict[str, pd.DataFrame]:
+        """Each table as the completed form shows it: stated values, computed ones where left blank."""
+        return self._frames(self._shown, object)
+
+    @functools.cached_property
+    def computed(self) -> dict[str, pd.DataFrame]:
+        """Each table's computed values (None where a cell is not derived or cannot be computed)."""
+        return self._frames(self._computed, object)
+
+    @functools.cached_property
+    def unknown(self) -> dict[str, pd.DataFrame]:
+        """Where each table's values cannot be known."""
+        return self._frames(self._unknown, bool)
 
     # ---- lookup --------------------------------------------------------------------------------
     def holds(self, key: str) -> bool:
@@ -220,7 +241,7 @@ class IncomeTables:
         table, row, column = self.cells[derivation.target]
         if row == SUMMARY and derivation.kind == "sum":
             return _none(self.checks[table].get(column))
-        return _none(self.computed[table].at[row, column])
+        return _none(self._computed[table][self._row_at[table][row], self._at(table, column)])
 
     def frame(self, table: str) -> pd.DataFrame:
         """The table as the completed form shows it, indexed by 机构名称 (收支情况表)."""
