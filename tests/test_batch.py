@@ -401,3 +401,19 @@ def test_summary_of_unreadable_files_only(tmp_path):
     charts = list(wb["图表"].iter_rows(values_only=True))
     assert charts[0][0] == "没有可以作图的结果"
     assert charts[3][:2] == ("有错误", 0) and charts[4][:2] == ("无法处理", 1)
+
+
+def test_a_sequential_run_collects_rarely_and_gives_the_thresholds_back(folder, tmp_path):
+    """While workbooks are filled one after another the cyclic collector runs at batch.BATCH_GC_THRESHOLD;
+    the caller's thresholds are given back after (an API caller's process is not changed for good)."""
+    import gc
+
+    from perf_xlsx import batch
+
+    before = gc.get_threshold()
+    seen = []
+    files = sorted(p for p in folder.iterdir() if p.suffix == ".xlsx" and not p.name.startswith(("~$", ".")))
+    rows = batch.run(files, folder, tmp_path / "out", jobs=1, progress=lambda *_: seen.append(gc.get_threshold()))
+    assert len(rows) == len(files) == len(seen) == 3
+    assert {t[0] for t in seen} == {batch.BATCH_GC_THRESHOLD} != {before[0]}
+    assert gc.get_threshold() == before
