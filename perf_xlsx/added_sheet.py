@@ -62,6 +62,11 @@ class AddedSheet:
     def append(self, row: Sequence[object]) -> int:
         """Put `row` below the last row; returns its row number."""
         r = self.max_row + 1
+        if not row:
+            return r
+        values = self.values
         for c, value in enumerate(row, start=1):
-            self.put(r, c, value)
+            if value is not None:  # a new row: nothing to clear where a value is None
+                values[(r, c)] = value
+        self.max_row, self.max_col = r, max(self.max_col, len(row))
         return r
