@@ -7,6 +7,7 @@ The limits are documented in README.md (## 限制).
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 import zlib
@@ -127,7 +128,8 @@ def check_merges(path: Path, sheet: str | None, ranges) -> None:
     """Refuse merged ranges reaching beyond the row/column limits or covering more than MAX_MERGED cells."""
     covered = 0
     for r1, c1, r2, c2 in ranges:
-        check_rows(path, sheet, (max(r1, r2), max(c1, c2)), "合并单元格")
+        if max(r1, r2) > MAX_ROWS or max(c1, c2) > MAX_COLS:
+            check_rows(path, sheet, (max(r1, r2), max(c1, c2)), "合并单元格")
         covered += (abs(r2 - r1) + 1) * (abs(c2 - c1) + 1)
         if covered > MAX_MERGED:
             raise TooLarge(
@@ -141,8 +143,6 @@ def check_merges(path: Path, sheet: str | None, ranges) -> None:
 
 def _merges(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo):
     """(r1, c1, r2, c2) of every <mergeCell> of a sheet part, read in a stream (mergeCells come last)."""
-    from openpyxl.utils import column_index_from_string
-
     tail = b""
     try:
         with archive.open(info) as member:
@@ -150,13 +150,7 @@ def _merges(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo):
                 text = tail + chunk
                 end = 0
                 for m in _MERGE.finditer(text):
-                    c1, r1 = column_index_from_string(m.group(1).decode().upper()), int(m.group(2))
-                    c2, r2 = (
-                        (column_index_from_string(m.group(3).decode().upper()), int(m.group(4)))
-                        if m.group(3)
-                        else (c1, r1)
-                    )
-                    yield r1, c1, r2, c2
+                    yield _merge_range(*m.groups())
                     end = m.end()
                 tail = text[max(end, len(text) - 200) :]
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError) as exc:
@@ -172,6 +166,16 @@ def _last(match) -> tuple[int, int]:
 
     col, row = (match.group(3), match.group(4)) if match.group(3) else (match.group(1), match.group(2))
     return int(row), column_index_from_string(col.decode("ascii").upper())
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _merge_range(col1: bytes, row1: bytes, col2: bytes | None, row2: bytes | None) -> tuple[int, int, int, int]:
+    """(r1, c1, r2, c2) of a matched <mergeCell> (remembered: a folder's workbooks share their forms)."""
+    from openpyxl.utils import column_index_from_string
+
+    c1, r1 = column_index_from_string(col1.decode().upper()), int(row1)
+    c2, r2 = (column_index_from_string(col2.decode().upper()), int(row2)) if col2 and row2 else (c1, r1)
+    return r1, c1, r2, c2
 
 
 def _head(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
