@@ -80,10 +80,11 @@ def _key(key: str) -> str:
 _ANNOTATION = re.compile(r"\([^()]*\)$")
 
 
+@lru_cache(maxsize=1 << 14)
 def bare_key(key: str) -> str:
     """A label key without the bracketed annotations at its end (标注): a formula, a unit, points or a
     letter, as headers carry them: `得分(20分×执行率)` → `得分`, `预算数(A)` → `预算数`. A key that is
-    nothing but brackets stays as it is."""
+    nothing but brackets stays as it is. Remembered, as label_key is."""
     while (stripped := _ANNOTATION.sub("", key)) != key and stripped:
         key = stripped
     return key
@@ -93,7 +94,13 @@ def split_inline(text: object) -> tuple[str, str] | None:
     """Label and value typed into one cell (同格标签与值): '单位：万元' -> ('单位', '万元')."""
     if text is None:
         return None
-    raw = _QIZHONG.sub("", text if isinstance(text, str) else str(text))
+    return _split_inline(text if isinstance(text, str) else str(text))
+
+
+@lru_cache(maxsize=1 << 14)
+def _split_inline(text: str) -> tuple[str, str] | None:
+    """split_inline of a text, remembered (every text cell of every sheet is asked)."""
+    raw = _QIZHONG.sub("", text)
     m = _COLON.search(raw)
     if m is None:
         return None

@@ -207,10 +207,11 @@ BODY_LOOK = Look(size=FONT_SIZE)
 def style_table(sheet: AddedSheet, header_row: int = 2) -> None:
     """Every cell of the table from `header_row` to the last row and column, empty ones too (for the
     borders): the header row HEADER_LOOK, the rest BODY_LOOK."""
+    columns = range(1, sheet.max_col + 1)
+    looks = sheet.looks
     for r in range(header_row, sheet.max_row + 1):
         look = HEADER_LOOK if r == header_row else BODY_LOOK
-        for c in range(1, sheet.max_col + 1):
-            sheet.looks[(r, c)] = look
+        looks.update({(r, c): look for c in columns})
 
 
 def print_setup(sheet: AddedSheet, orientation: str = "landscape", title_rows: tuple[int, int] = (1, 2)) -> None:
