@@ -65,6 +65,13 @@ def _start_tag(prefix: str, name: str) -> re.Pattern[str]:
     return re.compile(rf"<{re.escape(prefix)}{name}\b{_ATTRS}(/?)>", re.S)
 
 
+@functools.cache
+def _cell_element(prefix: str) -> re.Pattern[str]:
+    """A whole <c> element with prefix `prefix`: group 1 its attributes, group 2 "/" when empty, else
+    group 3 its content (a cell holds no element of its own name)."""
+    return re.compile(rf"<{re.escape(prefix)}c\b{_ATTRS}(?:(/)>|>(.*?)</{re.escape(prefix)}c>)", re.S)
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def position(ref: str) -> tuple[int, int]:
     """ "D7" → (7, 4) (remembered: a form's addresses come back in every workbook of a folder)."""
@@ -230,21 +237,13 @@ class Worksheet:
         return found, seen
 
     def _cells(self, row: _Row) -> list[_Cell]:
-        pattern = _start_tag(self.prefix, "c")
-        cells, column, pos = [], 0, row.open_end
-        while pos < row.close_start:
-            match = pattern.search(self.text, pos, row.close_start)
-            if match is None:
-                break
-            r = X.attr(match.group(0), "r")
+        """The cells of `row`, each found whole (start tag, content, end tag) by one match."""
+        cells, column = [], 0
+        for match in _cell_element(self.prefix).finditer(self.text, row.open_end, row.close_start):
+            r = X.attr(match.group(1), "r")
             column = position(r)[1] if r else column + 1
-            if match.group(2):
-                end = match.end()
-            else:
-                close = self.text.index(f"</{self.prefix}c>", match.end())
-                end = close + len(f"</{self.prefix}c>")
-            cells.append(_Cell(column, match.start(), match.end(), end))
-            pos = end
+            open_end = match.end() if match.group(2) else match.start(3)
+            cells.append(_Cell(column, match.start(), open_end, match.end()))
         return cells
 
     def _default_style(self, row: _Row | None, column: int) -> int:
