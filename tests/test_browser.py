@@ -92,6 +92,20 @@ def test_the_sample_uploaded_through_the_page_shows_its_figures(sample_page):
     expect(card.locator("table.sheet td.mark")).to_have_count(4)
 
 
+def test_a_preview_the_clerk_closed_stays_closed_when_the_page_redraws(sample_page):
+    """The page redraws every file while others are pending (and on a filter change): a closed preview stays closed."""
+    preview = sample_page.locator("article.file.done details.preview")
+    expect(preview).to_have_attribute("open", "")
+    preview.locator("summary").click()
+    expect(preview).not_to_have_attribute("open", "")
+    sample_page.select_option("#severity", "warning")  # render() builds every card again
+    sample_page.select_option("#severity", "")
+    expect(sample_page.locator("article.file.done details.preview")).not_to_have_attribute("open", "")
+    sample_page.locator("article.file.done details.preview summary").click()
+    sample_page.select_option("#severity", "warning")
+    expect(sample_page.locator("article.file.done details.preview")).to_have_attribute("open", "")
+
+
 def test_the_workbook_downloaded_from_the_page_is_the_clis(sample_page, tmp_path):
     with sample_page.expect_download() as info:
         sample_page.get_by_text("下载已填工作簿").click()

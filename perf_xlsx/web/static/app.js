@@ -6,6 +6,7 @@
   const $ = (id) => document.getElementById(id);
   const message = $("upload-message");
   const previews = new Map();  // "job/n" → the preview's JSON, or "loading"
+  const collapsed = new Set();  // "job/n" of the previews the clerk closed: they stay closed when the page redraws
   let current = null;
   let timer = null;
 
@@ -70,10 +71,11 @@
     return "loading";
   }
 
-  function previewBlock(p, severity) {
+  function previewBlock(p, severity, key) {
     if (p === "loading") return el("p", { class: "preview-note" }, "正在生成预览…");
     if (p.note) return el("p", { class: "preview-note" }, p.note);
-    const box = el("details", { class: "preview", open: "" });
+    const box = el("details", collapsed.has(key) ? { class: "preview" } : { class: "preview", open: "" });
+    box.addEventListener("toggle", () => { if (box.open) collapsed.delete(key); else collapsed.add(key); });
     box.appendChild(el("summary", {}, "已填自评表预览（工作表“" + p.sheet + "”）"));
     const legend = el("p", { class: "legend" });
     legend.appendChild(el("span", { class: "mark-error" }, "错误"));
@@ -156,7 +158,7 @@
         } else {
           card.appendChild(el("p", {}, severity ? "没有这一类审核发现。" : "没有审核发现。"));
         }
-        if (r.workbook) card.appendChild(previewBlock(loadPreview(job, file.n), severity));
+        if (r.workbook) card.appendChild(previewBlock(loadPreview(job, file.n), severity, job.id + "/" + file.n));
       }
       box.appendChild(card);
     }
