@@ -149,7 +149,7 @@ def _set_aside(path: Path, opened: Opened, filing: Filing, scheme: str, ev: Eval
         before = _amount_errors(ev)
         accepted: set[str] = set()
         for key in candidates:
-            trial = _assess_once(path, opened, filing, scheme, frozenset(aside | {key}), as_typed)
+            trial = _assess_once(path, opened, filing, scheme, frozenset(aside | {key}), as_typed, trial=True)
             (kept if _amount_errors(trial) - before else accepted).add(key)
         if not accepted:
             return ev
@@ -170,7 +170,10 @@ def _assess_once(
     scheme: str,
     set_aside: frozenset[str] = frozenset(),
     as_typed: Completion | None = None,
+    trial: bool = False,
 ) -> Evaluation:
+    """Recompute and check once. A `trial` (a what-if of _set_aside, which asks only which 错误 it finds) runs
+    only the rules whose findings are 错误 and leaves the report's scores and projects out."""
     completion = Completion(filing, scheme, set_aside, as_typed)
     figures = compute(completion)
     report = Report(
@@ -179,9 +182,9 @@ def _assess_once(
         year=filing.year,
         figures=figures,
         sheets=filing.forms,
-        scores=scores_of(completion),
-        findings=rules.reading_findings(completion) + rules.run(completion, figures),
-        projects=projects_of(completion),
+        scores={} if trial else scores_of(completion),
+        findings=rules.reading_findings(completion) + rules.run(completion, figures, "error" if trial else None),
+        projects=[] if trial else projects_of(completion),
         earlier_output=filing.earlier_output,
     )
     return Evaluation(opened, filing, completion, report)

@@ -18,11 +18,15 @@ from .kinds import KINDS, LAST_YEAR_KINDS
 SEVERITY_ORDER = {"error": 0, "warning": 1, "rounding": 2}
 
 
-def run(completion: Completion, figures: dict[str, Figure]) -> list[Finding]:
-    """Every finding of every rule, errors first, then by sheet order and cell."""
+def run(completion: Completion, figures: dict[str, Figure], severity: str | None = None) -> list[Finding]:
+    """Every finding of every rule, errors first, then by sheet order and cell. `severity`: only the rules of
+    that severity (a rule's findings have its severity, or are 尾差 or a 提示 that it could not check, never
+    an 错误 of a rule of another severity; rules never read each other's findings)."""
     audit = Audit(completion, figures)
     for entry in load_rules():
         if not entry.audited or entry.kind in LAST_YEAR_KINDS:  # emitted (emitted.py); 与上年: compare_years
+            continue
+        if severity is not None and entry.severity != severity:
             continue
         _run_rule(entry, audit)
     return ordered(audit.findings, completion)
