@@ -5,7 +5,7 @@ Prints and writes docs/performance.md:
    `--help`, `template` and `check` of a workbook without 收支情况 import pandas (they must not), and
    what importing pandas costs;
 2. in-process fill of one workbook vs openpyxl load + save of the same workbook (sample, 20 projects);
-   the write path alone (工作簿包修补: cells, comments, the two added sheets, the zip) vs the same
+   where the twenty-project workbook's time goes (phases); the write path alone (工作簿包修补: cells, comments, the two added sheets, the zip) vs the same
    openpyxl load + save (`python -m bench.run write` runs just this); reading the 20-project workbook
    into Grids, 快速读取 (xlsx_grids) vs the openpyxl path, and `check` of it either way;
 3. 200 workbooks with --jobs 1 vs --jobs 2 (files/s, speed-up) and peak memory per process;
@@ -183,6 +183,30 @@ def write_path(paths: dict[str, Path], work: Path, record) -> None:
         )
 
 
+def phases(path: Path, work: Path) -> str:
+    """Where one workbook's time goes, in process (medians): 读取 (the checks and the package into Grids,
+    loading.read_workbook), 识别 (the forms read by their labels, reading.read_grids), 复算审核 (the rest of
+    api.evaluate: recomputing and the rules, several times for a workbook with 错误) and 写出
+    (completing.complete: cells, comments, the added sheets, the zip, the file)."""
+    from perf_xlsx import api
+    from perf_xlsx.completing import complete
+    from perf_xlsx.loading import read_workbook
+    from perf_xlsx.reading import read_grids
+
+    read_s = median_call(lambda: read_workbook(path))
+    recognised_s = median_call(lambda: read_grids(path, read_workbook(path).grids))  # fresh Grids: nothing cached
+    evaluate_s = median_call(lambda: api.evaluate(path))
+    ev = api.evaluate(path)
+    write_s = median_call(lambda: complete(lambda: ev.workbook, ev.completion, ev.report, {}, [], work / "p.xlsx"))
+    shown = {
+        "读取": read_s,
+        "识别": max(recognised_s - read_s, 0.0),
+        "复算审核": max(evaluate_s - recognised_s, 0.0),
+        "写出": write_s,
+    }
+    return "，".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in shown.items())
+
+
 def machine() -> str:
     cpu = "unknown"
     try:
@@ -254,6 +278,7 @@ def main() -> None:
                 f"≤ {TARGETS['work_vs_openpyxl']}×",
             )
         write_path({"示例": SAMPLE, "20 个项目": twenty}, work, record)
+        record("20 个项目的工作簿各阶段（进程内）", phases(twenty, work), "—")
         fast, slow = reading(twenty)
         record(
             "读取 20 个项目的工作簿：openpyxl / 快速读取",
