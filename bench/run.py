@@ -193,17 +193,23 @@ def phases(path: Path, work: Path) -> str:
     from perf_xlsx.loading import read_workbook
     from perf_xlsx.reading import read_grids
 
-    read_s = median_call(lambda: read_workbook(path))
-    recognised_s = median_call(lambda: read_grids(path, read_workbook(path).grids))  # fresh Grids: nothing cached
-    evaluate_s = median_call(lambda: api.evaluate(path))
+    timings: dict[str, list[float]] = {"读取": [], "识别": [], "复算审核": [], "写出": []}
     ev = api.evaluate(path)
-    write_s = median_call(lambda: complete(lambda: ev.workbook, ev.completion, ev.report, {}, [], work / "p.xlsx"))
-    shown = {
-        "读取": read_s,
-        "识别": max(recognised_s - read_s, 0.0),
-        "复算审核": max(evaluate_s - recognised_s, 0.0),
-        "写出": write_s,
-    }
+    for _ in range(9):  # each phase timed in the same round, so that a busy moment weighs on all of them
+        start = time.perf_counter()
+        opened = read_workbook(path)
+        read = time.perf_counter()
+        read_grids(path, opened.grids)  # fresh Grids: nothing cached from an earlier round
+        recognised = time.perf_counter()
+        api.evaluate(path)
+        evaluated = time.perf_counter()
+        complete(lambda: ev.workbook, ev.completion, ev.report, {}, [], work / "p.xlsx")
+        written = time.perf_counter()
+        timings["读取"].append(read - start)
+        timings["识别"].append(recognised - read)
+        timings["复算审核"].append(max((evaluated - recognised) - (recognised - start), 0.0))
+        timings["写出"].append(written - evaluated)
+    shown = {name: statistics.median(times) for name, times in timings.items()}
     return "，".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in shown.items())
 
 
