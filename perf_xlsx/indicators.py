@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from perf_xlsx.labels import clean
+from perf_xlsx.labels import REMEMBERED_CHARS, clean
 from perf_xlsx.numbers import NumberError, to_decimal
 
 __all__ = ["Quantity", "Scored", "parse", "score"]
@@ -226,13 +226,13 @@ def parse(raw: object) -> Quantity:
         return _qualitative("", "空白，需人工评分")
     if not isinstance(raw, str):
         return _from_cell(raw)
-    return _parse_text(raw)
+    return _parse_text(raw) if len(raw) <= REMEMBERED_CHARS else _parse_text.__wrapped__(raw)
 
 
 @functools.lru_cache(maxsize=4096)
 def _parse_text(raw: str) -> Quantity:
-    """parse() of a text (remembered: a Quantity is immutable, and a workbook is assessed more than once
-    when it has 错误, while the workbooks of a folder share many of their texts)."""
+    """parse() of a text (remembered when short, labels.REMEMBERED_CHARS: a Quantity is immutable, and a
+    workbook is assessed more than once when it has 错误, while the workbooks of a folder share many texts)."""
     text, s = raw, re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw))
     if not s:
         return _qualitative(text, "空白，需人工评分")

@@ -55,10 +55,15 @@ def clean(text: object) -> str:
     return out
 
 
+#: The longest text the label functions remember (their caches): labels are short, and a long text (a
+#: paragraph of 实际完成情况) is rarely met again and would only hold memory in a worker of a long batch.
+REMEMBERED_CHARS = 200
+
+
 def label_key(text: object) -> str:
     """clean(), then strip enumerations, '其中:', trailing ':' and unit brackets (标签键)."""
     if isinstance(text, str):
-        return _text_key(text)
+        return _text_key(text) if len(text) <= REMEMBERED_CHARS else _text_key.__wrapped__(text)
     return _key(clean(text))
 
 
@@ -80,11 +85,15 @@ def _key(key: str) -> str:
 _ANNOTATION = re.compile(r"\([^()]*\)$")
 
 
-@lru_cache(maxsize=1 << 14)
 def bare_key(key: str) -> str:
     """A label key without the bracketed annotations at its end (标注): a formula, a unit, points or a
     letter, as headers carry them: `得分(20分×执行率)` → `得分`, `预算数(A)` → `预算数`. A key that is
     nothing but brackets stays as it is. Remembered, as label_key is."""
+    return _bare_key(key) if len(key) <= REMEMBERED_CHARS else _bare_key.__wrapped__(key)
+
+
+@lru_cache(maxsize=1 << 14)
+def _bare_key(key: str) -> str:
     while (stripped := _ANNOTATION.sub("", key)) != key and stripped:
         key = stripped
     return key
@@ -94,7 +103,8 @@ def split_inline(text: object) -> tuple[str, str] | None:
     """Label and value typed into one cell (同格标签与值): '单位：万元' -> ('单位', '万元')."""
     if text is None:
         return None
-    return _split_inline(text if isinstance(text, str) else str(text))
+    text = text if isinstance(text, str) else str(text)
+    return _split_inline(text) if len(text) <= REMEMBERED_CHARS else _split_inline.__wrapped__(text)
 
 
 @lru_cache(maxsize=1 << 14)

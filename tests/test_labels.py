@@ -215,3 +215,22 @@ def test_label_key_idempotent(text):
 def test_clean_is_stable_when_spaces_separate_combining_marks():
     assert clean("A \u0301") == "\u00c1"
     assert clean(clean("A \u0301")) == clean("A \u0301")
+
+
+def test_long_texts_are_read_alike_but_not_remembered():
+    """The label functions remember short texts only (labels.REMEMBERED_CHARS): a long paragraph gives the same
+    answer, and is not held in memory by a worker of a long batch."""
+    from perf_xlsx import labels
+
+    def sizes():
+        return labels._text_key.cache_info().currsize, labels._split_inline.cache_info().currsize
+
+    paragraph = "实际完成情况较好，" * 60
+    labels.label_key("说明")  # the label part below: short, remembered
+    before = sizes()
+    inline = labels.split_inline("其中：说明：" + paragraph)
+    assert inline == ("说明", paragraph)
+    assert labels.label_key("（一）" + paragraph) == labels.label_key(paragraph) != ""  # the enumeration stripped
+    assert sizes() == before
+    assert labels.split_inline("单位：万元（新）") == ("单位", "万元（新）")
+    assert sizes()[1] == before[1] + 1

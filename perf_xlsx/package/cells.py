@@ -43,6 +43,9 @@ FLAT = frozenset(
 
 #: The most rows the merged ranges of a sheet may span in all for them to be indexed by row (Worksheet._ranges_by_row).
 MERGE_INDEX_ROWS = 100_000
+#: The longest <mergeCells> list remembered (_merge_ranges): a form's few hundred ranges, not a hostile sheet's
+#: hundred thousand, which would only hold memory.
+MERGES_REMEMBERED_CHARS = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -156,7 +159,9 @@ class Worksheet:
         element = self.parts.get("mergeCells")
         if element is None or element.empty:
             return []
-        return list(_merge_ranges(self.text[element.open_end : element.close_start], self.prefix))
+        inner = self.text[element.open_end : element.close_start]
+        parse = _merge_ranges if len(inner) <= MERGES_REMEMBERED_CHARS else _merge_ranges.__wrapped__
+        return list(parse(inner, self.prefix))
 
     @functools.cached_property
     def column_styles(self) -> list[tuple[int, int, int]]:
@@ -165,7 +170,7 @@ class Worksheet:
         return [(int(X.attr(t, "min") or 0), int(X.attr(t, "max") or 0), int(X.attr(t, "style") or 0)) for t in tags]
 
     def _child_tags(self, name: str, child: str) -> list[str]:
-        """The start tags of the <child> elements of top-level element `name` (see _child_tags)."""
+        """The start tags of the <child> elements of top-level element `name` (the module's _child_tags)."""
         element = self.parts.get(name)
         if element is None or element.empty:
             return []
