@@ -110,10 +110,10 @@ def check_archive(path: Path, archive: zipfile.ZipFile) -> None:
 
 def check_rows(path: Path, sheet: str | None, last: tuple[int, int], where: str = "") -> None:
     """Refuse a sheet that reaches beyond MAX_ROWS rows or MAX_COLS columns."""
-    from openpyxl.utils import get_column_letter
-
     rows, cols = last
     if rows > MAX_ROWS or cols > MAX_COLS:
+        from openpyxl.utils import get_column_letter
+
         corner = f"{get_column_letter(min(cols, 18278))}{rows}"
         raise TooLarge(
             f"已用区域延伸到 {where or corner}（{rows} 行 × {cols} 列），超过上限 {MAX_ROWS} 行 × {MAX_COLS} 列；"
@@ -128,8 +128,7 @@ def check_merges(path: Path, sheet: str | None, ranges) -> None:
     """Refuse merged ranges reaching beyond the row/column limits or covering more than MAX_MERGED cells."""
     covered = 0
     for r1, c1, r2, c2 in ranges:
-        if max(r1, r2) > MAX_ROWS or max(c1, c2) > MAX_COLS:
-            check_rows(path, sheet, (max(r1, r2), max(c1, c2)), "合并单元格")
+        check_rows(path, sheet, (max(r1, r2), max(c1, c2)), "合并单元格")
         covered += (abs(r2 - r1) + 1) * (abs(c2 - c1) + 1)
         if covered > MAX_MERGED:
             raise TooLarge(
