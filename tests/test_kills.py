@@ -73,6 +73,20 @@ def test_ctrl_c_while_the_libraries_are_imported_is_one_line():
     assert (result.returncode, result.stdout, result.stderr) == (130, "", "已中止。\n")
 
 
+def test_sigterm_while_the_libraries_are_imported_is_one_line():
+    """SIGTERM during the imports (injected: the process sends it to itself as click is imported, before
+    cli.main takes signals over) is "已终止（收到结束信号）。" and exit 143, not a silent death by the signal."""
+    inject = (
+        "import os, signal, sys\n"
+        "class Term:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'click': os.kill(os.getpid(), signal.SIGTERM)\n"
+        "sys.meta_path.insert(0, Term())"
+    )
+    result = subprocess.run(command("fill", "x.xlsx", inject=inject), capture_output=True, text=True)
+    assert (result.returncode, result.stdout, result.stderr) == (143, "", "已终止（收到结束信号）。\n")
+
+
 def test_ctrl_c_in_the_first_second_of_a_single_fill(tmp_path):
     """Real Ctrl-C (SIGINT) at moments through the first second. A moment that falls while Python
     itself still starts (in `site`, before any of perfxlsx runs: "init_import_site") is out of its reach
