@@ -25,6 +25,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from perf_xlsx.writing import save_deterministic
 from tests.family_forms.chongqing import MEDIA_CENTRE, CForm
 from tests.family_forms.common import D, Figure, Form, r2
 from tests.family_forms.hubei import EPIDEMIC, EXTENSION, BForm
@@ -125,7 +126,7 @@ def write(name: str, folder: Path) -> Path:
     wb.properties.creator = "某某单位财务股"
     wb.properties.created = wb.properties.modified = PINNED_TIME
     path = Path(folder) / f"{name}.xlsx"
-    wb.save(path)
+    save_deterministic(wb, path)  # pinned zip times: wb.save stamps the clock, so two saves a second apart differ
     return path
 
 
